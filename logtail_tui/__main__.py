@@ -1,0 +1,3 @@
+from logtail_tui.cli import main
+
+main()

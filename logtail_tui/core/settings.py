@@ -1,0 +1,68 @@
+"""The one typed settings object, built at the edge (CLI) and passed down; no globals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from logtail_tui.core.record import Level
+
+DEFAULT_LINES = 1000
+DEFAULT_MAX_LINES = 100_000
+DEFAULT_MAX_LINE_LENGTH = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run of logtail was asked for.
+
+    Source options are read by adapters; view options by the UI and the plain printer.
+    """
+
+    # -- history and memory
+    lines: int | None = DEFAULT_LINES
+    """Lines of history to load from files at start; ``None`` means all."""
+    max_lines: int = DEFAULT_MAX_LINES
+    """Scrollback kept in memory; older lines are evicted and counted."""
+    max_line_length: int = DEFAULT_MAX_LINE_LENGTH
+    """Longer lines are split into marked continuation pieces, never dropped."""
+    follow: bool = True
+    """False for ``--no-follow``: read what is there, then end."""
+
+    # -- parsing
+    format: str = "auto"
+    """``auto``, ``text``, ``json`` or ``logfmt``."""
+    field_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Overrides of which key holds a meaning, e.g. ``{"message": "msg"}``."""
+
+    # -- network
+    headers: tuple[tuple[str, str], ...] = ()
+    token: str | None = None
+    token_param: str | None = None
+    send: tuple[str, ...] = ()
+    resume_param: str | None = None
+    insecure: bool = False
+    cacert: str | None = None
+    timeout: float = 30.0
+    """Connect timeout in seconds; the read timeout is longer, above keep-alive periods."""
+    retries: int | None = None
+    """Give up after this many failed reconnects in a row; ``None`` retries for ever."""
+
+    # -- view
+    level: Level = Level.NONE
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    search: str | None = None
+    plain: bool = False
+    color: bool = True
+
+    def secrets(self) -> tuple[str, ...]:
+        """Strings that must never be displayed (tokens and header values that carry them)."""
+        found = [self.token] if self.token else []
+        for name, value in self.headers:
+            if name.lower() in {"authorization", "cookie", "proxy-authorization"} or (
+                "token" in name.lower() or "key" in name.lower()
+            ):
+                found.append(value)
+        return tuple(s for s in found if s)

@@ -1,0 +1,1 @@
+"""Source adapters and the contract they share. Adapters know nothing of the UI."""
