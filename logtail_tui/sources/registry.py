@@ -38,7 +38,10 @@ def load(scheme: str) -> type[Source]:
             f"No source adapter handles {scheme!r}: installed schemes are "
             f"{', '.join(schemes())}; run 'logtail --list-sources' for details."
         )
-    cls = ep.load()
+    try:
+        cls = ep.load()
+    except Exception as exc:
+        raise UsageError(f"The {scheme!r} adapter ({ep.value}) failed to load: {exc}; reinstall it.") from None
     if not (isinstance(cls, type) and issubclass(cls, Source)):
         raise UsageError(f"The adapter registered for {scheme!r} ({ep.value}) is not a Source.")
     return cls

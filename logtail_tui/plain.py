@@ -1,0 +1,166 @@
+"""Plain mode: no TUI, one line a record on stdout (``--plain``, or stdout is not a terminal).
+
+Format: ``TIME LEVEL [source] message`` for records that carry their own time and level
+(JSON, logfmt, SSE/WebSocket events); text lines are printed as they are, like ``tail``,
+with ``[source]`` in front only when several sources are followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.record import Batch, Level, effective
+from logtail_tui.core.settings import Settings
+from logtail_tui.sources import registry
+from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.hub import Hub
+
+_COLOR = {
+    Level.TRACE: "\x1b[2m",
+    Level.DEBUG: "\x1b[2m",
+    Level.NOTICE: "\x1b[32m",
+    Level.WARNING: "\x1b[33m",
+    Level.ERROR: "\x1b[31m",
+    Level.CRITICAL: "\x1b[1;37;41m",
+}
+_RESET = "\x1b[0m"
+
+
+class PlainPrinter:
+    """Formats batches and writes them in one call each (speed: >= 1M lines/s to /dev/null)."""
+
+    def __init__(self, specs: Sequence[SourceSpec], settings: Settings, out: TextIO, err: TextIO) -> None:
+        self.specs = specs
+        self.out = out
+        self.err = err
+        self.color = settings.color
+        self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
+        self.several = len(specs) > 1
+
+    def batch(self, index: int, batch: Batch) -> None:
+        texts, levels, times = batch.texts, batch.levels, batch.times
+        rows = range(len(texts))
+        if self.filter.active:
+            matches = self.filter.matches
+            rows = [i for i in rows if matches(texts[i], levels[i])]  # type: ignore[assignment]
+        if times is None and not self.several and not self.color:
+            # Fast path: text lines from one source print exactly as read.
+            chunk = texts if rows == range(len(texts)) else [texts[i] for i in rows]
+            if chunk:
+                self.out.write("\n".join(chunk))
+                self.out.write("\n")
+            return
+        prefix = f"[{self.specs[index].label}] " if self.several else ""
+        lines = []
+        for i in rows:
+            line = texts[i]
+            time = times[i] if times is not None else None
+            if time is not None:
+                label = Level(levels[i]).label or "-"
+                line = f"{time} {label:<5} {prefix}{line}"
+            elif prefix:
+                line = prefix + line
+            if self.color and (code := _COLOR.get(effective(levels[i]))):
+                line = f"{code}{line}{_RESET}"
+            lines.append(line)
+        if lines:
+            self.out.write("\n".join(lines))
+            self.out.write("\n")
+
+    def state(self, index: int, event: StateChanged) -> None:
+        label = self.specs[index].label
+        if event.state is State.FAILED:
+            self.err.write(f"logtail: {label}: {event.detail}\n")
+        elif event.state is State.RETRYING:
+            why = f" after {event.detail}" if event.detail else ""
+            wait = f" in {event.retry_in:.1f} s" if event.retry_in is not None else ""
+            self.err.write(f"logtail: {label}: reconnecting{wait} (attempt {event.attempt}){why}\n")
+        elif event.state is State.WAITING and event.detail:
+            self.err.write(f"logtail: {label}: {event.detail}\n")
+        self.err.flush()
+
+    broken = False
+    on_broken: Callable[[], object] | None = None
+
+    def __call__(self, index: int, event: SourceEvent) -> None:
+        try:
+            self._handle(index, event)
+        except BrokenPipeError:
+            # `logtail ... | head`: the reader went away; stop quietly, it is not an error.
+            self.broken = True
+            _silence_stdout()
+            if self.on_broken is not None:
+                self.on_broken()
+
+    def _handle(self, index: int, event: SourceEvent) -> None:
+        if isinstance(event, Batch):
+            self.batch(index, event)
+            if self.out.isatty() or len(event) < 4096:
+                self.out.flush()  # followers expect a line the moment it is written
+        elif isinstance(event, StateChanged):
+            self.out.flush()
+            self.state(index, event)
+
+
+def run_plain(
+    specs: Sequence[SourceSpec],
+    settings: Settings,
+    factory: Callable[[SourceSpec, Settings], Source] = registry.create,
+    out: TextIO | None = None,
+) -> int:
+    """Follow ``specs`` printing to stdout; returns the exit status (0 ok, 1 a source failed)."""
+    stream = out or io.TextIOWrapper(
+        open(sys.stdout.fileno(), "wb", closefd=False, buffering=1 << 16),
+        encoding="utf-8",
+        errors="replace",
+        newline="\n",
+        write_through=False,
+    )
+    printer = PlainPrinter(specs, settings, stream, sys.stderr)
+    hub = Hub(specs, settings, printer, factory)
+
+    async def main() -> None:
+        task = asyncio.ensure_future(hub.run())
+        printer.on_broken = task.cancel
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        except (NotImplementedError, RuntimeError):
+            pass
+        await task
+
+    try:
+        asyncio.run(main())
+        stream.flush()
+    except KeyboardInterrupt:
+        _quiet_flush(stream)
+        return 130
+    except asyncio.CancelledError:
+        if printer.broken:
+            return 0
+        _quiet_flush(stream)
+        return 143
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    return 1 if hub.failed else 0
+
+
+def _quiet_flush(stream: TextIO) -> None:
+    try:
+        stream.flush()
+    except (BrokenPipeError, OSError):
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -1,0 +1,1 @@
+"""The Textual UI: app, log pane, bars and screens. Knows the source contract, never an adapter."""

@@ -1,0 +1,169 @@
+"""The Textual app: wires the hub's events into the store and the pane, coalesced.
+
+Sources run as asyncio tasks on the app's loop. Their batches are queued and flushed to
+the store at most ~60 times a second (design.md §3: never cross to the UI per line), but
+the first batch after a quiet spell is flushed at once so a single appended line shows
+within milliseconds.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.record import Batch
+from logtail_tui.core.settings import Settings
+from logtail_tui.core.store import LogStore
+from logtail_tui.core.view import View
+from logtail_tui.sources import registry
+from logtail_tui.sources.contract import Heartbeat, Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.hub import Hub
+from logtail_tui.ui.help_screen import HelpScreen
+from logtail_tui.ui.interactions import Interactions
+from logtail_tui.ui.log_pane import LogPane
+from logtail_tui.ui.status_bar import Counts, StatusBar
+
+FLUSH_INTERVAL = 1 / 60
+"""Minimum time between two flushes of queued batches into the store."""
+
+
+class LogtailApp(Interactions, App[int]):
+    """Follows ``specs`` and shows them. The return value is the exit status."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "logtail"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Keys"),
+        *Interactions.INTERACTION_BINDINGS,
+    ]
+
+    def __init__(
+        self,
+        specs: Sequence[SourceSpec],
+        settings: Settings,
+        factory: Callable[[SourceSpec, Settings], Source] = registry.create,
+    ) -> None:
+        super().__init__()
+        self.specs = list(specs)
+        self.settings = settings
+        self.store = LogStore(settings.max_lines)
+        self.view = View(
+            self.store,
+            LineFilter.build(settings.level, settings.include, settings.exclude),
+        )
+        self.hub = Hub(self.specs, settings, self._on_source_event, factory)
+        self._pending: list[tuple[int, Batch]] = []
+        self._flush_timer: Timer | None = None
+        self._last_flush = 0.0
+        self._rate_mark = (time.monotonic(), 0)
+        self._rate = 0.0
+        self._announced_failures: set[int] = set()
+        labels = [spec.label for spec in self.specs]
+        self.pane = LogPane(self.view, labels, id="log")
+        self.status = StatusBar(labels, id="status")
+        self.init_interactions()
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+        yield from self.compose_interactions()
+        yield self.status
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = ", ".join(spec.label for spec in self.specs)
+        self.pane.focus()
+        self.hub.start()
+        self.set_interval(1.0, self._tick)
+        self.refresh_status()
+        # Everything allocated so far lives for the whole run: keep the GC from re-walking it.
+        gc.freeze()
+
+    async def on_unmount(self) -> None:
+        await self.hub.aclose()
+
+    # -- events from sources ------------------------------------------------------------
+    def _on_source_event(self, index: int, event: SourceEvent) -> None:
+        if isinstance(event, Batch):
+            if len(event):
+                self._pending.append((index, event))
+                self._schedule_flush()
+            return
+        if isinstance(event, StateChanged) and event.state is State.FAILED:
+            if index not in self._announced_failures:
+                self._announced_failures.add(index)
+                self.notify(
+                    f"{self.specs[index].label}: {event.detail}", title="Source failed", severity="error"
+                )
+        if isinstance(event, StateChanged | Heartbeat):
+            self.refresh_status()
+
+    def _schedule_flush(self) -> None:
+        if self._flush_timer is not None:
+            return
+        delay = self._last_flush + FLUSH_INTERVAL - time.monotonic()
+        if delay <= 0:
+            self._flush_timer = self.set_timer(0, self._flush)
+        else:
+            self._flush_timer = self.set_timer(delay, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_timer = None
+        self._last_flush = time.monotonic()
+        pending, self._pending = self._pending, []
+        for index, batch in pending:
+            self.store.extend(batch, index)
+        self.pane.sync()
+        self.after_sync()
+        self.refresh_status()
+
+    def flush_now(self) -> None:
+        """Apply queued batches at once (tests and actions that need a current view)."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+        self._flush()
+
+    # -- status -------------------------------------------------------------------------
+    def _tick(self) -> None:
+        now = time.monotonic()
+        then, received = self._rate_mark
+        if now > then:
+            self._rate = (self.store.received - received) / (now - then)
+        self._rate_mark = (now, self.store.received)
+        self.refresh_status()
+
+    def counts(self) -> Counts:
+        store, view = self.store, self.view
+        return Counts(
+            received=store.received,
+            shown=len(view),
+            hidden=view.hidden,
+            evicted=store.evicted,
+            cleared=store.cleared,
+            rate=self._rate,
+            new_while_paused=self.pane.new_while_paused,
+            following=self.pane.following,
+            search=self.search_summary(),
+            busy=self.busy_summary(),
+        )
+
+    def refresh_status(self) -> None:
+        self.status.update_status(self.hub.states, self.hub.last_heard, self.counts())
+
+    def on_log_pane_follow_changed(self, message: LogPane.FollowChanged) -> None:
+        self.refresh_status()
+
+    # -- app keys -----------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.exit(1 if self.hub.failed else 0)

@@ -1,0 +1,399 @@
+"""The log pane: a Line-API ScrollView over the filtered view of the store.
+
+Only visible lines are ever rendered, each once, into a small LRU cache of strips keyed by
+absolute line number (absolute numbers survive eviction, so the cache stays valid). The
+pane never owns data: the app appends to the store, then calls `sync`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from logtail_tui.core.record import Level
+from logtail_tui.core.search import SearchQuery
+from logtail_tui.core.view import View
+
+_LEVEL_CLASS = {
+    Level.NONE: "log-pane--plain",
+    Level.TRACE: "log-pane--trace",
+    Level.DEBUG: "log-pane--debug",
+    Level.INFO: "log-pane--info",
+    Level.NOTICE: "log-pane--notice",
+    Level.WARNING: "log-pane--warning",
+    Level.ERROR: "log-pane--error",
+    Level.CRITICAL: "log-pane--critical",
+}
+
+
+class LogPane(ScrollView, can_focus=True):
+    """Shows the view; follows new lines until the user pauses or scrolls away."""
+
+    COMPONENT_CLASSES = {
+        *_LEVEL_CLASS.values(),
+        "log-pane--time",
+        "log-pane--source",
+        "log-pane--match",
+        "log-pane--cursor",
+    }
+
+    DEFAULT_CSS = """
+    LogPane {
+        background: $surface;
+        color: $foreground;
+        scrollbar-gutter: stable;
+    }
+    LogPane > .log-pane--plain { }
+    LogPane > .log-pane--trace { color: $foreground 45%; }
+    LogPane > .log-pane--debug { color: $foreground 60%; }
+    LogPane > .log-pane--info { }
+    LogPane > .log-pane--notice { color: $success; }
+    LogPane > .log-pane--warning { color: $warning; }
+    LogPane > .log-pane--error { color: $error; }
+    LogPane > .log-pane--critical { color: $text; background: $error 60%; text-style: bold; }
+    LogPane > .log-pane--time { color: $primary-lighten-2; }
+    LogPane > .log-pane--source { color: $secondary; }
+    LogPane > .log-pane--match { background: $warning 70%; color: $background; }
+    LogPane > .log-pane--cursor { background: $primary 35%; }
+    """
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("end,G", "follow", "Follow", key_display="G"),
+        Binding("home,g", "top", "Top", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup,b", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("left", "scroll_left", "Left", show=False),
+        Binding("right", "scroll_right", "Right", show=False),
+    ]
+
+    following: reactive[bool] = reactive(True)
+    """Whether the pane keeps the newest line in view."""
+    wrap: reactive[bool] = reactive(False)
+    show_times: reactive[bool] = reactive(True)
+
+    class FollowChanged(Message):
+        """Following was paused or resumed."""
+
+        def __init__(self, following: bool) -> None:
+            super().__init__()
+            self.following = following
+
+    def __init__(
+        self,
+        view: View,
+        source_labels: Sequence[str] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.view = view
+        self.source_labels = list(source_labels)
+        self.query_: SearchQuery | None = None
+        self.cursor: int | None = None
+        """Visible index of the selected line; ``None`` while following."""
+        self.new_while_paused = 0
+        """Visible lines that arrived since following was paused."""
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._max_width = 0
+        self._wrap_rows: list[tuple[int, int]] = []
+        self._wrap_key: tuple[int, ...] | None = None
+
+    # -- data --------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Catch up with the store: filter the new lines, keep a paused view steady."""
+        view = self.view
+        top_number = self._top_number()
+        cursor_number = view[self.cursor] if self.cursor is not None and self.cursor < len(view) else None
+        old_len, old_first = len(view), view[0] if len(view) else None
+        view.sync()
+        new_len = len(view)
+        if old_first is not None and len(view) and view[0] != old_first:
+            dropped = view.index_of(old_first) if old_first >= view.store.first else None
+            dropped = old_len - new_len if dropped is None else dropped
+        else:
+            dropped = 0
+        if not self.following:
+            self.new_while_paused += max(0, new_len - old_len + max(dropped, 0))
+        self._measure(old_len)
+        self._update_virtual_size()
+        if self.following:
+            self._scroll_to_end()
+        else:
+            # Keep the paused view on the same lines even as older ones are evicted.
+            if cursor_number is not None:
+                self.cursor = min(view.index_of(cursor_number), max(0, new_len - 1))
+            if top_number is not None and not self.wrap:
+                self.scroll_to(y=view.index_of(top_number), animate=False, immediate=True)
+        self.refresh()
+
+    def reset(self) -> None:
+        """The view changed wholesale (filter, clear, wrap, width): drop caches and re-lay out."""
+        self._cache.clear()
+        self._wrap_key = None
+        self._max_width = 0
+        self._measure(0)
+        if self.cursor is not None and self.cursor >= len(self.view):
+            self.cursor = len(self.view) - 1 if len(self.view) else None
+        self._update_virtual_size()
+        if self.following:
+            self._scroll_to_end()
+        self.refresh()
+
+    def set_query(self, query: SearchQuery | None) -> None:
+        self.query_ = query
+        self._cache.clear()
+        self.refresh()
+
+    def _measure(self, start: int) -> None:
+        view, store = self.view, self.view.store
+        if start >= len(view):
+            return
+        # Widest line for the horizontal scrollbar; len() is a fine proxy for cell width.
+        texts = store.texts
+        first = store.first
+        widest = max(len(texts[view[i] - first]) for i in range(start, len(view))) if (
+            len(view) - start < 4096
+        ) else max(map(len, texts[view[start] - first :]))
+        self._max_width = max(self._max_width, widest + self._prefix_width())
+
+    def _prefix_width(self) -> int:
+        width = 0
+        if self.show_times and self.view.store.has_times:
+            width += 25
+        if len(self.source_labels) > 1:
+            width += max(len(s) for s in self.source_labels) + 3
+        return width
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width if self.wrap else self._max_width
+        self.virtual_size = Size(width, len(self.view))
+
+    def _top_number(self) -> int | None:
+        y = round(self.scroll_offset.y)
+        return self.view[y] if 0 <= y < len(self.view) else None
+
+    def _scroll_to_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    # -- following ---------------------------------------------------------------------
+    def watch_following(self, following: bool) -> None:
+        if following:
+            self.cursor = None
+            self.new_while_paused = 0
+            self._scroll_to_end()
+        elif self.cursor is None and len(self.view):
+            self.cursor = self._last_visible_index()
+        self._cache.clear()
+        self.refresh()
+        self.post_message(self.FollowChanged(following))
+
+    def watch_wrap(self) -> None:
+        self.reset()
+
+    def watch_show_times(self) -> None:
+        self.reset()
+
+    def _last_visible_index(self) -> int:
+        if self.wrap:
+            rows = self._layout()
+            return rows[-1][0] if rows else max(0, len(self.view) - 1)
+        return min(len(self.view) - 1, round(self.scroll_offset.y) + self.scrollable_content_region.height - 1)
+
+    def pause(self) -> None:
+        self.following = False
+
+    def action_toggle_pause(self) -> None:
+        self.following = not self.following
+
+    def action_follow(self) -> None:
+        self.following = True
+
+    def action_top(self) -> None:
+        self.following = False
+        self.cursor = 0 if len(self.view) else None
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def go_to(self, index: int) -> None:
+        """Select visible line ``index`` and bring it into view (pauses following)."""
+        if not len(self.view):
+            return
+        index = max(0, min(index, len(self.view) - 1))
+        self.following = False
+        self.cursor = index
+        height = self.scrollable_content_region.height
+        y = round(self.scroll_offset.y)
+        if not (y <= index < y + height) or self.wrap:
+            self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+        self.refresh()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor is None:
+            self.following = False
+        self.go_to((self.cursor if self.cursor is not None else len(self.view)) - 1)
+
+    def action_cursor_down(self) -> None:
+        if self.cursor is None:
+            return
+        if self.cursor >= len(self.view) - 1:
+            return
+        self.cursor += 1
+        height = self.scrollable_content_region.height
+        if self.cursor >= round(self.scroll_offset.y) + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_page_up(self) -> None:
+        height = self.scrollable_content_region.height
+        self.following = False
+        self.scroll_to(y=max(0, self.scroll_offset.y - height), animate=False, immediate=True)
+        if self.cursor is not None:
+            self.cursor = max(0, self.cursor - height)
+        self.refresh()
+
+    def action_page_down(self) -> None:
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=self.scroll_offset.y + height, animate=False, immediate=True)
+        if self.cursor is not None:
+            self.cursor = min(len(self.view) - 1, self.cursor + height)
+        self.refresh()
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        # Scrolling back through history pauses following, as in every terminal viewer.
+        if self.following and self.allow_vertical_scroll:
+            self.following = False
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._index_at_row(offset.y)
+        if index is not None:
+            self.go_to(index)
+
+    def _index_at_row(self, row: int) -> int | None:
+        if self.wrap:
+            rows = self._layout()
+            return rows[row][0] if row < len(rows) else None
+        index = round(self.scroll_offset.y) + row
+        return index if index < len(self.view) else None
+
+    def selected_number(self) -> int | None:
+        """Absolute number of the selected line, or of the newest visible one when following."""
+        if not len(self.view):
+            return None
+        index = self.cursor if self.cursor is not None else len(self.view) - 1
+        return self.view[min(index, len(self.view) - 1)]
+
+    # -- rendering ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def on_resize(self) -> None:
+        if self.wrap:
+            self.reset()
+
+    def _full_strip(self, number: int) -> Strip:
+        cached = self._cache.get(number)
+        if cached is not None:
+            return cached
+        store = self.view.store
+        text = self._line_text(number)
+        if self.query_ is not None:
+            offset = len(text) - len(store.text(number))
+            match_style = self.get_component_rich_style("log-pane--match")
+            for start, end in self.query_.spans(store.text(number)):
+                text.stylize(match_style, start + offset, end + offset)
+        strip = Strip(text.render(self.app.console), text.cell_len)
+        self._cache[number] = strip
+        return strip
+
+    def _line_text(self, number: int) -> Text:
+        store = self.view.store
+        style = self.get_component_rich_style(_LEVEL_CLASS.get(store.level(number), "log-pane--plain"))
+        text = Text(no_wrap=True, end="")
+        if self.show_times and store.has_times:
+            time = store.time(number)
+            text.append(f"{(time or '')[:23]:<23}  ", self.get_component_rich_style("log-pane--time"))
+        if len(self.source_labels) > 1:
+            label = self.source_labels[store.source(number)] if store.source(number) < len(self.source_labels) else "?"
+            text.append(f"[{label}] ", self.get_component_rich_style("log-pane--source"))
+        text.append(store.text(number), style)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self.wrap:
+            return self._render_wrapped(y, width, base)
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        if index >= len(self.view):
+            return Strip.blank(width, base)
+        strip = self._full_strip(self.view[index]).crop_extend(scroll_x, scroll_x + width, base)
+        return self._decorate(strip, index, base)
+
+    def _decorate(self, strip: Strip, index: int, base: Style) -> Strip:
+        if index == self.cursor and not self.following:
+            return strip.apply_style(self.get_component_rich_style("log-pane--cursor"))
+        return strip
+
+    # -- wrapping: lay out only the rows on screen, anchored at the top line or, when
+    # following, at the bottom, so wrap never needs a pass over the whole scrollback.
+    def _layout(self) -> list[tuple[int, int]]:
+        view = self.view
+        width = max(1, self.scrollable_content_region.width)
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_offset.y)
+        at_end = self.following or top >= self.max_scroll_y
+        key = (top, at_end, len(view), width, height, view[0] if len(view) else -1)
+        if key == self._wrap_key:
+            return self._wrap_rows
+        rows: list[tuple[int, int]] = []
+        if at_end:
+            index = len(view) - 1
+            while index >= 0 and len(rows) < height:
+                count = self._row_count(view[index], width)
+                rows[:0] = [(index, r) for r in range(count)]
+                index -= 1
+            rows = rows[-height:] if len(rows) > height else rows
+        else:
+            index = top
+            while index < len(view) and len(rows) < height:
+                count = self._row_count(view[index], width)
+                rows.extend((index, r) for r in range(count))
+                index += 1
+            rows = rows[:height]
+        self._wrap_key, self._wrap_rows = key, rows
+        return rows
+
+    def _row_count(self, number: int, width: int) -> int:
+        return max(1, -(-self._full_strip(number).cell_length // width))
+
+    def _render_wrapped(self, y: int, width: int, base: Style) -> Strip:
+        rows = self._layout()
+        if y >= len(rows):
+            return Strip.blank(width, base)
+        index, row = rows[y]
+        strip = self._full_strip(self.view[index]).crop_extend(row * width, (row + 1) * width, base)
+        return self._decorate(strip, index, base)
+
+
+
+__all__ = ["LogPane"]

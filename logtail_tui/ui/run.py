@@ -1,0 +1,24 @@
+"""Starts the TUI; the one place that touches the terminal before Textual does."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from logtail_tui.core.settings import Settings
+from logtail_tui.sources.contract import SourceSpec
+
+
+def run_tui(specs: Sequence[SourceSpec], settings: Settings) -> int:
+    """Run the app until the user quits; returns the exit status."""
+    specs = list(specs)
+    for i, spec in enumerate(specs):
+        if spec.scheme == "stdin":
+            # Keys must come from the terminal while the log comes through the pipe.
+            from logtail_tui.sources.stdin import reattach_terminal
+
+            specs[i] = dataclasses.replace(spec, target=reattach_terminal())
+    from logtail_tui.ui.app import LogtailApp
+
+    result = LogtailApp(specs, settings).run()
+    return result if isinstance(result, int) else 0
