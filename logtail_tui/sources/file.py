@@ -1,0 +1,369 @@
+"""The ``file`` adapter: ``tail -F`` semantics for a path.
+
+Start with the last ``settings.lines`` lines (found by reading backwards from the end,
+so a 200 MB file costs a few blocks), then follow. Following watches the *parent
+directory* (a watch on the file itself is lost at rotation, design.md §3) and decides
+from ``os.stat`` what happened, as ``tail -F`` does:
+
+- same inode, bigger: appended; read the new bytes;
+- same inode, smaller: truncated (``copytruncate``); read again from the start;
+- other inode: rotated or deleted and re-created; open the new file at once, drain the
+  old descriptor to its end, then read the new file from its start;
+- gone: keep draining the old descriptor and wait for the name to come back.
+
+Beyond ``tail -F``: when a writer rotates several times between two wake-ups (numbered
+rotation, ``app.log`` -> ``app.log.1`` -> ``app.log.2``), the generations in between are
+found by their numbers and read in order, so nothing is skipped.
+
+A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
+as paths (``<(cmd)``, ``/dev/stdin``) are read like standard input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import stat
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from watchfiles import Change, awatch
+
+from logtail_tui.core.decoder import LineDecoder
+from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
+from logtail_tui.core.parse import LineParser
+from logtail_tui.core.record import Batch
+from logtail_tui.core.settings import Settings
+from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
+
+log = logging.getLogger(__name__)
+
+TAIL_BLOCK = 64 << 10
+"""Block size when reading backwards for the last lines."""
+SAFETY_POLL = 1.0
+"""Seconds between stats when no event arrives, in case the watcher missed one."""
+WATCH_STEP_MS = 5
+"""watchfiles' poll step: 5 ms gave 7-9 ms wake-ups, the default ~85 ms (design.md §3)."""
+WATCH_DEBOUNCE_MS = 20
+"""Longest a burst of changes is held back before we are woken."""
+INLINE_READ = 1 << 20
+"""Reads smaller than this run on the loop; bigger ones go to a thread."""
+
+
+@dataclass(eq=False)
+class _Handle:
+    """One open generation of the file (one inode)."""
+
+    fd: int
+    dev: int
+    ino: int
+    decoder: LineDecoder
+    pos: int = 0
+    closed: bool = field(default=False)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
+
+
+def access_error(exc: OSError, path: str) -> SourceError:
+    """The one-sentence error for an ``OSError`` met while opening ``path``."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return AccessDenied(
+            f"Permission denied reading {path}; check its permissions or run as a user "
+            "who can read it."
+        )
+    if exc.errno == errno.EISDIR:
+        return SourceError(f"{path} is a directory; give a log file inside it.")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return SourceNotFound(f"No such file: {path}; check the path.")
+    return SourceError(f"Cannot read {path} ({exc.strerror}); check the path.")
+
+
+def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
+    """Where the last ``lines`` lines of the first ``size`` bytes start, reading backwards.
+
+    Returns:
+        ``(offset, bytes_read)``; ``lines=None`` means the whole file (offset 0).
+    """
+    if lines is None:
+        return 0, 0
+    if lines <= 0:
+        return size, 0
+    pos, seen, read = size, 0, 0
+    first = True
+    while pos > 0:
+        step = min(TAIL_BLOCK, pos)
+        pos -= step
+        block = os.pread(fd, step, pos)
+        read += len(block)
+        end = len(block)
+        if first and block.endswith(b"\n"):
+            end -= 1  # the final newline ends the last line; it does not start another
+        first = False
+        count = block.count(b"\n", 0, end)
+        if seen + count < lines:
+            seen += count
+            continue
+        i = end
+        while True:
+            i = block.rfind(b"\n", 0, i)
+            seen += 1
+            if seen == lines:
+                return pos + i + 1, read
+    return 0, read
+
+
+class FileSource(Source):
+    """Follows one file by path across appends, truncation, rotation and re-creation."""
+
+    schemes = ("file",)
+    description = "a local file, followed like 'tail -F' (PATH or file:PATH)"
+
+    def __init__(self, spec: SourceSpec, settings: Settings) -> None:
+        super().__init__(spec, settings)
+        self.path = os.path.abspath(os.path.expanduser(spec.target))
+        self.label = spec.target
+        self.parser = LineParser(settings.format, settings.field_map)
+        self.bytes_read = 0
+        """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
+        self._cur: _Handle | None = None
+        self._waiting = False
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._watcher: asyncio.Task[None] | None = None
+        self._pipe: PipeReader | None = None
+
+    # -- opening
+    def _open(self) -> _Handle | None:
+        """Open the path; ``None`` if it does not exist. Raises `SourceError` otherwise."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise access_error(exc, self.label) from None
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            os.close(fd)
+            raise SourceError(f"{self.label} is a directory; give a log file inside it.")
+        if stat.S_ISREG(st.st_mode):
+            os.set_blocking(fd, True)
+        return _Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
+
+    # -- reading
+    async def _drain(self, h: _Handle) -> AsyncIterator[Batch]:
+        """Read ``h`` from its position to its current end, a batch per chunk."""
+        while True:
+            if os.fstat(h.fd).st_size - h.pos > INLINE_READ:
+                # Big reads go to a thread so a cold disk never stalls the loop.
+                data = await asyncio.to_thread(os.pread, h.fd, READ_CHUNK, h.pos)
+            else:
+                data = os.pread(h.fd, READ_CHUNK, h.pos)
+            if not data:
+                return
+            h.pos += len(data)
+            self.bytes_read += len(data)
+            for batch in batches(self.parser, h.decoder.decode(data)):
+                yield batch
+                await asyncio.sleep(0)  # give the consumer and the UI a turn
+
+    def _flush(self, h: _Handle) -> Batch | None:
+        rest = h.decoder.flush()
+        return self.parser.parse(rest) if rest else None
+
+    # -- the stream
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise access_error(exc, self.label) from None
+        if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            async for event in self._read_stream():
+                yield event
+            return
+        h = self._open() if st is not None else None
+        if h is None:
+            if not self.settings.follow:
+                raise SourceNotFound(f"No such file: {self.label}; check the path.")
+            self._waiting = True
+            yield StateChanged(State.WAITING, f"waiting for {self.label} to appear")
+        else:
+            self._cur = h
+            size = os.fstat(h.fd).st_size
+            h.pos, read = tail_offset(h.fd, size, self.settings.lines)
+            self.bytes_read += read
+            async for batch in self._drain(h):
+                yield batch
+            if not self.settings.follow:
+                if (last := self._flush(h)) is not None:
+                    yield last
+                return
+            yield StateChanged(State.LIVE, "following")
+        self._watcher = asyncio.create_task(self._watch(), name=f"watch:{self.label}")
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), SAFETY_POLL)
+                self._wake.clear()
+                async for event in self._check():
+                    yield event
+        finally:
+            self._stop.set()
+
+    async def _read_stream(self) -> AsyncIterator[SourceEvent]:
+        """A FIFO, pipe or device named by path: read it like standard input."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        except OSError as exc:
+            raise access_error(exc, self.label) from None
+        self._pipe = PipeReader(fd, self.settings, self.label)
+        yield StateChanged(State.LIVE, "reading")
+        async for batch in self._pipe.events():
+            yield batch
+
+    async def _check(self) -> AsyncIterator[SourceEvent]:
+        """Read what is new and follow renames, truncation and re-creation."""
+        while True:
+            cur = self._cur
+            if cur is not None:
+                async for batch in self._drain(cur):
+                    yield batch
+            try:
+                st = os.stat(self.path)
+            except OSError:
+                st = None
+            if st is None or not stat.S_ISREG(st.st_mode):
+                if not self._waiting:
+                    self._waiting = True
+                    detail = (
+                        "file was removed; waiting for it to come back"
+                        if cur is not None
+                        else f"waiting for {self.label} to appear"
+                    )
+                    yield StateChanged(State.WAITING, detail)
+                return
+            if cur is None or (st.st_dev, st.st_ino) != (cur.dev, cur.ino):
+                new = self._open()  # first, so a quick writer cannot rotate it away from us
+                if new is None:
+                    return  # vanished again between stat and open; the next wake retries
+                if cur is not None:
+                    async for batch in self._drain(cur):
+                        yield batch
+                    if (last := self._flush(cur)) is not None:
+                        yield last
+                    async for batch in self._read_skipped(cur, new):
+                        yield batch
+                    cur.close()
+                self._cur = new
+                if self._waiting or cur is None:
+                    self._waiting = False
+                    yield StateChanged(State.LIVE, "following")
+                continue
+            if st.st_size < cur.pos:
+                # Truncated in place (copytruncate): what was pending is the end of a line.
+                if (last := self._flush(cur)) is not None:
+                    yield last
+                cur.pos = 0
+                continue
+            return
+
+    async def _read_skipped(self, old: _Handle, new: _Handle) -> AsyncIterator[Batch]:
+        """Generations rotated away between ``old`` and ``new`` (``base.K-1`` .. ``base.1``)."""
+        for h in self._open_between(old, new):
+            try:
+                async for batch in self._drain(h):
+                    yield batch
+                if (last := self._flush(h)) is not None:
+                    yield last
+            finally:
+                h.close()
+
+    def _open_between(self, old: _Handle, new: _Handle) -> list[_Handle]:
+        directory, base = os.path.split(self.path)
+        prefix = base + "."
+        for _attempt in range(3):
+            numbered: dict[int, tuple[int, int, str]] = {}
+            try:
+                with os.scandir(directory) as entries:
+                    for entry in entries:
+                        suffix = entry.name[len(prefix) :]
+                        if entry.name.startswith(prefix) and suffix.isdigit():
+                            st = entry.stat()
+                            numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
+            except OSError:
+                return []
+            index = {(d, i): k for k, (d, i, _) in numbered.items()}
+            k_old = index.get((old.dev, old.ino))
+            if k_old is None:
+                return []  # not numbered rotation: tail -F semantics only
+            k_new = index.get((new.dev, new.ino), 0)
+            handles: list[_Handle] = []
+            raced = False
+            for k in range(k_old - 1, k_new, -1):
+                if k not in numbered:
+                    continue
+                dev, ino, path = numbered[k]
+                try:
+                    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                except OSError:
+                    raced = True
+                    break
+                handles.append(_Handle(fd, dev, ino, LineDecoder(self.settings.max_line_length)))
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) != (dev, ino):
+                    raced = True  # renamed while we looked: look again
+                    break
+            if not raced:
+                return handles
+            for h in handles:
+                h.close()
+        return []
+
+    # -- watching
+    async def _watch(self) -> None:
+        """Set the wake event whenever our name changes in the parent directory."""
+        directory, name = os.path.split(self.path)
+
+        def ours(_change: Change, path: str) -> bool:
+            return os.path.basename(path) == name
+
+        while not self._stop.is_set():
+            try:
+                async for _changes in awatch(
+                    directory,
+                    watch_filter=ours,
+                    step=WATCH_STEP_MS,
+                    debounce=WATCH_DEBOUNCE_MS,
+                    stop_event=self._stop,
+                    recursive=False,
+                ):
+                    self._wake.set()
+            except (OSError, RuntimeError) as exc:
+                # The directory is missing or went away: the safety poll carries on
+                # alone and we try to watch again in a while.
+                log.debug("cannot watch %s: %s", directory, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), SAFETY_POLL)
+
+    async def aclose(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            watcher, self._watcher = self._watcher, None
+            # The stop event ends the Rust watcher within one step; cancel is the fallback.
+            await asyncio.wait({watcher}, timeout=1.0)
+            if not watcher.done():
+                watcher.cancel()
+                await asyncio.wait({watcher})
+        if self._pipe is not None:
+            self._pipe.close()
+        if self._cur is not None:
+            self._cur.close()
+            self._cur = None
