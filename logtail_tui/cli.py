@@ -48,7 +48,9 @@ def _pairs(values: list[str], option: str, sep: str) -> tuple[tuple[str, str], .
         name, found, rest = value.partition(sep)
         if not found or not name.strip():
             example = "'X-Api-Key: abc'" if sep == ":" else "message=msg"
-            raise UsageError(f"{option} takes NAME{sep}VALUE (for example {example}), not {value!r}.")
+            raise UsageError(
+                f"{option} takes NAME{sep}VALUE (for example {example}), not {value!r}."
+            )
         out.append((name.strip(), rest.strip()))
     return tuple(out)
 
@@ -57,7 +59,9 @@ def _build_settings(**o: object) -> Settings:
     fields = dict(_pairs(o["field"], "--field", "="))  # type: ignore[arg-type]
     unknown = set(fields) - {"message", "level", "time"}
     if unknown:
-        raise UsageError(f"--field knows message, level and time, not {', '.join(sorted(unknown))}.")
+        raise UsageError(
+            f"--field knows message, level and time, not {', '.join(sorted(unknown))}."
+        )
     try:
         level = Level.parse(o["level"]) if o["level"] else Level.NONE  # type: ignore[arg-type]
         LineFilter.build(level, o["include"], o["exclude"])  # type: ignore[arg-type]
@@ -71,7 +75,9 @@ def _build_settings(**o: object) -> Settings:
     if color not in {"auto", "always", "never"}:
         raise UsageError(f"--color is one of auto, always, never, not {color!r}.")
     plain = bool(o["plain"]) or not sys.stdout.isatty()
-    use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    use_color = color == "always" or (
+        color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
     if int(o["max_lines"]) < 1:  # type: ignore[call-overload]
         raise UsageError("--max-lines must be at least 1.")
     return Settings(
@@ -101,30 +107,133 @@ def _build_settings(**o: object) -> Settings:
 
 @app.command()
 def logtail(
-    sources: Annotated[list[str] | None, typer.Argument(metavar="SOURCE...", help="PATH, file:PATH, -, http(s)://, sse+http(s)://, ws(s)://, cmd:COMMAND, demo:")] = None,
-    lines: Annotated[str, typer.Option("--lines", "-n", help="History to load from files at start: N or all.")] = "1000",
-    max_lines: Annotated[int, typer.Option("--max-lines", help="Scrollback kept in memory; older lines are evicted.")] = 100_000,
-    max_line_length: Annotated[int, typer.Option("--max-line-length", help="Longer lines are split into marked pieces.")] = DEFAULT_MAX_LINE_LENGTH,
-    header: Annotated[list[str], typer.Option("--header", "-H", help="Extra request header 'Name: value' (repeatable).", rich_help_panel=NET)] = [],  # noqa: B006
-    token: Annotated[str | None, typer.Option("--token", envvar="LOGTAIL_TOKEN", show_envvar=True, help="Sent as Authorization: Bearer TOKEN.", rich_help_panel=NET)] = None,
-    token_param: Annotated[str | None, typer.Option("--token-param", help="Send the token as this query parameter instead.", rich_help_panel=NET)] = None,
-    send: Annotated[list[str], typer.Option("--send", help="WebSocket message sent after every (re)connect (repeatable).", rich_help_panel=NET)] = [],  # noqa: B006
-    resume_param: Annotated[str | None, typer.Option("--resume-param", help="On reconnect, set this query parameter to the last record's timestamp.", rich_help_panel=NET)] = None,
-    level: Annotated[str | None, typer.Option("--level", "-l", help="Minimum level shown.", rich_help_panel=VIEW)] = None,
-    include: Annotated[list[str], typer.Option("--include", "-i", help="Show only lines matching REGEX (repeatable).", rich_help_panel=VIEW)] = [],  # noqa: B006
-    exclude: Annotated[list[str], typer.Option("--exclude", "-e", help="Hide lines matching REGEX (repeatable).", rich_help_panel=VIEW)] = [],  # noqa: B006
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Initial search.", rich_help_panel=VIEW)] = None,
-    follow: Annotated[bool, typer.Option("--follow", "-f", "-F", help="Accepted for tail habits; following is the default.")] = False,
-    no_follow: Annotated[bool, typer.Option("--no-follow", help="Read what is there and exit.")] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="No TUI: print lines to stdout (automatic when stdout is not a terminal).")] = False,
-    color: Annotated[str, typer.Option("--color", help="Plain mode colour: auto, always or never.")] = "auto",
-    format: Annotated[str, typer.Option("--format", help="Parsing: auto, text, json or logfmt.")] = "auto",
-    field: Annotated[list[str], typer.Option("--field", help="Field mapping such as message=msg (repeatable).")] = [],  # noqa: B006
-    insecure: Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.", rich_help_panel=NET)] = False,
-    cacert: Annotated[str | None, typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with.", rich_help_panel=NET)] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Connect timeout in seconds.", rich_help_panel=NET)] = 30.0,
-    retries: Annotated[int | None, typer.Option("--retries", help="Give up after N failed reconnects in a row (default: never).", rich_help_panel=NET)] = None,
-    list_sources: Annotated[bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")] = False,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="SOURCE...",
+            help="PATH, file:PATH, -, http(s)://, sse+http(s)://, ws(s)://, cmd:COMMAND, demo:",
+        ),
+    ] = None,
+    lines: Annotated[
+        str, typer.Option("--lines", "-n", help="History to load from files at start: N or all.")
+    ] = "1000",
+    max_lines: Annotated[
+        int, typer.Option("--max-lines", help="Scrollback kept in memory; older lines are evicted.")
+    ] = 100_000,
+    max_line_length: Annotated[
+        int, typer.Option("--max-line-length", help="Longer lines are split into marked pieces.")
+    ] = DEFAULT_MAX_LINE_LENGTH,
+    header: Annotated[
+        list[str],
+        typer.Option(
+            "--header",
+            "-H",
+            help="Extra request header 'Name: value' (repeatable).",
+            rich_help_panel=NET,
+        ),
+    ] = [],  # noqa: B006
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="LOGTAIL_TOKEN",
+            show_envvar=True,
+            help="Sent as Authorization: Bearer TOKEN.",
+            rich_help_panel=NET,
+        ),
+    ] = None,
+    token_param: Annotated[
+        str | None,
+        typer.Option(
+            "--token-param",
+            help="Send the token as this query parameter instead.",
+            rich_help_panel=NET,
+        ),
+    ] = None,
+    send: Annotated[
+        list[str],
+        typer.Option(
+            "--send",
+            help="WebSocket message sent after every (re)connect (repeatable).",
+            rich_help_panel=NET,
+        ),
+    ] = [],  # noqa: B006
+    resume_param: Annotated[
+        str | None,
+        typer.Option(
+            "--resume-param",
+            help="On reconnect, set this query parameter to the last record's timestamp.",
+            rich_help_panel=NET,
+        ),
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", "-l", help="Minimum level shown.", rich_help_panel=VIEW)
+    ] = None,
+    include: Annotated[
+        list[str],
+        typer.Option(
+            "--include",
+            "-i",
+            help="Show only lines matching REGEX (repeatable).",
+            rich_help_panel=VIEW,
+        ),
+    ] = [],  # noqa: B006
+    exclude: Annotated[
+        list[str],
+        typer.Option(
+            "--exclude", "-e", help="Hide lines matching REGEX (repeatable).", rich_help_panel=VIEW
+        ),
+    ] = [],  # noqa: B006
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Initial search.", rich_help_panel=VIEW)
+    ] = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow", "-f", "-F", help="Accepted for tail habits; following is the default."
+        ),
+    ] = False,
+    no_follow: Annotated[
+        bool, typer.Option("--no-follow", help="Read what is there and exit.")
+    ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="No TUI: print lines to stdout (automatic when stdout is not a terminal).",
+        ),
+    ] = False,
+    color: Annotated[
+        str, typer.Option("--color", help="Plain mode colour: auto, always or never.")
+    ] = "auto",
+    format: Annotated[
+        str, typer.Option("--format", help="Parsing: auto, text, json or logfmt.")
+    ] = "auto",
+    field: Annotated[
+        list[str], typer.Option("--field", help="Field mapping such as message=msg (repeatable).")
+    ] = [],  # noqa: B006
+    insecure: Annotated[
+        bool,
+        typer.Option("--insecure", help="Do not verify TLS certificates.", rich_help_panel=NET),
+    ] = False,
+    cacert: Annotated[
+        str | None,
+        typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with.", rich_help_panel=NET),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Connect timeout in seconds.", rich_help_panel=NET)
+    ] = 30.0,
+    retries: Annotated[
+        int | None,
+        typer.Option(
+            "--retries",
+            help="Give up after N failed reconnects in a row (default: never).",
+            rich_help_panel=NET,
+        ),
+    ] = None,
+    list_sources: Annotated[
+        bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")
+    ] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     """Follow logs from files, stdin, commands, HTTP streams (SSE, NDJSON, text) and WebSockets."""
@@ -138,10 +247,14 @@ def logtail(
             print(f"{scheme + ':':<11} {desc}  ({target})")
         raise typer.Exit(0)
     if not sources:
-        raise UsageError("Give at least one SOURCE to follow, e.g. 'logtail app.log' or 'logtail demo:'.")
+        raise UsageError(
+            "Give at least one SOURCE to follow, e.g. 'logtail app.log' or 'logtail demo:'."
+        )
     if len(sources) > 255:
         raise UsageError("logtail follows at most 255 sources at once.")
-    settings = _build_settings(**{k: v for k, v in locals().items() if k not in {"sources", "registry"}})
+    settings = _build_settings(
+        **{k: v for k, v in locals().items() if k not in {"sources", "registry"}}
+    )
     specs = [registry.resolve(s, settings) for s in sources]
     for spec in specs:
         registry.load(spec.scheme)  # an unknown scheme is a usage error before anything starts

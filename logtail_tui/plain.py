@@ -36,7 +36,9 @@ _RESET = "\x1b[0m"
 class PlainPrinter:
     """Formats batches and writes them in one call each (speed: >= 1M lines/s to /dev/null)."""
 
-    def __init__(self, specs: Sequence[SourceSpec], settings: Settings, out: TextIO, err: TextIO) -> None:
+    def __init__(
+        self, specs: Sequence[SourceSpec], settings: Settings, out: TextIO, err: TextIO
+    ) -> None:
         self.specs = specs
         self.out = out
         self.err = err
@@ -117,7 +119,7 @@ def run_plain(
 ) -> int:
     """Follow ``specs`` printing to stdout; returns the exit status (0 ok, 1 a source failed)."""
     stream = out or io.TextIOWrapper(
-        open(sys.stdout.fileno(), "wb", closefd=False, buffering=1 << 16),
+        open(sys.stdout.fileno(), "wb", closefd=False, buffering=1 << 16),  # noqa: SIM115 - lives as long as the run
         encoding="utf-8",
         errors="replace",
         newline="\n",

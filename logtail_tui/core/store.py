@@ -64,7 +64,9 @@ class LogStore:
             return over
         return 0
 
-    def _extend_optional(self, name: str, values: list[str | None] | None, n_old: int, n: int) -> None:
+    def _extend_optional(
+        self, name: str, values: list[str | None] | None, n_old: int, n: int
+    ) -> None:
         column: list[str | None] | None = getattr(self, name)
         if values is None:
             if column is not None:

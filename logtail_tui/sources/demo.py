@@ -18,7 +18,14 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 
-_PATHS = ["/api/orders", "/api/users/42", "/healthz", "/api/cart", "/static/app.js", "/api/search?q=boots"]
+_PATHS = [
+    "/api/orders",
+    "/api/users/42",
+    "/healthz",
+    "/api/cart",
+    "/static/app.js",
+    "/api/search?q=boots",
+]
 _SERVICES = ["api", "worker", "billing", "auth", "scheduler"]
 _USERS = ["alice", "bob", "carol", "dave", "erin"]
 _TRACE = [
@@ -26,7 +33,7 @@ _TRACE = [
     '  File "/srv/app/billing/charge.py", line 88, in charge',
     "    receipt = gateway.capture(order.payment_id, amount)",
     '  File "/srv/app/billing/gateway.py", line 41, in capture',
-    "    raise GatewayTimeout(f\"capture {payment_id} timed out after {self.timeout}s\")",
+    '    raise GatewayTimeout(f"capture {payment_id} timed out after {self.timeout}s")',
     "billing.gateway.GatewayTimeout: capture pay_8f2c timed out after 5.0s",
 ]
 
@@ -57,7 +64,10 @@ class DemoSource(Source):
         roll = r.random()
         ts = _now()
         if roll < 0.02 and n > 20:
-            return [f"{ts} ERROR [billing] charge failed for order {r.randint(1000, 9999)}", *_TRACE]
+            return [
+                f"{ts} ERROR [billing] charge failed for order {r.randint(1000, 9999)}",
+                *_TRACE,
+            ]
         if roll < 0.30:
             status = r.choices([200, 201, 304, 404, 500], [70, 8, 10, 8, 4])[0]
             ms = r.randint(2, 900)
@@ -74,13 +84,23 @@ class DemoSource(Source):
                 "warn": "queue depth high",
                 "error": "upstream refused connection",
             }[level]
-            obj = {"time": ts, "level": level, "service": r.choice(_SERVICES), "msg": msg,
-                   "duration_ms": r.randint(1, 2000), "request_id": f"req-{r.randrange(16**6):06x}"}
+            obj = {
+                "time": ts,
+                "level": level,
+                "service": r.choice(_SERVICES),
+                "msg": msg,
+                "duration_ms": r.randint(1, 2000),
+                "request_id": f"req-{r.randrange(16**6):06x}",
+            }
             return [json.dumps(obj)]
         if roll < 0.70:
             level = r.choices(["debug", "info", "warning"], [30, 60, 10])[0]
-            return [f'time={ts} level={level} svc=scheduler msg="tick" jobs={r.randint(0, 40)} lag_ms={r.randint(0, 300)}']
-        level = r.choices(["DEBUG", "INFO", "NOTICE", "WARN", "ERROR", "CRITICAL"], [15, 55, 8, 12, 8, 2])[0]
+            return [
+                f'time={ts} level={level} svc=scheduler msg="tick" jobs={r.randint(0, 40)} lag_ms={r.randint(0, 300)}'
+            ]
+        level = r.choices(
+            ["DEBUG", "INFO", "NOTICE", "WARN", "ERROR", "CRITICAL"], [15, 55, 8, 12, 8, 2]
+        )[0]
         text = {
             "DEBUG": f"pool stats active={r.randint(0, 20)} idle={r.randint(0, 20)}",
             "INFO": f"user {r.choice(_USERS)} signed in from 10.0.{r.randint(0, 255)}.{r.randint(1, 254)}",

@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from logtail_tui.core.errors import LogtailError
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
-from logtail_tui.sources.contract import Heartbeat, Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.contract import (
+    Heartbeat,
+    Source,
+    SourceEvent,
+    SourceSpec,
+    State,
+    StateChanged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +87,8 @@ class Hub:
         except Exception as exc:
             log.exception("source %s crashed", spec.label)
             final = StateChanged(
-                State.FAILED, f"the {spec.scheme} adapter failed unexpectedly ({type(exc).__name__}: {exc})"
+                State.FAILED,
+                f"the {spec.scheme} adapter failed unexpectedly ({type(exc).__name__}: {exc})",
             )
             self._emit(index, final)
         if final is None:

@@ -16,7 +16,9 @@ from logtail_tui.sources.contract import Source, SourceSpec
 
 GROUP = "logtail_tui.sources"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", re.S)
-_URL_SECRET = re.compile(r"(?i)([?&](?:[^=&]*token[^=&]*|key|api_key|apikey|auth|jwt|password|sig|signature|access_token)=)[^&#]*")
+_URL_SECRET = re.compile(
+    r"(?i)([?&](?:[^=&]*token[^=&]*|key|api_key|apikey|auth|jwt|password|sig|signature|access_token)=)[^&#]*"
+)
 _USERINFO = re.compile(r"^([a-z0-9+.-]+://)[^/@]*@", re.I)
 
 
@@ -41,7 +43,9 @@ def load(scheme: str) -> type[Source]:
     try:
         cls = ep.load()
     except Exception as exc:
-        raise UsageError(f"The {scheme!r} adapter ({ep.value}) failed to load: {exc}; reinstall it.") from None
+        raise UsageError(
+            f"The {scheme!r} adapter ({ep.value}) failed to load: {exc}; reinstall it."
+        ) from None
     if not (isinstance(cls, type) and issubclass(cls, Source)):
         raise UsageError(f"The adapter registered for {scheme!r} ({ep.value}) is not a Source.")
     return cls

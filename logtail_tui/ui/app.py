@@ -24,7 +24,14 @@ from logtail_tui.core.settings import Settings
 from logtail_tui.core.store import LogStore
 from logtail_tui.core.view import View
 from logtail_tui.sources import registry
-from logtail_tui.sources.contract import Heartbeat, Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.contract import (
+    Heartbeat,
+    Source,
+    SourceEvent,
+    SourceSpec,
+    State,
+    StateChanged,
+)
 from logtail_tui.sources.hub import Hub
 from logtail_tui.ui.help_screen import HelpScreen
 from logtail_tui.ui.interactions import Interactions
@@ -97,12 +104,14 @@ class LogtailApp(Interactions, App[int]):
                 self._pending.append((index, event))
                 self._schedule_flush()
             return
-        if isinstance(event, StateChanged) and event.state is State.FAILED:
-            if index not in self._announced_failures:
-                self._announced_failures.add(index)
-                self.notify(
-                    f"{self.specs[index].label}: {event.detail}", title="Source failed", severity="error"
-                )
+        failed = isinstance(event, StateChanged) and event.state is State.FAILED
+        if failed and index not in self._announced_failures:
+            self._announced_failures.add(index)
+            self.notify(
+                f"{self.specs[index].label}: {event.detail}",
+                title="Source failed",
+                severity="error",
+            )
         if isinstance(event, StateChanged | Heartbeat):
             self.refresh_status()
 

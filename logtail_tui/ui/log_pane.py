@@ -118,7 +118,9 @@ class LogPane(ScrollView, can_focus=True):
         """Catch up with the store: filter the new lines, keep a paused view steady."""
         view = self.view
         top_number = self._top_number()
-        cursor_number = view[self.cursor] if self.cursor is not None and self.cursor < len(view) else None
+        cursor_number = (
+            view[self.cursor] if self.cursor is not None and self.cursor < len(view) else None
+        )
         old_len, old_first = len(view), view[0] if len(view) else None
         view.sync()
         new_len = len(view)
@@ -166,9 +168,11 @@ class LogPane(ScrollView, can_focus=True):
         # Widest line for the horizontal scrollbar; len() is a fine proxy for cell width.
         texts = store.texts
         first = store.first
-        widest = max(len(texts[view[i] - first]) for i in range(start, len(view))) if (
-            len(view) - start < 4096
-        ) else max(map(len, texts[view[start] - first :]))
+        widest = (
+            max(len(texts[view[i] - first]) for i in range(start, len(view)))
+            if (len(view) - start < 4096)
+            else max(map(len, texts[view[start] - first :]))
+        )
         self._max_width = max(self._max_width, widest + self._prefix_width())
 
     def _prefix_width(self) -> int:
@@ -212,7 +216,10 @@ class LogPane(ScrollView, can_focus=True):
         if self.wrap:
             rows = self._layout()
             return rows[-1][0] if rows else max(0, len(self.view) - 1)
-        return min(len(self.view) - 1, round(self.scroll_offset.y) + self.scrollable_content_region.height - 1)
+        return min(
+            len(self.view) - 1,
+            round(self.scroll_offset.y) + self.scrollable_content_region.height - 1,
+        )
 
     def pause(self) -> None:
         self.following = False
@@ -326,13 +333,21 @@ class LogPane(ScrollView, can_focus=True):
 
     def _line_text(self, number: int) -> Text:
         store = self.view.store
-        style = self.get_component_rich_style(_LEVEL_CLASS.get(store.level(number), "log-pane--plain"))
+        style = self.get_component_rich_style(
+            _LEVEL_CLASS.get(store.level(number), "log-pane--plain")
+        )
         text = Text(no_wrap=True, end="")
         if self.show_times and store.has_times:
             time = store.time(number)
-            text.append(f"{(time or '')[:23]:<23}  ", self.get_component_rich_style("log-pane--time"))
+            text.append(
+                f"{(time or '')[:23]:<23}  ", self.get_component_rich_style("log-pane--time")
+            )
         if len(self.source_labels) > 1:
-            label = self.source_labels[store.source(number)] if store.source(number) < len(self.source_labels) else "?"
+            label = (
+                self.source_labels[store.source(number)]
+                if store.source(number) < len(self.source_labels)
+                else "?"
+            )
             text.append(f"[{label}] ", self.get_component_rich_style("log-pane--source"))
         text.append(store.text(number), style)
         return text
@@ -393,7 +408,6 @@ class LogPane(ScrollView, can_focus=True):
         index, row = rows[y]
         strip = self._full_strip(self.view[index]).crop_extend(row * width, (row + 1) * width, base)
         return self._decorate(strip, index, base)
-
 
 
 __all__ = ["LogPane"]
