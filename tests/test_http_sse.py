@@ -1,0 +1,389 @@
+"""The HTTP adapter against real SSE servers (uvicorn on 127.0.0.1:0), plus the parser.
+
+Shapes come from protocols.md: §1 typed events, §2 data-only snapshots, §5 generic
+brokers; and the EventSource rules (Last-Event-ID, retry:, stop on 204/4xx).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import time
+from collections.abc import AsyncIterator
+
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from logtail_tui.core.record import Level
+from logtail_tui.core.settings import Settings
+from logtail_tui.sources.backoff import Backoff
+from logtail_tui.sources.contract import State
+from logtail_tui.sources.sse import SSEParser
+from tests.servers import LiveServer, follow, quick_backoff
+
+SSE = "text/event-stream"
+
+
+def app_of(handler, path: str = "/stream") -> Starlette:
+    return Starlette(routes=[Route(path, handler)])
+
+
+def sse_body(chunks: list[str], hold: float = 0.0) -> AsyncIterator[bytes]:
+    """Sends raw SSE text chunks; ``hold`` keeps the stream open afterwards."""
+
+    async def gen() -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            yield chunk.encode()
+            await asyncio.sleep(0)
+        if hold:
+            await asyncio.sleep(hold)
+
+    return gen()
+
+
+# -- the parser, pure ---------------------------------------------------------------------
+
+
+def test_parser_line_ends_split_across_chunks_and_bom() -> None:
+    p = SSEParser()
+    stream = "\ufeffdata: a\r\n\r\ndata: b\r\rdata: c\n\n".encode()
+    events = []
+    for i in range(len(stream)):  # one byte at a time: CR/LF and UTF-8 split everywhere
+        events += p.feed(stream[i : i + 1])
+    assert [(e.event, e.data) for e in events] == [
+        ("message", "a"),
+        ("message", "b"),
+        ("message", "c"),
+    ]
+
+
+def test_parser_fields_per_whatwg() -> None:
+    p = SSEParser()
+    events = p.feed_text(
+        ": keep-alive\n"
+        "retry: 2500\n"
+        "retry: soon\n"  # not digits: ignored
+        "id: 7\n"
+        "event: log\n"
+        "data: one\n"
+        "data:two\n"
+        "data\n"  # a field with no colon: empty data line
+        "\n"
+        "id: bad\0id\n"  # NUL: ignored
+        "data: next\n\n"
+        "id: 9\n\n"  # no data: not dispatched, but the id counts
+        "event: ignored-without-data\n\n"
+    )
+    assert [tuple(e) for e in events] == [("log", "one\ntwo\n", "7"), ("message", "next", "7")]
+    assert p.last_event_id == "9"
+    assert p.retry == 2500
+    assert p.comments == 1
+
+
+def test_parser_drops_an_event_cut_off_by_a_reconnect() -> None:
+    p = SSEParser()
+    assert p.feed_text("id: 1\ndata: whole\n\nid: 2\ndata: cut") == [("message", "whole", "1")]
+    p.reset()
+    assert p.last_event_id == "1"
+    assert p.feed_text("id: 2\ndata: again\n\n") == [("message", "again", "2")]
+
+
+# -- §1 typed events ------------------------------------------------------------------------
+
+
+def typed_log(i: int, log_type: str = "info", step: str = "build") -> dict[str, object]:
+    return {
+        "id": f"00000000-0000-0000-0000-{i:012d}",
+        "step_name": step,
+        "log_type": log_type,
+        "message": f"step {i}",
+        "created_at": f"2026-01-01T00:00:{i:02d}Z",
+        "progress_percentage": i,
+        "metadata": {},
+    }
+
+
+async def test_typed_events_map_to_records_heartbeats_errors_and_completion() -> None:
+    hits = []
+
+    async def stream(request: Request) -> Response:
+        hits.append(request.headers.get("authorization"))
+
+        async def events() -> AsyncIterator[ServerSentEvent]:
+            yield ServerSentEvent(json.dumps(typed_log(1, "thinking", "plan")), event="log")
+            yield ServerSentEvent(
+                json.dumps({"timestamp": "2026-01-01T00:00:01Z"}), event="heartbeat"
+            )
+            yield ServerSentEvent(json.dumps(typed_log(2, "error")), event="log")
+            yield ServerSentEvent(json.dumps(typed_log(3, "success")), event="log")
+            yield ServerSentEvent(json.dumps({"error": "disk \x1b[31mfull"}), event="error")
+            yield ServerSentEvent(json.dumps({"message": "Task completed"}), event="complete")
+            await asyncio.sleep(30)  # the client must stop by itself
+
+        return EventSourceResponse(events())
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"), Settings(token="tok-123"))
+
+    assert hits == ["Bearer tok-123"]  # complete means no reconnect
+    recs = got.records
+    assert [r.text for r in recs] == [
+        "[plan] step 1",
+        "[build] step 2",
+        "[build] step 3",
+        "disk full",  # ANSI escape removed by the sanitiser
+    ]
+    assert [r.level for r in recs] == [Level.NONE, Level.ERROR, Level.NOTICE, Level.ERROR]
+    assert recs[0].time == "2026-01-01T00:00:01Z"
+    assert got.heartbeats >= 1
+    assert any("server error: disk full" in s.detail for s in got.of(State.LIVE))
+    assert got.final is not None and got.final.state is State.COMPLETED
+    assert got.final.detail == "Task completed"
+
+
+async def test_timeout_event_and_resume_param_lose_and_double_nothing() -> None:
+    total, per_connection = 20, 6
+    records = [typed_log(i) for i in range(total)]
+    seen_since: list[str | None] = []
+
+    async def stream(request: Request) -> Response:
+        since = request.query_params.get("since")
+        seen_since.append(since)
+        # Inclusive, as real servers are: the last record shown comes again.
+        todo = [r for r in records if since is None or r["created_at"] >= since]
+
+        async def body() -> AsyncIterator[bytes]:
+            for rec in todo[:per_connection]:
+                yield f"event: log\ndata: {json.dumps(rec)}\n\n".encode()
+            if len(todo) > per_connection:
+                yield b'event: timeout\ndata: {"message": "Stream timeout reached"}\n\n'
+                await asyncio.sleep(30)  # the client must reconnect on the event alone
+            else:
+                yield b'event: complete\ndata: {"message": "Task completed"}\n\n'
+
+        return StreamingResponse(body(), media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(
+            server.url("/stream?timeout=30"), Settings(resume_param="since"), backoff=quick_backoff
+        )
+
+    assert got.texts == [f"[build] step {i}" for i in range(total)]
+    assert seen_since[0] is None and len(seen_since) >= 4
+    assert seen_since[1] == records[per_connection - 1]["created_at"]
+    assert got.final is not None and got.final.state is State.COMPLETED
+    # A timeout event is not a failure: the backoff never grew.
+    assert all(s.attempt == 0 for s in got.of(State.RETRYING))
+
+
+# -- §2 data-only snapshots -------------------------------------------------------------------
+
+
+async def test_delta_payloads_join_lines_split_across_messages() -> None:
+    payloads = [
+        {"logs": "line one\nline t", "status": "running"},
+        {"logs": "wo\nERROR line three\n", "status": "running"},
+        {"logs": "line four\n", "status": "completed", "final": True},
+    ]
+
+    async def stream(request: Request) -> Response:
+        return StreamingResponse(
+            sse_body([f"data: {json.dumps(p)}\n\n" for p in payloads], hold=30), media_type=SSE
+        )
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"))
+
+    assert got.texts == ["line one", "line two", "ERROR line three", "line four"]
+    assert got.records[2].level == Level.ERROR
+    assert got.final is not None and got.final.state is State.COMPLETED
+
+
+async def test_snapshot_payloads_show_only_new_text_across_reconnects() -> None:
+    lines = [f"log line {i}" for i in range(9)]
+    connections = []
+
+    async def stream(request: Request) -> Response:
+        # Resends the whole log so far each time and drops the client after 2 payloads.
+        n = len(connections)
+        connections.append(n)
+        chunks = []
+        for k in range(2):
+            upto = min(len(lines), 2 * n + k + 1)
+            payload = {"logs": "".join(f"{x}\n" for x in lines[:upto]), "status": "running"}
+            if upto == len(lines):
+                payload |= {"status": "completed", "final": True}
+            chunks.append(f"data: {json.dumps(payload)}\n\n")
+        return StreamingResponse(sse_body(chunks), media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"), backoff=quick_backoff)
+
+    assert got.texts == lines
+    assert len(connections) >= 4
+    assert got.final is not None and got.final.state is State.COMPLETED
+
+
+async def test_failed_status_fails_the_source() -> None:
+    async def stream(request: Request) -> Response:
+        body = 'data: {"logs": "boom\\n", "status": "failed", "final": true}\n\n'
+        return StreamingResponse(sse_body([body], hold=30), media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"))
+
+    assert got.texts == ["boom"]
+    assert got.final is not None and got.final.state is State.FAILED
+    assert "failed" in got.final.detail
+
+
+# -- §5 generic brokers -------------------------------------------------------------------------
+
+
+def broker_app(total: int, per_connection: int, abrupt: bool, hits: list[str | None]) -> Starlette:
+    """A broker replaying after ``Last-Event-ID``; drops each client after a few events."""
+    messages = []
+    for i in range(1, total + 1):
+        if i % 5 == 0:
+            messages.append(f"id: {i}\ndata: multi {i} a\ndata: multi {i} b\n\n")
+        elif i % 7 == 0:
+            messages.append(f'id: {i}\ndata: {{"msg": "json {i}", "level": "warn"}}\n\n')
+        elif i % 3 == 0:
+            messages.append(f"id: {i}\ndata: trailing {i}\ndata:\n\n")  # data ends with \n
+        else:
+            messages.append(f"id: {i}\ndata: plain {i}\n\n")
+
+    async def stream(request: Request) -> Response:
+        last = request.headers.get("last-event-id")
+        hits.append(last)
+        start = int(last) if last else 0
+        todo = messages[start : start + per_connection]
+
+        async def body() -> AsyncIterator[bytes]:
+            yield b"retry: 200\n: hi\n\n"
+            for m in todo:
+                yield m.encode()
+            if start + per_connection >= total:
+                await asyncio.sleep(30)  # all sent: stay connected, as brokers do
+            elif abrupt:
+                yield b"id: 999\ndata: half an ev"  # never completed: must not show
+                raise ConnectionAbortedError("drop the client mid-event")
+
+        return StreamingResponse(body(), media_type=SSE)
+
+    return app_of(stream)
+
+
+def broker_expected(total: int) -> list[str]:
+    out = []
+    for i in range(1, total + 1):
+        if i % 5 == 0:
+            out += [f"multi {i} a", f"multi {i} b"]
+        elif i % 7 == 0:
+            out.append(f"json {i}")
+        elif i % 3 == 0:
+            out.append(f"trailing {i}")
+        else:
+            out.append(f"plain {i}")
+    return out
+
+
+async def test_broker_clean_disconnects_replay_with_last_event_id() -> None:
+    hits: list[str | None] = []
+    expected = broker_expected(30)
+    with LiveServer(broker_app(30, 7, abrupt=False, hits=hits)) as server:
+        got = await follow(
+            server.url("/stream"),
+            until=lambda g: len(g.texts) >= len(expected),
+            backoff=quick_backoff,
+        )
+    assert got.texts == expected
+    assert hits == [None, "7", "14", "21", "28"]
+    assert all(s.detail == "the server ended the stream" for s in got.of(State.RETRYING))
+    assert got.heartbeats >= 1  # the comment keep-alive
+
+
+async def test_broker_abrupt_disconnects_lose_and_double_nothing() -> None:
+    hits: list[str | None] = []
+    expected = broker_expected(30)
+    with LiveServer(broker_app(30, 4, abrupt=True, hits=hits)) as server:
+        got = await follow(
+            server.url("/stream"),
+            until=lambda g: len(g.texts) >= len(expected),
+            backoff=quick_backoff,
+        )
+    assert got.texts == expected
+    assert hits[:3] == [None, "4", "8"]
+    assert "half an ev" not in " ".join(got.texts)
+    assert {s.detail for s in got.of(State.RETRYING)} == {"the server dropped the connection"}
+
+
+async def test_sse_plus_scheme_forces_sse_whatever_the_content_type() -> None:
+    async def stream(request: Request) -> Response:
+        return StreamingResponse(sse_body(["data: forced\n\n"], hold=30), media_type="text/plain")
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(
+            "sse+" + server.url("/stream"), until=lambda g: len(g.texts) >= 1, timeout=5
+        )
+    assert got.texts == ["forced"]
+
+
+# -- retry: and the backoff floor ---------------------------------------------------------------
+
+
+class _Highest(random.Random):
+    """Makes jitter deterministic: always the top of the range."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+async def test_retry_field_sets_the_delay_base_and_minimum() -> None:
+    async def stream(request: Request) -> Response:
+        return StreamingResponse(sse_body(["retry: 3000\ndata: x\n\n"]), media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"), until=lambda g: bool(g.of(State.RETRYING)))
+    (retrying,) = got.of(State.RETRYING)
+    assert retrying.retry_in is not None and retrying.retry_in >= 3.0  # default would be <= 1 s
+
+
+async def test_short_retry_field_is_quicker_than_the_default_but_keeps_the_floor() -> None:
+    async def stream(request: Request) -> Response:
+        return StreamingResponse(sse_body(["retry: 200\ndata: x\n\n"]), media_type=SSE)
+
+    def policy(settings: Settings) -> Backoff:
+        # Production base and cap, a small floor and jitter pinned to its highest value.
+        return Backoff(floor=0.1, rng=_Highest())
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(
+            server.url("/stream"),
+            until=lambda g: len(g.of(State.RETRYING)) >= 2,
+            backoff=policy,
+        )
+    first, second = got.of(State.RETRYING)[:2]
+    assert first.retry_in == 0.2  # the default base would give 1.0
+    assert second.retry_in == 0.4  # repeated quick drops still double
+
+
+async def test_accept_then_drop_reconnects_at_most_once_a_second() -> None:
+    starts: list[float] = []
+
+    async def stream(request: Request) -> Response:
+        starts.append(time.monotonic())
+        return Response(b"", media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"), Settings(retries=2), timeout=10)
+
+    assert len(starts) == 3  # the first try and two retries
+    assert all(b - a >= 0.9 for a, b in itertools.pairwise(starts))
+    assert got.final is not None and got.final.state is State.FAILED
+    assert got.final.detail.startswith("Gave up after 2 retries")
