@@ -1,0 +1,184 @@
+"""The line detail screen: everything known about one record, fields and pretty JSON.
+
+Log content is hostile: every piece of it is shown as `rich.text.Text` (or through
+rich's `JSON` renderable, which highlights but never parses markup), so a line holding
+``[bold]`` or ``[link=...]`` is shown as typed.
+
+Usage::
+
+    self.push_screen(DetailScreen(record, source_label="api.log", number=42))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from rich.json import JSON
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from logtail_tui.core.parse import sanitize
+from logtail_tui.core.record import Level, Record
+
+MAX_FIELDS = 1000
+"""Fields listed at most; a hostile object with a million keys must not freeze the UI."""
+MAX_PRETTY = 256 * 1024
+"""Raw payloads longer than this are shown as raw text only (highlighting is slow)."""
+
+_LOGFMT = re.compile(r'(?:^|(?<=\s))([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+
+
+def json_payload(raw: str | None) -> Any | None:
+    """The decoded JSON object or array in ``raw``, or ``None`` if it holds none."""
+    if not raw or len(raw) > MAX_PRETTY:
+        return None
+    stripped = raw.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def flatten(obj: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(dotted.key, value)`` pairs; arrays and scalars are shown as compact JSON."""
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            yield from flatten(value, f"{name}.")
+        elif isinstance(value, str):
+            yield name, value
+        else:
+            yield name, json.dumps(value, ensure_ascii=False)
+
+
+def logfmt_fields(line: str) -> list[tuple[str, str]]:
+    """``key=value`` pairs of a logfmt line; fewer than two pairs means it is not logfmt."""
+    pairs = []
+    for match in _LOGFMT.finditer(line):
+        value = match.group(2)
+        if value.startswith('"'):
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        pairs.append((match.group(1), value))
+    return pairs if len(pairs) >= 2 else []
+
+
+def record_fields(record: Record) -> list[tuple[str, str]]:
+    """The record's fields, sanitised, from its JSON payload or its logfmt text."""
+    payload = json_payload(record.raw)
+    if isinstance(payload, dict):
+        found: list[tuple[str, str]] = []
+        for pair in flatten(payload):
+            if len(found) >= MAX_FIELDS:
+                break
+            found.append(pair)
+    else:
+        found = logfmt_fields(record.raw or record.text)[:MAX_FIELDS]
+    # json.loads turns "\u001b" back into a real escape character: sanitise again.
+    return [(sanitize(key), sanitize(value)) for key, value in found]
+
+
+def level_name(level: int) -> str:
+    """Display name of a level number; no level shows as a dash."""
+    try:
+        return Level(level).name.lower() if level else "-"
+    except ValueError:
+        return str(level)
+
+
+class DetailScreen(ModalScreen[None]):
+    """Shows one record: number, source, level, time, message, fields, JSON and raw text."""
+
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close"),
+        Binding("y", "copy", "Copy raw line"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailScreen {
+        align: center middle;
+        #detail {
+            width: 90%;
+            height: 90%;
+            padding: 0 1;
+            background: $surface;
+            border: thick $primary;
+            border-subtitle-color: $text-muted;
+        }
+        .detail-heading { color: $accent; text-style: bold; margin: 1 0 0 0; }
+        #detail-message, #detail-raw { text-wrap: wrap; }
+    }
+    """
+
+    def __init__(self, record: Record, source_label: str, number: int) -> None:
+        """Args:
+        record: The record to show (its text and raw are already sanitised).
+        source_label: The source's label, as the status bar shows it.
+        number: The line's number in the view, counted from 1.
+        """
+        super().__init__()
+        self.record = record
+        """The record shown."""
+        self.source_label = source_label
+        """Label of the source that produced the record."""
+        self.number = number
+        """Line number shown in the title."""
+        self.fields = record_fields(record)
+        """``(key, value)`` pairs shown in the fields table."""
+        self.payload = json_payload(record.raw)
+        """The decoded JSON payload, if the raw text is JSON."""
+
+    def compose(self) -> ComposeResult:
+        record = self.record
+        with VerticalScroll(id="detail") as container:
+            container.border_title = f"Line {self.number}"
+            container.border_subtitle = "escape close · y copy"
+            summary = Table.grid(padding=(0, 2))
+            summary.add_column(style="bold")
+            summary.add_column()
+            summary.add_row("Line", Text(str(self.number)))
+            summary.add_row("Source", Text(sanitize(self.source_label)))
+            summary.add_row("Level", Text(level_name(record.level)))
+            summary.add_row("Time", Text(record.time or "-"))
+            yield Static(summary, id="detail-summary")
+            yield Static("Message", classes="detail-heading")
+            yield Static(Text(record.text), id="detail-message")
+            if self.fields:
+                yield Static("Fields", classes="detail-heading")
+                yield Static(self._fields_table(), id="detail-fields")
+            if self.payload is not None:
+                yield Static("JSON", classes="detail-heading")
+                yield Static(JSON.from_data(self.payload, ensure_ascii=False), id="detail-json")
+            if record.raw is not None:
+                yield Static("Raw", classes="detail-heading")
+                yield Static(Text(record.raw), id="detail-raw")
+
+    def _fields_table(self) -> Table:
+        table = Table(show_edge=False, expand=True, header_style="bold")
+        table.add_column("field", no_wrap=True, ratio=1)
+        table.add_column("value", overflow="fold", ratio=3)
+        for key, value in self.fields:
+            table.add_row(Text(key), Text(value))
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        """Close the detail view."""
+        self.dismiss(None)
+
+    def action_copy(self) -> None:
+        """Copy the raw line (or the text) to the clipboard; works over SSH via OSC 52."""
+        self.app.copy_to_clipboard(self.record.raw or self.record.text)
+        self.notify("Line copied to the clipboard.")
