@@ -50,6 +50,8 @@ WATCH_STEP_MS = 5
 """watchfiles' poll step: 5 ms gave 7-9 ms wake-ups, the default ~85 ms (design.md §3)."""
 WATCH_DEBOUNCE_MS = 20
 """Longest a burst of changes is held back before we are woken."""
+MISSING_GRACE = 0.25
+"""Seconds a name may be missing (mid-rotation) before the state becomes waiting."""
 INLINE_READ = 1 << 20
 """Reads smaller than this run on the loop; bigger ones go to a thread."""
 
@@ -134,6 +136,8 @@ class FileSource(Source):
         """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
         self._cur: _Handle | None = None
         self._waiting = False
+        self._missing_since: float | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
@@ -241,7 +245,17 @@ class FileSource(Source):
             except OSError:
                 st = None
             if st is None or not stat.S_ISREG(st.st_mode):
-                if not self._waiting:
+                now = asyncio.get_running_loop().time()
+                if self._waiting:
+                    return
+                if self._missing_since is None:
+                    # Rotation leaves the name missing for a moment: look again shortly
+                    # before telling the user the file is gone.
+                    self._missing_since = now
+                    self._timer = asyncio.get_running_loop().call_later(
+                        MISSING_GRACE, self._wake.set
+                    )
+                elif now - self._missing_since >= MISSING_GRACE:
                     self._waiting = True
                     detail = (
                         "file was removed; waiting for it to come back"
@@ -250,6 +264,7 @@ class FileSource(Source):
                     )
                     yield StateChanged(State.WAITING, detail)
                 return
+            self._missing_since = None
             if cur is None or (st.st_dev, st.st_ino) != (cur.dev, cur.ino):
                 new = self._open()  # first, so a quick writer cannot rotate it away from us
                 if new is None:
@@ -355,6 +370,8 @@ class FileSource(Source):
 
     async def aclose(self) -> None:
         self._stop.set()
+        if self._timer is not None:
+            self._timer.cancel()
         if self._watcher is not None:
             watcher, self._watcher = self._watcher, None
             # The stop event ends the Rust watcher within one step; cancel is the fallback.
