@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from support import Feeds, lines, until
+from textual import events
 
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
@@ -102,8 +103,12 @@ async def test_mouse_wheel_up_pauses() -> None:
         await feeds[0].put(lines(*(f"w{i}" for i in range(100))))
         await until(lambda: app.store.received == 100)
         await pilot.pause()
-        await pilot.scroll_up("#log")
-        assert not app.pane.following
+        y = app.pane.scroll_offset.y
+        # Pilot has no wheel helper: deliver the terminal's wheel event to the pane.
+        app.pane.post_message(events.MouseScrollUp(app.pane, 5, 5, 0, -1, 0, False, False, False))
+        await until(lambda: not app.pane.following)
+        await pilot.pause()
+        assert app.pane.scroll_offset.y < y
 
 
 async def test_level_colouring_uses_component_classes() -> None:

@@ -114,6 +114,10 @@ class LogStore:
     def record(self, n: int) -> Record:
         return Record(self.text(n), self.level(n), self.time(n), self.raw(n), self.source(n))
 
+    def raw_column(self) -> list[str | None] | None:
+        """The raw originals, aligned with `texts`; ``None`` when no record had one."""
+        return self._raws
+
     @property
     def has_times(self) -> bool:
         return self._times is not None

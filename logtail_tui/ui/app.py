@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.timer import Timer
 from textual.widgets import Footer
 
 from logtail_tui.core.filters import LineFilter
@@ -69,7 +68,7 @@ class LogtailApp(Interactions, App[int]):
         )
         self.hub = Hub(self.specs, settings, self._on_source_event, factory)
         self._pending: list[tuple[int, Batch]] = []
-        self._flush_timer: Timer | None = None
+        self._flush_scheduled = False
         self._last_flush = 0.0
         self._rate_mark = (time.monotonic(), 0)
         self._rate = 0.0
@@ -88,6 +87,7 @@ class LogtailApp(Interactions, App[int]):
     def on_mount(self) -> None:
         self.sub_title = ", ".join(spec.label for spec in self.specs)
         self.pane.focus()
+        self.start_interactions()
         self.hub.start()
         self.set_interval(1.0, self._tick)
         self.refresh_status()
@@ -116,28 +116,33 @@ class LogtailApp(Interactions, App[int]):
             self.refresh_status()
 
     def _schedule_flush(self) -> None:
-        if self._flush_timer is not None:
+        if self._flush_scheduled:
             return
+        self._flush_scheduled = True
         delay = self._last_flush + FLUSH_INTERVAL - time.monotonic()
         if delay <= 0:
-            self._flush_timer = self.set_timer(0, self._flush)
+            self.call_later(self._flush)  # quiet until now: show this line at once
         else:
-            self._flush_timer = self.set_timer(delay, self._flush)
+            self.set_timer(delay, self._flush)
 
     def _flush(self) -> None:
-        self._flush_timer = None
+        if not self._flush_scheduled:
+            return  # flush_now got there first
+        self._flush_scheduled = False
         self._last_flush = time.monotonic()
         pending, self._pending = self._pending, []
-        for index, batch in pending:
-            self.store.extend(batch, index)
-        self.pane.sync()
+
+        def append() -> None:
+            for index, batch in pending:
+                self.store.extend(batch, index)
+
+        self.pane.sync(append)
         self.after_sync()
         self.refresh_status()
 
     def flush_now(self) -> None:
         """Apply queued batches at once (tests and actions that need a current view)."""
-        if self._flush_timer is not None:
-            self._flush_timer.stop()
+        self._flush_scheduled = True
         self._flush()
 
     # -- status -------------------------------------------------------------------------

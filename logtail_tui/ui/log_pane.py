@@ -7,7 +7,7 @@ pane never owns data: the app appends to the store, then calls `sync`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -114,24 +114,27 @@ class LogPane(ScrollView, can_focus=True):
         self._wrap_key: tuple[int, ...] | None = None
 
     # -- data --------------------------------------------------------------------------
-    def sync(self) -> None:
-        """Catch up with the store: filter the new lines, keep a paused view steady."""
+    def sync(self, update: Callable[[], object] | None = None) -> None:
+        """Apply ``update`` (which appends to the store) and catch up with it.
+
+        The view's position is read before the update so that a paused view stays on the
+        same lines and the count of new lines is exact, even as old lines are evicted.
+        """
         view = self.view
         top_number = self._top_number()
         cursor_number = (
             view[self.cursor] if self.cursor is not None and self.cursor < len(view) else None
         )
-        old_len, old_first = len(view), view[0] if len(view) else None
+        old_last = view[len(view) - 1] if len(view) else None
+        if update is not None:
+            update()
         view.sync()
         new_len = len(view)
-        if old_first is not None and len(view) and view[0] != old_first:
-            dropped = view.index_of(old_first) if old_first >= view.store.first else None
-            dropped = old_len - new_len if dropped is None else dropped
-        else:
-            dropped = 0
+        # Old lines still in the view (some may have been evicted); the rest are new.
+        kept = view.index_of(old_last + 1) if old_last is not None else 0
         if not self.following:
-            self.new_while_paused += max(0, new_len - old_len + max(dropped, 0))
-        self._measure(old_len)
+            self.new_while_paused += new_len - kept
+        self._measure(kept)
         self._update_virtual_size()
         if self.following:
             self._scroll_to_end()
@@ -140,7 +143,9 @@ class LogPane(ScrollView, can_focus=True):
             if cursor_number is not None:
                 self.cursor = min(view.index_of(cursor_number), max(0, new_len - 1))
             if top_number is not None and not self.wrap:
-                self.scroll_to(y=view.index_of(top_number), animate=False, immediate=True)
+                self.scroll_to(
+                    y=view.index_of(top_number), animate=False, immediate=True, force=True
+                )
         self.refresh()
 
     def reset(self) -> None:
@@ -192,7 +197,7 @@ class LogPane(ScrollView, can_focus=True):
         return self.view[y] if 0 <= y < len(self.view) else None
 
     def _scroll_to_end(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     # -- following ---------------------------------------------------------------------
     def watch_following(self, following: bool) -> None:
@@ -233,7 +238,7 @@ class LogPane(ScrollView, can_focus=True):
     def action_top(self) -> None:
         self.following = False
         self.cursor = 0 if len(self.view) else None
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.scroll_to(y=0, animate=False, immediate=True, force=True)
         self.refresh()
 
     def go_to(self, index: int) -> None:
@@ -246,7 +251,7 @@ class LogPane(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         y = round(self.scroll_offset.y)
         if not (y <= index < y + height) or self.wrap:
-            self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+            self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True, force=True)
         self.refresh()
 
     def action_cursor_up(self) -> None:
@@ -262,20 +267,22 @@ class LogPane(ScrollView, can_focus=True):
         self.cursor += 1
         height = self.scrollable_content_region.height
         if self.cursor >= round(self.scroll_offset.y) + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
         self.refresh()
 
     def action_page_up(self) -> None:
         height = self.scrollable_content_region.height
         self.following = False
-        self.scroll_to(y=max(0, self.scroll_offset.y - height), animate=False, immediate=True)
+        self.scroll_to(
+            y=max(0, self.scroll_offset.y - height), animate=False, immediate=True, force=True
+        )
         if self.cursor is not None:
             self.cursor = max(0, self.cursor - height)
         self.refresh()
 
     def action_page_down(self) -> None:
         height = self.scrollable_content_region.height
-        self.scroll_to(y=self.scroll_offset.y + height, animate=False, immediate=True)
+        self.scroll_to(y=self.scroll_offset.y + height, animate=False, immediate=True, force=True)
         if self.cursor is not None:
             self.cursor = min(len(self.view) - 1, self.cursor + height)
         self.refresh()
@@ -337,11 +344,10 @@ class LogPane(ScrollView, can_focus=True):
             _LEVEL_CLASS.get(store.level(number), "log-pane--plain")
         )
         text = Text(no_wrap=True, end="")
-        if self.show_times and store.has_times:
-            time = store.time(number)
-            text.append(
-                f"{(time or '')[:23]:<23}  ", self.get_component_rich_style("log-pane--time")
-            )
+        time = store.time(number) if self.show_times else None
+        if time:
+            # Text lines carry their time inline; only structured records get a column.
+            text.append(f"{time[:23]:<23}  ", self.get_component_rich_style("log-pane--time"))
         if len(self.source_labels) > 1:
             label = (
                 self.source_labels[store.source(number)]
