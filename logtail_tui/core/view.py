@@ -93,6 +93,11 @@ class View:
         return i < len(self) and self[i] == n
 
     @property
+    def indexed(self) -> bool:
+        """Whether the view holds an index; ``False`` is the identity fast path (no filter)."""
+        return self._index is not None
+
+    @property
     def first(self) -> int:
         """``store.first`` as of the last sync."""
         return self._first

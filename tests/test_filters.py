@@ -1,0 +1,157 @@
+"""LineFilter and the chunk engine (`lines_matching`), checked against per-line ``re.search``."""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+
+import pytest
+
+from logtail_tui.core.filters import LineFilter, compile_pattern, lines_matching
+from logtail_tui.core.record import Level
+
+# Text that tries to break the tricks: non-ASCII case pairs where str.lower() and
+# re.IGNORECASE disagree (ſ/s, Kelvin sign/k, İ/i), embedded newlines, tabs, empty lines.
+WORDS = [
+    "timeout", "TimeOut", "db", "DB", "cache", "miss", "hit", "error", "warn", "GET", "/api/v1",
+    "ms", "200", "500", "ſ", "Kelvin", "\u212aelvin", "İstanbul", "é", "naïve", "\t", " ", "", "x\ny", "a.b",
+    "abc", "ABC", "health", "zebra", "ZEBRA", "^", "$", "ſtatus", "status", "-", "==", "TIMEOUT", "xAbCy", "Xabc", "abcabc",
+]  # fmt: skip
+
+PATTERNS = [
+    "timeout", "TIMEOUT", "(?i)timeout", "(?i)status", "status", "zebra", "(?i)ZEBRA", "db",
+    r"(?:cache|db) miss", r"\d{3}", r"\d+ ms", "^GET", "timeout$", "^$", "a.b", r"a\.b",
+    "x(?i:abc)y", "(?i)x(?-i:abc)", r"\bhit\b", r"(?<=cache )miss", "(?<!cache )miss",
+    "(ab|AB)c", "(abc){2}", "abc+", "s", "(?s)x.y", r"x\ny", r"\n", "", "ſ", "(?i)ſ",
+    "(?i)istanbul", "(?i)kelvin", r"\s\s", "(?x) t i m e o u t ", r"(\w+) \1", "[^a-z]{4}",
+    "(?a)(?i)status", r"health(?=\s)", "(?i)naïve",
+]  # fmt: skip
+
+
+def random_lines(rng: random.Random, n: int) -> list[str]:
+    return [" ".join(rng.choices(WORDS, k=rng.randint(0, 8))) for _ in range(n)]
+
+
+def naive(pattern: re.Pattern[str], texts: list[str]) -> list[int]:
+    return [i for i, t in enumerate(texts) if pattern.search(t)]
+
+
+# -- lines_matching ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", PATTERNS)
+def test_lines_matching_agrees_with_per_line_search(source: str) -> None:
+    rng = random.Random(zlib.crc32(source.encode()))
+    pattern = re.compile(source)
+    matched_somewhere = False
+    for _ in range(30):
+        texts = random_lines(rng, rng.randint(0, 300))
+        expected = naive(pattern, texts)
+        assert lines_matching(pattern, texts) == expected
+        matched_somewhere |= bool(expected)
+    assert matched_somewhere, "the test data must exercise this pattern"
+
+
+def test_dense_and_sparse_hits_switch_strategy_without_changing_results() -> None:
+    rng = random.Random(7)
+    for density in (0.0, 0.001, 0.05, 0.2, 0.9, 1.0):
+        texts = [
+            f"{i} request took {rng.randint(1, 999)} ms"
+            + (" timeout" if rng.random() < density else "")
+            for i in range(5000)
+        ]
+        for source in ("timeout", "(?i)TIMEOUT", r"took \d+ ms timeout", "TIMEOUT"):
+            pattern = re.compile(source)
+            assert lines_matching(pattern, texts) == naive(pattern, texts)
+
+
+def test_ascii_lines_but_non_ascii_needle_uses_the_regex() -> None:
+    # re.IGNORECASE lets "ſ" match "s"; str.lower() would not, so this must not be pre-filtered.
+    pattern = re.compile("ſtatus", re.IGNORECASE)
+    texts = ["status ok", "no", "STATUS"]
+    assert lines_matching(pattern, texts) == [0, 2]
+
+
+def test_non_ascii_lines_with_ascii_needle() -> None:
+    pattern = re.compile("istanbul", re.IGNORECASE)
+    texts = ["İstanbul", "ISTANBUL", "ankara", "ıstanbul"]
+    assert lines_matching(pattern, texts) == naive(pattern, texts)
+    assert lines_matching(pattern, texts)  # at least the upper-case ASCII one
+
+
+def test_embedded_newline_does_not_shift_line_numbers() -> None:
+    texts = ["a", "b\nzebra", "c", "zebra"]
+    assert lines_matching(re.compile("zebra"), texts) == [1, 3]
+    assert lines_matching(re.compile("^zebra"), texts) == [3]
+
+
+# -- LineFilter ------------------------------------------------------------------------------
+
+
+def test_build_rejects_bad_regex_with_one_sentence() -> None:
+    with pytest.raises(ValueError) as info:
+        LineFilter.build(include=["(unclosed"])
+    message = str(info.value)
+    assert "include" in message and "(unclosed" in message
+    assert "\n" not in message and message.count(". ") == 0
+    with pytest.raises(ValueError, match="exclude"):
+        LineFilter.build(exclude=["[a-"])
+    with pytest.raises(ValueError, match="search"):
+        compile_pattern("*", "search")
+
+
+def test_active_and_describe() -> None:
+    assert not LineFilter().active
+    assert LineFilter().describe() == ""
+    assert not LineFilter.build(level=Level.TRACE).active
+    assert not LineFilter.build(include=[""]).active  # empty patterns are ignored
+    f = LineFilter.build(Level.WARNING, ["db"], ["health"], hidden_levels=[Level.ERROR])
+    assert f.active
+    assert f.describe() == "level>=warn hide:error +/db/ -/health/"
+    assert LineFilter.build(hidden_levels=[Level.DEBUG]).active
+
+
+def test_hidden_levels_none_counts_as_info() -> None:
+    f = LineFilter.build(hidden_levels=[Level.INFO, Level.DEBUG])
+    assert not f.matches("no level", Level.NONE)
+    assert not f.matches("x", Level.INFO)
+    assert not f.matches("x", Level.DEBUG)
+    assert f.matches("x", Level.WARNING)
+    assert f.matches("x", Level.TRACE)
+    # Hiding NONE is read as hiding INFO.
+    assert LineFilter.build(hidden_levels=[Level.NONE]).hidden_levels == frozenset({Level.INFO})
+
+
+def test_level_include_exclude_per_line() -> None:
+    f = LineFilter.build(Level.WARNING, ["db", "cache"], ["health"])
+    assert f.matches("db down", Level.ERROR)
+    assert f.matches("mid-line cache miss", Level.WARNING)
+    assert not f.matches("db down", Level.INFO)
+    assert not f.matches("db health ok", Level.ERROR)
+    assert not f.matches("other", Level.ERROR)
+    assert not f.matches("db without level", Level.NONE)  # NONE counts as INFO
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_select_agrees_with_matches(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(40):
+        f = LineFilter.build(
+            rng.choice([Level.NONE, Level.TRACE, Level.INFO, Level.WARNING, Level.CRITICAL]),
+            rng.sample(PATTERNS[:20], rng.randint(0, 2)),
+            rng.sample(PATTERNS[20:], rng.randint(0, 2)),
+            rng.sample(list(Level), rng.randint(0, 2)),
+        )
+        texts = random_lines(rng, rng.randint(0, 400))
+        levels = bytearray(rng.choice(list(Level)) for _ in texts)
+        expected = [i for i, t in enumerate(texts) if f.matches(t, levels[i])]
+        assert f.select(texts, levels) == expected
+
+
+def test_select_level_only_does_not_read_text() -> None:
+    texts = ["a", "b", "c", "d"]
+    levels = bytearray([Level.ERROR, Level.DEBUG, Level.NONE, Level.CRITICAL])
+    assert LineFilter.build(Level.ERROR).select(texts, levels) == [0, 3]
+    assert LineFilter.build(hidden_levels=[Level.INFO]).select(texts, levels) == [0, 1, 3]
+    assert LineFilter().select(texts, levels) == [0, 1, 2, 3]
