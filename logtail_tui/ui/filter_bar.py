@@ -97,7 +97,7 @@ class FilterBar(Widget):
             return self.filter_bar
 
     class Closed(Message):
-        """Posted when the user closed the bar with escape (the filter stays)."""
+        """Posted when the user closed the bar (escape, or enter on a valid filter); the filter stays."""
 
         def __init__(self, filter_bar: FilterBar) -> None:
             super().__init__()
@@ -123,7 +123,9 @@ class FilterBar(Widget):
         id: Widget id.
         classes: Extra CSS classes.
         """
-        super().__init__(name=name, id=id, classes=classes)
+        # Disabled while closed, so nothing hidden inside can take the focus (Textual
+        # auto-focuses the first focusable widget, hidden or not).
+        super().__init__(name=name, id=id, classes=classes, disabled=True)
         self.debounce = debounce
         self.line_filter = LineFilter()
         """The filter last posted (or set); stays when a typed regex is invalid."""
@@ -135,6 +137,7 @@ class FilterBar(Widget):
         self._hidden: frozenset[int] = frozenset()
         self._applied: _FilterKey = ("", "", Level.NONE, frozenset())
         self._timer: Timer | None = None
+        self._return_focus: Widget | None = None
 
     # -- public API -------------------------------------------------------------------
 
@@ -145,13 +148,25 @@ class FilterBar(Widget):
 
     def open(self) -> None:
         """Show the bar and focus the include input."""
+        focused = self.screen.focused
+        if focused is not None and self not in focused.ancestors_with_self:
+            self._return_focus = focused
+        self.disabled = False
         self.add_class("-open")
         self.query_one("#filter-include", Input).focus()
 
     def close(self) -> None:
-        """Hide the bar; the filter stays. Posts a pending edit first, never `Closed`."""
+        """Hide the bar, posting a pending edit first (never `Closed`); the filter stays.
+
+        The focus goes back to the widget that had it before `open()`.
+        """
         self._apply_now()
         self.remove_class("-open")
+        self.disabled = True
+        # Give the focus back to whoever had it (the log pane), if it is still there.
+        if self._return_focus is not None and self._return_focus.is_attached:
+            self._return_focus.focus()
+        self._return_focus = None
 
     def set_filter(self, line_filter: LineFilter) -> None:
         """Show ``line_filter`` in the bar (e.g. from ``-l/-i/-e``) without posting it.
@@ -162,7 +177,7 @@ class FilterBar(Widget):
         self._include = _pattern_text(line_filter.include)
         self._exclude = _pattern_text(line_filter.exclude)
         self._level = int(line_filter.level)
-        self._hidden = frozenset(getattr(line_filter, "hidden_levels", frozenset()))
+        self._hidden = frozenset(line_filter.hidden_levels)
         self.line_filter = line_filter
         self._applied = self._key()
         self._show_error(None)
@@ -228,6 +243,8 @@ class FilterBar(Widget):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self._apply_now()
+        if self.error is None:  # enter means "done"; with a bad regex, stay and show why
+            self.action_close()
 
     @on(Select.Changed, "#filter-level")
     def _level_changed(self, event: Select.Changed) -> None:
@@ -286,13 +303,12 @@ class FilterBar(Widget):
         self.post_message(self.Changed(self, line_filter))
 
     def _build(self) -> LineFilter:
-        include = (self._include,) if self._include else ()
-        exclude = (self._exclude,) if self._exclude else ()
-        if self._hidden:
-            return LineFilter.build(
-                level=self._level, include=include, exclude=exclude, hidden_levels=self._hidden
-            )
-        return LineFilter.build(level=self._level, include=include, exclude=exclude)
+        return LineFilter.build(
+            level=self._level,
+            include=(self._include,) if self._include else (),
+            exclude=(self._exclude,) if self._exclude else (),
+            hidden_levels=self._hidden,
+        )
 
     def _show_error(self, message: str | None) -> None:
         self.error = message

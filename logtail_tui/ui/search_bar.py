@@ -122,7 +122,9 @@ class SearchBar(Widget):
         id: Widget id.
         classes: Extra CSS classes.
         """
-        super().__init__(name=name, id=id, classes=classes)
+        # Disabled while closed, so nothing hidden inside can take the focus (Textual
+        # auto-focuses the first focusable widget, hidden or not).
+        super().__init__(name=name, id=id, classes=classes, disabled=True)
         self.debounce = debounce
         self.search_query: SearchQuery | None = None
         """The query last posted (or set); stays when a typed regex is invalid."""
@@ -134,6 +136,7 @@ class SearchBar(Widget):
         self._counter_is_error = False
         self._posted: _QueryKey = ("", False)
         self._timer: Timer | None = None
+        self._return_focus: Widget | None = None
 
     # -- public API -------------------------------------------------------------------
 
@@ -144,15 +147,27 @@ class SearchBar(Widget):
 
     def open(self) -> None:
         """Show the bar and focus the input with its text selected, ready to retype."""
+        focused = self.screen.focused
+        if focused is not None and self not in focused.ancestors_with_self:
+            self._return_focus = focused
+        self.disabled = False
         self.add_class("-open")
         search_input = self.query_one("#search-input", Input)
         search_input.focus()
         search_input.select_all()
 
     def close(self) -> None:
-        """Hide the bar; the query stays. Posts a pending edit first, never `Closed`."""
+        """Hide the bar, posting a pending edit first (never `Closed`); the query stays.
+
+        The focus goes back to the widget that had it before `open()`.
+        """
         self._apply_now()
         self.remove_class("-open")
+        self.disabled = True
+        # Give the focus back to whoever had it (the log pane), if it is still there.
+        if self._return_focus is not None and self._return_focus.is_attached:
+            self._return_focus.focus()
+        self._return_focus = None
 
     def set_search(self, text: str, regex: bool = False) -> None:
         """Pre-fill the bar (e.g. from ``-s``) and post the query as `Changed`.
