@@ -352,6 +352,27 @@ async def test_search_enter_submits_counter_and_escape_closes() -> None:
         assert bar.search_query == expected  # n / N keep working after closing
 
 
+async def test_search_set_search_prefills_without_posting() -> None:
+    app = Harness(SearchBar())
+    async with app.run_test() as pilot:
+        bar = app.query_one(SearchBar)
+        bar.set_search("Timeout")
+        bar.open()
+        await pilot.pause()
+        assert bar.query_one("#search-input", Input).value == "Timeout"
+        assert bar.search_query == SearchQuery.parse("Timeout")
+        await pilot.press("enter")  # unchanged: no Changed, but enter still submits
+        await wait_for(pilot, lambda: of_type(app, SearchBar.Submitted))
+        assert of_type(app, SearchBar.Changed) == []
+        assert of_type(app, SearchBar.Submitted)[0].query == SearchQuery.parse("Timeout")
+
+        bar.set_search("[x", regex=True)  # an invalid preset is reported, not applied
+        await pilot.pause()
+        assert bar.error is not None and bar.search_query == SearchQuery.parse("Timeout")
+        assert bar.query_one("#search-regex", Checkbox).value
+        assert of_type(app, SearchBar.Changed) == []
+
+
 # -- detail screen ---------------------------------------------------------------------
 
 JSON_LINE = (

@@ -164,8 +164,9 @@ class FilterBar(Widget):
         self.remove_class("-open")
         self.disabled = True
         # Give the focus back to whoever had it (the log pane), if it is still there.
-        if self._return_focus is not None and self._return_focus.is_attached:
-            self._return_focus.focus()
+        focus_back = self._return_focus
+        if focus_back is not None and focus_back.is_attached and focus_back.focusable:
+            focus_back.focus()
         self._return_focus = None
 
     def set_filter(self, line_filter: LineFilter) -> None:
@@ -174,6 +175,9 @@ class FilterBar(Widget):
         Several include (or exclude) patterns are shown joined with ``|``, which means
         the same thing; the original filter stays in force until the user edits the bar.
         """
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
         self._include = _pattern_text(line_filter.include)
         self._exclude = _pattern_text(line_filter.exclude)
         self._level = int(line_filter.level)

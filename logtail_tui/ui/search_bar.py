@@ -165,24 +165,29 @@ class SearchBar(Widget):
         self.remove_class("-open")
         self.disabled = True
         # Give the focus back to whoever had it (the log pane), if it is still there.
-        if self._return_focus is not None and self._return_focus.is_attached:
-            self._return_focus.focus()
+        focus_back = self._return_focus
+        if focus_back is not None and focus_back.is_attached and focus_back.focusable:
+            focus_back.focus()
         self._return_focus = None
 
     def set_search(self, text: str, regex: bool = False) -> None:
-        """Pre-fill the bar (e.g. from ``-s``) and post the query as `Changed`.
+        """Show ``text`` in the bar (e.g. from ``-s``) without posting it.
 
         Args:
             text: The search text.
             regex: Treat ``text`` as a regular expression.
         """
+        self._cancel_timer()
         self._text = text
         self._regex = regex
         if self.is_mounted:
             with self.prevent(Input.Changed, Checkbox.Changed):
                 self.query_one("#search-input", Input).value = text
                 self.query_one("#search-regex", Checkbox).value = regex
-        self._apply_now()
+        valid, query = self._parse()
+        if valid:
+            self.search_query = query
+            self._posted = (text, regex)
 
     def set_counter(self, text: str, *, error: bool = False) -> None:
         """Show ``text`` (e.g. ``"12/340"`` or ``"no match"``) next to the input.
@@ -224,8 +229,7 @@ class SearchBar(Widget):
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
         self._text = event.value
-        if self._timer is not None:
-            self._timer.stop()
+        self._cancel_timer()
         self._timer = self.set_timer(self.debounce, self._apply_now)
 
     @on(Input.Submitted, "#search-input")
@@ -254,12 +258,13 @@ class SearchBar(Widget):
 
     # -- internals -------------------------------------------------------------------
 
-    def _apply_now(self) -> bool:
-        """Parse the input; post the query if it is new. False when the regex is invalid."""
+    def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        key = (self._text, self._regex)
+
+    def _parse(self) -> tuple[bool, SearchQuery | None]:
+        """``(valid, query)`` for the input; shows or clears the error sentence."""
         if not self._text:
             query = None
         else:
@@ -267,8 +272,17 @@ class SearchBar(Widget):
                 query = SearchQuery.parse(self._text, regex=self._regex)
             except ValueError as exc:
                 self._show_error(sentence(str(exc)))
-                return False
+                return False, None
         self._show_error(None)
+        return True, query
+
+    def _apply_now(self) -> bool:
+        """Parse the input; post the query if it is new. False when the regex is invalid."""
+        self._cancel_timer()
+        valid, query = self._parse()
+        if not valid:
+            return False
+        key = (self._text, self._regex)
         # Toggling regex on an empty input changes nothing worth posting.
         if key != self._posted and (query is not None or self.search_query is not None):
             self.search_query = query
