@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from http import HTTPStatus
@@ -30,9 +31,12 @@ pytestmark = pytest.mark.timeout(20)
 Handler = Callable[[ServerConnection], Awaitable[None]]
 
 
-def log_msg(message: str, level: str = "INFO", ts: str = "2026-01-01T00:00:00Z") -> str:
-    data = {"level": level, "message": message, "timestamp": ts, "subtask_id": "st-1",
-            "metadata": {"k": 1}}  # fmt: skip
+def log_msg(
+    message: str, level: str = "INFO", ts: str = "2026-01-01T00:00:00Z", extra: bool = False
+) -> str:
+    data: dict[str, Any] = {"level": level, "message": message, "timestamp": ts}
+    if extra:
+        data |= {"subtask_id": "st-1", "metadata": {"k": 1}}
     return json.dumps({"type": "log", "data": data})
 
 
@@ -90,17 +94,19 @@ async def run(url: str, settings: Settings | None = None, **kwargs: Any) -> Run:
 
 async def test_log_messages_become_records_with_level_and_time() -> None:
     async def handler(ws: ServerConnection) -> None:
-        await ws.send(log_msg("starting", "INFO", "2026-01-01T00:00:01Z"))
+        await ws.send(log_msg("starting", "INFO", "2026-01-01T00:00:01Z", extra=True))
         await ws.send(log_msg("disk nearly full", "WARNING", "2026-01-01T00:00:02Z"))
         await ws.send(log_msg("boom", "ERROR", "2026-01-01T00:00:03Z"))
         await ws.close(1000, "task finished")
 
     async with server(handler) as url:
         r = await run(url)
-    assert r.texts == ["starting", "disk nearly full", "boom"]
+    assert r.texts[1:] == ["disk nearly full", "boom"]
+    # Other fields follow the message as key=value (the parser's format).
+    assert r.texts[0].startswith("starting") and "subtask_id=st-1" in r.texts[0]
     assert [rec.level for rec in r.records] == [Level.INFO, Level.WARNING, Level.ERROR]
     assert [rec.time for rec in r.records][2] == "2026-01-01T00:00:03Z"
-    assert "st-1" in (r.records[0].raw or "")
+    assert '"subtask_id": "st-1"' in (r.records[0].raw or "")
     assert [s.state for s in r.states] == [State.CONNECTING, State.LIVE, State.COMPLETED]
     assert "1000" in r.final.detail
 
@@ -456,3 +462,95 @@ async def test_a_burst_becomes_few_large_batches() -> None:
     assert r.texts == [f"line {i}" for i in range(n)]
     batches = [ev for ev in r.events if isinstance(ev, Batch)]
     assert len(batches) < n // 20, len(batches)
+
+
+async def test_log_envelopes_with_lists_strings_and_text_format() -> None:
+    async def handler(ws: ServerConnection) -> None:
+        items = [{"message": "one", "level": "warn"}, {"message": "two"}, "three"]
+        await ws.send(json.dumps({"type": "logs", "data": items}))
+        await ws.send(json.dumps({"type": "log", "data": "four\nfive\n"}))
+        await ws.close()
+
+    async with server(handler) as url:
+        r = await run(url)
+    assert r.texts == ["one", "two", "three", "four", "five"]
+    assert r.records[0].level == Level.WARNING
+
+    async def raw_handler(ws: ServerConnection) -> None:
+        await ws.send(log_msg("kept raw"))
+        await ws.send(json.dumps({"type": "heartbeat"}))
+        await ws.close()
+
+    async with server(raw_handler) as url:
+        r = await run(url, Settings(format="text"))
+    # --format text shows the JSON as it came; control messages stay hidden.
+    assert r.texts == [log_msg("kept raw")]
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+@pytest.mark.parametrize("mode", ["cacert", "insecure", "unverified"])
+async def test_wss_with_cacert_insecure_and_unknown_certificate(
+    tls_files: tuple[str, str], mode: str
+) -> None:
+    cert, key = tls_files
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.send("over tls")
+        await ws.close()
+
+    settings = {
+        "cacert": Settings(cacert=cert),
+        "insecure": Settings(insecure=True),
+        "unverified": Settings(),
+    }[mode]
+    async with server(handler, ssl=server_ctx) as url:
+        r = await run(url.replace("ws://", "wss://"), settings)
+    if mode == "unverified":
+        assert r.final.state is State.FAILED
+        assert "--cacert" in r.final.detail and "certificate" in r.final.detail
+        assert not any(s.state is State.RETRYING for s in r.states)
+    else:
+        assert r.texts == ["over tls"] and r.final.state is State.COMPLETED

@@ -1,16 +1,7 @@
 """WebSocket source (``ws://``, ``wss://``): task-log sockets as protocols.md §3 describes.
 
-Messages become records this way:
-
-- JSON ``{"type": "log", "data": {...}}`` -> one record from ``data`` (level, message, time,
-  other fields); ``data`` may also be a list of such objects or a string of lines.
-- Other JSON objects with a message-like key (``message``, ``msg``, ``log`` ...) -> one record;
-  ``{"type": "error", ...}`` without a level counts as an error.
-- Control messages (``type`` ping, pong, subscribed, heartbeat ...) are not lines: they
-  become a `Heartbeat`, and an application ``{"type": "ping"}`` is answered with
-  ``{"type": "pong"}``.
-- Any other text frame is one or more lines; binary frames are decoded as UTF-8 with
-  replacement and then treated like text frames.
+Messages become records as `ws_messages` describes (JSON log envelopes, other log-like
+objects, hidden control messages with application pings answered, text and binary frames).
 
 How a connection ends decides what happens next:
 
@@ -37,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import socket
 import ssl
 from collections.abc import AsyncIterator
@@ -50,14 +40,14 @@ from websockets.exceptions import (
     ConnectionClosed,
     InvalidHandshake,
     InvalidMessage,
+    InvalidProxy,
     InvalidStatus,
     InvalidURI,
 )
 
-from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, ProtocolFailure, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser, sanitize
-from logtail_tui.core.record import Batch, Level
+from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import auth, registry
 from logtail_tui.sources.backoff import Backoff
@@ -69,6 +59,7 @@ from logtail_tui.sources.contract import (
     State,
     StateChanged,
 )
+from logtail_tui.sources.ws_messages import PONG, Kind, MessageInterpreter
 
 MAX_MESSAGE = 16 * 2**20
 """Largest message accepted; websockets' default of 1 MiB closes 1009 on real log dumps."""
@@ -79,14 +70,6 @@ MAX_QUEUE = 64
 
 CLOSE_TIMEOUT = 2.0
 """Seconds to wait for the server's half of the closing handshake when we stop."""
-
-CONTROL_TYPES = frozenset(
-    {"ping", "pong", "subscribed", "unsubscribed", "heartbeat", "keepalive", "keep_alive",
-     "keep-alive", "ack", "connected", "connection_ack", "welcome", "hello"}
-)  # fmt: skip
-LOG_TYPES = frozenset({"log", "logs", "line", "lines", "message", "output", "error"})
-MESSAGE_KEYS = ("message", "msg", "log", "text", "logs", "event")
-PONG = '{"type": "pong"}'
 
 _PROTOCOL_CODES = {1002, 1003, 1007, 1009, 1010}
 _DENIED_CODES = {1008, 3000, 3003, 4001, 4003, 4401, 4403}
@@ -102,16 +85,12 @@ _CLOSE_NAMES = {
     1008: "policy violation",
     1009: "message too big",
     1010: "extension required",
-    1011: "server error",
+    1011: "internal error",
     1012: "service restart",
     1013: "try again later",
     1014: "bad gateway",
 }
 _RETRY_STATUSES = {408, 425, 429}
-
-
-def _looks_like_log(obj: dict[str, Any]) -> bool:
-    return any(isinstance(obj.get(key), str) for key in MESSAGE_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +134,12 @@ class WebSocketSource(Source):
     ) -> None:
         super().__init__(spec, settings)
         self.backoff = backoff or Backoff(retries=settings.retries)
-        self.parser = LineParser(settings.format, settings.field_map)
-        self._decoder = LineDecoder(settings.max_line_length)
+        self.messages = MessageInterpreter(
+            LineParser(settings.format, settings.field_map), settings.max_line_length
+        )
         self._secrets = settings.secrets()
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._last_time: str | None = None
 
     # -- the connect loop
     async def events(self) -> AsyncIterator[SourceEvent]:
@@ -175,8 +154,8 @@ class WebSocketSource(Source):
         first = True
         while True:
             url = base_url
-            if not first and settings.resume_param and self._last_time:
-                url = auth.set_query_param(base_url, settings.resume_param, self._last_time)
+            if not first and settings.resume_param and self.messages.last_time:
+                url = auth.set_query_param(base_url, settings.resume_param, self.messages.last_time)
             first = False
             yield StateChanged(State.CONNECTING, attempt=self.backoff.attempt)
             self.backoff.attempting()
@@ -293,6 +272,11 @@ class WebSocketSource(Source):
                 f"{label} answered HTTP {status} instead of a WebSocket upgrade; "
                 "check that the URL is a WebSocket endpoint."
             ) from None
+        if isinstance(exc, InvalidProxy):
+            raise SourceError(
+                f"The proxy configured in the environment for {label} is not valid "
+                f"({self._redact(str(exc))}); fix or unset HTTPS_PROXY / ALL_PROXY."
+            ) from None
         if isinstance(exc, InvalidURI):
             raise SourceError(
                 f"{label} is not a valid WebSocket URL; use ws://host/path or wss://host/path."
@@ -355,70 +339,15 @@ class WebSocketSource(Source):
         # recv() returns without suspending while frames are queued, so the consumer
         # only runs (and takes the batch) once the socket has nothing more ready.
         while True:
-            message = await ws.recv()
-            if isinstance(message, bytes):
-                message = message.decode("utf-8", "replace")
-            if self._handle(message, state):
-                await ws.send(PONG)
+            kind = self.messages.feed(await ws.recv(), state.batch)
+            if kind is not Kind.CONTENT:
+                state.beat = True
+                if kind is Kind.PING:
+                    await ws.send(PONG)
             state.wake.set()
             if len(state.batch) >= BATCH_CAP:
                 state.room.clear()
                 await state.room.wait()
-
-    def _handle(self, text: str, state: _Pending) -> bool:
-        """Add what ``text`` holds to ``state``; True when it was a ping to answer."""
-        if text.startswith("{"):
-            try:
-                obj = json.loads(text)
-            except ValueError:
-                obj = None
-            if isinstance(obj, dict):
-                return self._handle_object(obj, text, state)
-        self._add_lines(text, state.batch)
-        return False
-
-    def _handle_object(self, obj: dict[str, Any], raw: str, state: _Pending) -> bool:
-        kind = obj.get("type")
-        kind = kind.lower() if isinstance(kind, str) else None
-        if kind in CONTROL_TYPES:
-            state.beat = True
-            return kind == "ping"
-        data = obj.get("data")
-        batch = state.batch
-        if isinstance(data, dict) and (kind in LOG_TYPES or _looks_like_log(data)):
-            self._add_object(data, raw, batch, kind)
-        elif isinstance(data, list) and kind in LOG_TYPES:
-            for item in data:
-                if isinstance(item, dict):
-                    self._add_object(item, None, batch, kind)
-                else:
-                    self._add_lines(str(item), batch)
-        elif isinstance(data, str) and kind in LOG_TYPES:
-            self._add_lines(data, batch)
-        elif _looks_like_log(obj):
-            self._add_object(obj, raw, batch, kind)
-        else:
-            # Unknown JSON is shown as it came rather than hidden.
-            batch.append(sanitize(raw))
-        return False
-
-    def _add_object(
-        self, obj: dict[str, Any], raw: str | None, batch: Batch, kind: str | None
-    ) -> None:
-        if self.parser.fmt not in ("auto", "json"):
-            self._add_lines(raw if raw is not None else json.dumps(obj), batch)
-            return
-        record = self.parser.parse_object(obj, raw)
-        if kind == "error" and not record.level:
-            record.level = Level.ERROR
-        if record.time is not None:
-            self._last_time = record.time
-        batch.add(record)
-
-    def _add_lines(self, text: str, batch: Batch) -> None:
-        lines = self._decoder.decode_text(text)
-        lines += self._decoder.flush()
-        batch.extend(self.parser.parse(lines))
 
     # -- closing
     def _redact(self, text: str) -> str:
