@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from logtail_tui.core.parse import level_of
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.backoff import Backoff
@@ -27,6 +28,11 @@ from logtail_tui.sources.sse import SSEParser
 from tests.servers import LiveServer, follow, quick_backoff
 
 SSE = "text/event-stream"
+
+
+def ids_of(got) -> list[object]:
+    """The ``id`` of every structured record shown, in order."""
+    return [json.loads(r.raw)["id"] for r in got.records]
 
 
 def app_of(handler, path: str = "/stream") -> Starlette:
@@ -132,13 +138,10 @@ async def test_typed_events_map_to_records_heartbeats_errors_and_completion() ->
 
     assert hits == ["Bearer tok-123"]  # complete means no reconnect
     recs = got.records
-    assert [r.text for r in recs] == [
-        "[plan] step 1",
-        "[build] step 2",
-        "[build] step 3",
-        "disk full",  # ANSI escape removed by the sanitiser
-    ]
-    assert [r.level for r in recs] == [Level.NONE, Level.ERROR, Level.NOTICE, Level.ERROR]
+    assert [r.text.split(" id=")[0] for r in recs] == ["step 1", "step 2", "step 3", "disk full"]
+    assert "step_name=plan" in recs[0].text  # shown as a field
+    assert "\x1b" not in recs[3].text  # ANSI escape removed by the sanitiser
+    assert [r.level for r in recs] == [level_of("thinking"), Level.ERROR, Level.NOTICE, Level.ERROR]
     assert recs[0].time == "2026-01-01T00:00:01Z"
     assert got.heartbeats >= 1
     assert any("server error: disk full" in s.detail for s in got.of(State.LIVE))
@@ -173,7 +176,7 @@ async def test_timeout_event_and_resume_param_lose_and_double_nothing() -> None:
             server.url("/stream?timeout=30"), Settings(resume_param="since"), backoff=quick_backoff
         )
 
-    assert got.texts == [f"[build] step {i}" for i in range(total)]
+    assert ids_of(got) == [r["id"] for r in records]
     assert seen_since[0] is None and len(seen_since) >= 4
     assert seen_since[1] == records[per_connection - 1]["created_at"]
     assert got.final is not None and got.final.state is State.COMPLETED
@@ -387,3 +390,152 @@ async def test_accept_then_drop_reconnects_at_most_once_a_second() -> None:
     assert all(b - a >= 0.9 for a, b in itertools.pairwise(starts))
     assert got.final is not None and got.final.state is State.FAILED
     assert got.final.detail.startswith("Gave up after 2 retries")
+
+
+# -- status codes, tokens, headers --------------------------------------------------------------
+
+
+async def test_permanent_answers_fail_with_distinct_sentences_and_no_retry() -> None:
+    hits: list[int] = []
+
+    async def stream(request: Request) -> Response:
+        code = int(request.path_params["code"])
+        hits.append(code)
+        return Response(b"nope", status_code=code)
+
+    app = Starlette(routes=[Route("/s/{code}", stream)])
+    token = "s3cr3t-t0ken"
+    with LiveServer(app) as server:
+        details = {}
+        for code in (401, 403, 404, 410):
+            got = await follow(server.url(f"/s/{code}"), Settings(token=token))
+            assert got.final is not None and got.final.state is State.FAILED
+            assert not got.of(State.RETRYING)
+            details[code] = got.final.detail
+        plain = await follow(server.url("/s/401"))
+    assert hits == [401, 403, 404, 410, 401]
+    assert "401 (not authenticated)" in details[401] and "--token" in details[401]
+    assert "rejected" in details[401]  # a token was given: say it was refused
+    assert "give a token with --token or LOGTAIL_TOKEN" in plain.final.detail
+    assert "403 (not allowed)" in details[403]
+    assert "404 (not found)" in details[404]
+    assert "410 Gone" in details[410]
+    assert len(set(details.values())) == 4
+    assert all(token not in d for d in details.values())
+    # One sentence each: a single full stop, at the end.
+    assert all(d.endswith(".") and ". " not in d and "\n" not in d for d in details.values())
+
+
+async def test_204_completes_without_reconnecting() -> None:
+    hits = []
+
+    async def stream(request: Request) -> Response:
+        hits.append(1)
+        return Response(status_code=204)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"))
+    assert hits == [1]
+    assert got.final is not None and got.final.state is State.COMPLETED
+    assert "204" in got.final.detail
+
+
+async def test_server_error_is_retried_then_recovers() -> None:
+    hits = []
+
+    async def stream(request: Request) -> Response:
+        hits.append(1)
+        if len(hits) == 1:
+            return Response(b"down", status_code=503)
+        body = ["data: back\n\n", 'event: complete\ndata: {"message": "done"}\n\n']
+        return StreamingResponse(sse_body(body), media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"))
+    (retrying,) = got.of(State.RETRYING)
+    assert retrying.detail == "503 Service Unavailable"
+    assert retrying.attempt == 1 and retrying.retry_in is not None and retrying.retry_in <= 1.0
+    assert got.texts == ["back"]
+    assert [s.state for s in got.states] == [
+        State.CONNECTING,
+        State.RETRYING,
+        State.CONNECTING,
+        State.LIVE,
+        State.COMPLETED,
+    ]
+
+
+async def test_429_honours_retry_after() -> None:
+    async def stream(request: Request) -> Response:
+        return Response(b"slow down", status_code=429, headers={"Retry-After": "4"})
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"), until=lambda g: bool(g.of(State.RETRYING)))
+    (retrying,) = got.of(State.RETRYING)
+    assert retrying.detail == "429 Too Many Requests"
+    assert retrying.retry_in == 4.0
+
+
+async def test_connection_refused_is_named_and_retries_run_out() -> None:
+    with LiveServer(app_of(lambda r: Response())) as server:
+        url = server.url("/stream")
+    # The server is gone: nothing listens on that port any more.
+    got = await follow(url, Settings(retries=0))
+    assert got.final is not None and got.final.state is State.FAILED
+    assert got.final.detail == (
+        "Gave up after 0 retries (last error: connection refused); raise --retries or check the server."
+    )
+
+
+async def test_token_header_custom_headers_and_token_param_never_displayed() -> None:
+    token = "tok-SECRET-42"
+    seen: list[tuple[str | None, str | None, str | None, str | None]] = []
+
+    async def stream(request: Request) -> Response:
+        seen.append(
+            (
+                request.headers.get("authorization"),
+                request.headers.get("x-team"),
+                request.query_params.get("token"),
+                request.query_params.get("task"),
+            )
+        )
+        if len(seen) % 2:  # every other request fails, so errors and retries are displayed too
+            return Response(b"oops", status_code=500)
+        body = ['data: {"logs": "hello\\n", "status": "completed", "final": true}\n\n']
+        return StreamingResponse(sse_body(body), media_type=SSE)
+
+    with LiveServer(app_of(stream)) as server:
+        header = await follow(
+            server.url("/stream?task=7"),
+            Settings(token=token, headers=(("X-Team", "blue"),)),
+            backoff=quick_backoff,
+        )
+        param = await follow(
+            server.url("/stream?task=7"),
+            Settings(token=token, token_param="token"),
+            backoff=quick_backoff,
+        )
+    assert seen[:2] == [(f"Bearer {token}", "blue", None, "7")] * 2
+    assert seen[2:] == [(None, None, token, "7")] * 2
+    for got in (header, param):
+        assert got.texts == ["hello"]
+        shown = [s.detail for s in got.states] + got.texts
+        assert shown and all(token not in text for text in shown)
+
+
+async def test_no_follow_reads_the_stream_once() -> None:
+    hits = []
+
+    async def stream(request: Request) -> Response:
+        hits.append(1)
+        return StreamingResponse(
+            sse_body(["id: 1\ndata: a\n\n", "id: 2\ndata: b\n\n"]), media_type=SSE
+        )
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/stream"), Settings(follow=False))
+    assert hits == [1]
+    assert got.texts == ["a", "b"]
+    assert got.final is not None and got.final.state is State.COMPLETED
+    assert not got.of(State.RETRYING)

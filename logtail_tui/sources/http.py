@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import socket
+import ssl
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -313,28 +315,43 @@ class HttpSource(Source):
 
     def _transport_reason(self, exc: httpx.TransportError) -> str:
         """A short token-free phrase; permanent failures are raised instead."""
-        text = str(exc)
-        low = text.lower()
+        causes = list(_causes(exc))
         if isinstance(exc, httpx.UnsupportedProtocol):
             raise SourceError(
                 f"Cannot follow {self.spec.label}: only http and https URLs work here."
             )
-        if "certificate" in low or "ssl" in low:
+        if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes):
             raise AccessDenied(
                 f"The TLS certificate of {self.spec.label} could not be verified; "
                 "pass --cacert PATH or, if you trust the network, --insecure."
             )
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
+            return "connection refused"
+        if any(isinstance(c, socket.gaierror) for c in causes):
+            return "cannot resolve the host name"
+        if any(isinstance(c, ssl.SSLError) for c in causes):
+            return "TLS handshake failed"
         if isinstance(exc, httpx.ConnectError):
-            if "refused" in low:
-                return "connection refused"
-            if "name" in low or "address" in low or "resolution" in low:
-                return "cannot resolve the host name"
             return "cannot connect"
         if isinstance(exc, httpx.RemoteProtocolError):
             return "the server dropped the connection"
         if isinstance(exc, httpx.NetworkError):
             return "the connection was lost"
         return f"network error ({type(exc).__name__})"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what caused it (httpx wraps httpcore wraps anyio wraps the OS error)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo += [c for c in (e.__cause__, e.__context__) if c is not None]
+        todo += [c for c in getattr(e, "exceptions", ()) if isinstance(c, BaseException)]
 
 
 def _retry_after(value: str | None) -> float | None:

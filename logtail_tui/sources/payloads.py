@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any
 
 from logtail_tui.core.decoder import LineDecoder
-from logtail_tui.core.parse import LineParser, level_of, sanitize
+from logtail_tui.core.parse import LineParser, sanitize
 from logtail_tui.core.record import Batch, Level, Record
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.sse import SSEEvent
@@ -113,20 +113,9 @@ class PayloadMapper:
             self.last_time = rec.time
 
     def record_of(self, obj: dict[str, Any], raw: str) -> Record:
-        """`LineParser.parse_object`, plus the §1 keys it may not know (``log_type``,
-        ``created_at``, ``step_name``)."""
-        rec = self.parser.parse_object(obj, raw)
-        if not rec.level:
-            for key in ("log_type", "severity"):
-                if key in obj:
-                    rec.level = level_of(obj[key])
-                    break
-        if rec.time is None and obj.get("created_at") is not None:
-            rec.time = sanitize(str(obj["created_at"]))
-        step = obj.get("step_name")
-        if step and not rec.text.startswith(f"[{step}]"):
-            rec.text = f"[{sanitize(str(step))}] {rec.text}"
-        return rec
+        """`LineParser.parse_object`: level from ``log_type``, time from ``created_at``,
+        other keys (``step_name`` ...) shown as fields."""
+        return self.parser.parse_object(obj, raw)
 
     # -- SSE --------------------------------------------------------------------------
 
