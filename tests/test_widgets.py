@@ -7,6 +7,7 @@ Waiting is done on conditions (bounded poll on `pilot.pause`), never on fixed sl
 from __future__ import annotations
 
 import html
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.parse import LineParser, sanitize
 from logtail_tui.core.record import Level, Record
 from logtail_tui.core.search import SearchQuery
-from logtail_tui.ui.detail_screen import DetailScreen
+from logtail_tui.ui.detail_screen import MAX_FIELDS, MAX_SHOWN, DetailScreen
 from logtail_tui.ui.filter_bar import FilterBar
 from logtail_tui.ui.save_screen import SaveScreen
 from logtail_tui.ui.search_bar import SearchBar
@@ -431,6 +432,25 @@ async def test_detail_sanitises_control_characters_inside_json_values() -> None:
         await wait_screen(pilot, app, DetailScreen)
         value = dict(app.screen.fields)["evil"]
         assert value.isprintable() and value == sanitize("\x1b[2J\x07")
+
+
+async def test_detail_limits_huge_records_and_copies_them_whole() -> None:
+    obj = {f"k{i:03}": "v" * 100 for i in range(300)}
+    raw = json.dumps(obj)
+    record = Record("huge", Level.INFO, raw=raw)
+    app = Harness()
+    async with app.run_test() as pilot:
+        app.show(DetailScreen(record, source_label="ws", number=9))
+        screen = await wait_screen(pilot, app, DetailScreen)
+        assert len(screen.fields) == MAX_FIELDS and screen.more_fields == 300 - MAX_FIELDS
+        fields = screen.query_one("#detail-fields", Static).visual.plain
+        assert "k000" in fields and f"{300 - MAX_FIELDS} more fields" in fields
+        shown = screen.query_one("#detail-raw", Static).visual.plain
+        assert shown.startswith(raw[:MAX_SHOWN]) and len(shown) < len(raw)
+        assert f"{len(raw) - MAX_SHOWN:,} more characters" in shown
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.clipboard)
+        assert app.clipboard == raw
 
 
 # -- save screen -----------------------------------------------------------------------

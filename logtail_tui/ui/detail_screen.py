@@ -28,10 +28,17 @@ from textual.widgets import Static
 from logtail_tui.core.parse import sanitize
 from logtail_tui.core.record import Level, Record
 
-MAX_FIELDS = 1000
-"""Fields listed at most; a hostile object with a million keys must not freeze the UI."""
+MAX_FIELDS = 200
+"""Rows in the fields table at most: a rich table of 1,000 rows takes about a second to
+lay out, and a hostile object may have a million keys. The JSON view still shows all."""
 MAX_PRETTY = 256 * 1024
 """Raw payloads longer than this are shown as raw text only (highlighting is slow)."""
+
+MAX_SHOWN = 16 * 1024
+"""Characters of message and raw text shown: Textual wraps ~100 KB/s, so a 64 KB line
+would take half a second to open; ``y`` still copies all of it."""
+MAX_KEY_WIDTH = 32
+"""Longer field names push their value along instead of widening the key column."""
 
 _LOGFMT = re.compile(r'(?:^|(?<=\s))([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
 
@@ -73,19 +80,35 @@ def logfmt_fields(line: str) -> list[tuple[str, str]]:
     return pairs if len(pairs) >= 2 else []
 
 
-def record_fields(record: Record) -> list[tuple[str, str]]:
-    """The record's fields, sanitised, from its JSON payload or its logfmt text."""
+def record_fields(record: Record, limit: int = MAX_FIELDS) -> tuple[list[tuple[str, str]], int]:
+    """The record's fields, sanitised, from its JSON payload or its logfmt text.
+
+    Returns:
+        Up to ``limit`` ``(key, value)`` pairs, and how many more there were.
+    """
     payload = json_payload(record.raw)
     if isinstance(payload, dict):
         found: list[tuple[str, str]] = []
+        more = 0
         for pair in flatten(payload):
-            if len(found) >= MAX_FIELDS:
-                break
-            found.append(pair)
+            if len(found) < limit:
+                found.append(pair)
+            else:
+                more += 1
     else:
-        found = logfmt_fields(record.raw or record.text)[:MAX_FIELDS]
+        pairs = logfmt_fields(record.raw or record.text)
+        found, more = pairs[:limit], max(0, len(pairs) - limit)
     # json.loads turns "\u001b" back into a real escape character: sanitise again.
-    return [(sanitize(key), sanitize(value)) for key, value in found]
+    return [(sanitize(key), sanitize(value)) for key, value in found], more
+
+
+def clipped(text: str, limit: int = MAX_SHOWN) -> Text:
+    """``text`` as plain `Text` (never markup), cut at ``limit`` characters with a note."""
+    if len(text) <= limit:
+        return Text(text)
+    shown = Text(text[:limit])
+    shown.append(f" … {len(text) - limit:,} more characters (y copies the whole line)", "italic")
+    return shown
 
 
 def level_name(level: int) -> str:
@@ -133,8 +156,8 @@ class DetailScreen(ModalScreen[None]):
         """Label of the source that produced the record."""
         self.number = number
         """Line number shown in the title."""
-        self.fields = record_fields(record)
-        """``(key, value)`` pairs shown in the fields table."""
+        self.fields, self.more_fields = record_fields(record)
+        """``(key, value)`` pairs shown in the fields table, and how many were left out."""
         self.payload = json_payload(record.raw)
         """The decoded JSON payload, if the raw text is JSON."""
 
@@ -152,24 +175,31 @@ class DetailScreen(ModalScreen[None]):
             summary.add_row("Time", Text(record.time or "-"))
             yield Static(summary, id="detail-summary")
             yield Static("Message", classes="detail-heading")
-            yield Static(Text(record.text), id="detail-message")
+            yield Static(clipped(record.text), id="detail-message")
             if self.fields:
                 yield Static("Fields", classes="detail-heading")
-                yield Static(self._fields_table(), id="detail-fields")
+                yield Static(self._fields_text(), id="detail-fields")
             if self.payload is not None:
                 yield Static("JSON", classes="detail-heading")
                 yield Static(JSON.from_data(self.payload, ensure_ascii=False), id="detail-json")
             if record.raw is not None:
                 yield Static("Raw", classes="detail-heading")
-                yield Static(Text(record.raw), id="detail-raw")
+                yield Static(clipped(record.raw), id="detail-raw")
 
-    def _fields_table(self) -> Table:
-        table = Table(show_edge=False, expand=True, header_style="bold")
-        table.add_column("field", no_wrap=True, ratio=1)
-        table.add_column("value", overflow="fold", ratio=3)
+    def _fields_text(self) -> Text:
+        # One Text, not a rich Table: Textual measures and renders a renderable several
+        # times, and a Table of 200 rows took ~0.5 s where this takes a few ms.
+        width = min(max(len(key) for key, _ in self.fields), MAX_KEY_WIDTH)
+        text = Text(overflow="fold")
         for key, value in self.fields:
-            table.add_row(Text(key), Text(value))
-        return table
+            text.append(key.ljust(width), style="bold")
+            text.append("  ")
+            text.append(value)
+            text.append("\n")
+        if self.more_fields:
+            text.append(f"… {self.more_fields:,} more fields: see the JSON below\n", style="italic")
+        text.rstrip()
+        return text
 
     def on_mount(self) -> None:
         self.query_one("#detail", VerticalScroll).focus()
