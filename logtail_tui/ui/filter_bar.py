@@ -202,14 +202,13 @@ class FilterBar(Widget):
         # Two rows that fit 80 columns: patterns, level and clear; then the toggles.
         with Horizontal():
             yield Static("include", classes="filter-label")
-            yield Input(
-                self._include,
-                placeholder="regex, a|b for several",
-                compact=True,
-                id="filter-include",
-            )
+            include = Input(self._include, placeholder="regex", compact=True, id="filter-include")
+            include.tooltip = "Show only lines matching this regex (a|b for several)."
+            yield include
             yield Static("exclude", classes="filter-label")
-            yield Input(self._exclude, placeholder="regex", compact=True, id="filter-exclude")
+            exclude = Input(self._exclude, placeholder="regex", compact=True, id="filter-exclude")
+            exclude.tooltip = "Hide lines matching this regex (a|b for several)."
+            yield exclude
             yield Select(
                 [("any level", int(Level.NONE))]
                 + [(f"≥ {level.name.lower()}", int(level)) for level in LEVELS],
