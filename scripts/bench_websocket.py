@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -89,6 +90,24 @@ async def measure(port: int, n: int) -> dict[str, float]:
     return stats
 
 
+async def baseline(port: int, n: int) -> float:
+    """Messages/s of a bare ``recv()`` loop: the ceiling websockets itself allows here."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    count, first = 0, 0.0
+    async with connect(f"ws://127.0.0.1:{port}/", max_size=2**24, max_queue=64) as ws:
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await ws.recv()
+                count += 1
+                if count == 1:
+                    first = time.perf_counter()
+    if count != n:
+        raise SystemExit(f"baseline: expected {n} messages, got {count}")
+    return n / (time.perf_counter() - first)
+
+
 def run(kind: str, n: int) -> None:
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", kind, "--messages", str(n)],
@@ -99,6 +118,7 @@ def run(kind: str, n: int) -> None:
         assert server.stdout is not None
         port = int(server.stdout.readline())
         stats = asyncio.run(measure(port, n))
+        bare = asyncio.run(baseline(port, n))
     finally:
         server.terminate()
         server.wait()
@@ -106,8 +126,10 @@ def run(kind: str, n: int) -> None:
     rate = n / span if span > 0 else float("inf")
     print(
         f"{kind:>4}: {n} messages in {stats['total']:.2f} s (connect included), "
-        f"{rate:,.0f} msgs/s first-to-last record, {stats['batches']:.0f} batches "
-        f"(avg {n / stats['batches']:.0f} records/batch)"
+        f"{rate:,.0f} msgs/s first-to-last record through adapter and Hub, "
+        f"{stats['batches']:.0f} batches (avg {n / stats['batches']:.0f} records/batch); "
+        f"bare websockets recv() loop on the same server: {bare:,.0f} msgs/s "
+        f"({rate / bare:.0%})"
     )
 
 

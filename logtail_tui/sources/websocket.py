@@ -47,7 +47,6 @@ from websockets.exceptions import (
 
 from logtail_tui.core.errors import AccessDenied, ProtocolFailure, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser, sanitize
-from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import auth, registry
 from logtail_tui.sources.backoff import Backoff
@@ -320,7 +319,7 @@ class WebSocketSource(Source):
             while True:
                 await state.wake.wait()
                 state.wake.clear()
-                batch, beat = state.take()
+                batch, beat = self.messages.take(), state.take()
                 if batch:
                     yield batch
                 elif beat:
@@ -339,13 +338,13 @@ class WebSocketSource(Source):
         # recv() returns without suspending while frames are queued, so the consumer
         # only runs (and takes the batch) once the socket has nothing more ready.
         while True:
-            kind = self.messages.feed(await ws.recv(), state.batch)
+            kind = self.messages.feed(await ws.recv())
             if kind is not Kind.CONTENT:
                 state.beat = True
                 if kind is Kind.PING:
                     await ws.send(PONG)
             state.wake.set()
-            if len(state.batch) >= BATCH_CAP:
+            if len(self.messages) >= BATCH_CAP:
                 state.room.clear()
                 await state.room.wait()
 
@@ -369,18 +368,18 @@ class WebSocketSource(Source):
 
 
 class _Pending:
-    """What the reader has gathered since the consumer last took it."""
+    """Signals between the reader task and the generator that hands batches over."""
 
-    __slots__ = ("batch", "beat", "room", "wake")
+    __slots__ = ("beat", "room", "wake")
 
     def __init__(self) -> None:
-        self.batch = Batch()
         self.beat = False
+        """A control message arrived since the last hand-over."""
         self.wake = asyncio.Event()
         self.room = asyncio.Event()
 
-    def take(self) -> tuple[Batch, bool]:
-        batch, beat = self.batch, self.beat
-        self.batch, self.beat = Batch(), False
+    def take(self) -> bool:
+        """Whether a control message arrived; lets a reader waiting for room go on."""
+        beat, self.beat = self.beat, False
         self.room.set()
-        return batch, beat
+        return beat
