@@ -1,66 +1,154 @@
 """Turns framed lines (or decoded JSON objects) into batches: sanitised, levelled, mapped.
 
+Usage::
+
+    parser = LineParser(settings.format, settings.field_map)
+    batch = parser.parse(decoder.decode(chunk))        # lines from a LineDecoder
+    record = parser.parse_object(obj, raw=payload)     # a JSON object from a frame/event
+
 Every adapter that receives lines calls `LineParser.parse`; adapters that receive
-structured payloads call `LineParser.parse_object`.
+structured payloads call `LineParser.parse_object`. One parser per source: it remembers
+the last level so a stack trace split across batches keeps the colour of its error.
+
+``parse`` works on the whole batch: one C-level pass screens the batch for anything to
+sanitise, one anchored regex per line finds the level (and, in ``auto`` mode, flags lines
+that may be JSON or logfmt), and only flagged or level-less lines get more attention.
+Plain lines stay the very ``str`` objects that came in; no per-line object is made.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from logtail_tui.core.errors import UsageError
+from logtail_tui.core.fields import FieldMap, compact, interpret, parse_logfmt
+from logtail_tui.core.levels import (
+    STRUCTURED,
+    LevelDetector,
+    inherit_levels,
+    level_of,
+    text_level,
+)
 from logtail_tui.core.record import Batch, Level, Record
+from logtail_tui.core.sanitize import sanitize, sanitize_lines
 
-_CTRL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_LEVEL = re.compile(r"(?i)\b(trace|debug|info|notice|warn(?:ing)?|error|err|fatal|critical|crit)\b")
+__all__ = ["FORMATS", "LineParser", "level_of", "sanitize"]
 
-
-def sanitize(text: str) -> str:
-    if "\t" in text:
-        text = text.expandtabs(8)
-    if not _CTRL.search(text):
-        return text
-    text = _ANSI.sub("", text)
-    return _CTRL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def level_of(value: Any) -> int:
-    try:
-        return Level.parse(str(value))
-    except ValueError:
-        return Level.NONE
+FORMATS = ("auto", "text", "json", "logfmt")
+"""Values of ``--format``: ``auto`` decides per line."""
 
 
 class LineParser:
-    """Args: fmt: ``auto``, ``text``, ``json`` or ``logfmt``; field_map: meaning -> key."""
+    """Lines in, batches out.
 
-    def __init__(self, fmt: str = "auto", field_map: Mapping[str, str] = MappingProxyType({})) -> None:
+    Args:
+        fmt: ``auto`` (per line: ``{`` tries JSON, ``key=value ...`` with a message or
+            level key is logfmt, anything else text), ``text``, ``json`` or ``logfmt``.
+            Lines that do not parse as the chosen format are shown as text.
+        field_map: Meaning (``message``, ``level``, ``time``) -> key, tried before the
+            usual keys, e.g. ``{"message": "msg"}``.
+
+    Raises:
+        UsageError: for an unknown format or field meaning.
+    """
+
+    def __init__(
+        self, fmt: str = "auto", field_map: Mapping[str, str] = MappingProxyType({})
+    ) -> None:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt} is not known: use one of {', '.join(FORMATS)}.")
         self.fmt = fmt
         self.field_map = field_map
+        self.fields = FieldMap.build(field_map)
+        self.last_level: int = Level.NONE
+        """Level of the last line parsed; continuation lines of the next batch inherit it."""
+        self._structured = "" if fmt == "text" else fmt
+        self._levels = LevelDetector(self._structured)
 
     def parse(self, lines: list[str]) -> Batch:
-        batch = Batch()
-        for line in lines:
-            if self.fmt in ("auto", "json") and line.startswith("{"):
-                try:
-                    obj = json.loads(line)
-                except ValueError:
-                    obj = None
-                if isinstance(obj, dict):
-                    batch.add(self.parse_object(obj, line))
-                    continue
-            text = sanitize(line)
-            m = _LEVEL.search(text, 0, 60)
-            batch.append(text, level_of(m.group(1)) if m else Level.NONE)
-        return batch
+        """Sanitise, level and map a batch of lines (each without its newline)."""
+        if not lines:
+            return Batch()
+        texts = sanitize_lines(lines)
+        levels = self._levels(texts)
+        times: list[str | None] | None = None
+        raws: list[str | None] | None = None
+        if self._structured and STRUCTURED in levels:
+            times, raws = self._structure(lines, texts, levels)
+        self.last_level = inherit_levels(texts, levels, self.last_level)
+        return Batch(texts, levels, times, raws)
+
+    def _structure(
+        self, lines: list[str], texts: list[str], levels: list[int]
+    ) -> tuple[list[str | None] | None, list[str | None] | None]:
+        """Parse the lines flagged `STRUCTURED`, in place; returns the time and raw columns."""
+        n = len(lines)
+        times: list[str | None] = [None] * n
+        raws: list[str | None] = [None] * n
+        any_time = any_raw = False
+        i = -1
+        while True:
+            try:
+                i = levels.index(STRUCTURED, i + 1)
+            except ValueError:
+                break
+            obj = self._object(lines[i])
+            if obj is None:
+                levels[i] = text_level(texts[i])
+                continue
+            record = self._record(obj, texts[i])
+            texts[i], levels[i], times[i], raws[i] = (
+                record.text,
+                record.level,
+                record.time,
+                record.raw,
+            )
+            any_time = any_time or record.time is not None
+            any_raw = True
+        return (times if any_time else None), (raws if any_raw else None)
+
+    def _object(self, line: str) -> Mapping[str, Any] | None:
+        """The JSON object or logfmt pairs of a flagged line, ``None`` if it is text."""
+        stripped = line.lstrip()
+        if stripped.startswith("{"):
+            try:
+                obj = json.loads(stripped)
+            except (ValueError, RecursionError):  # broken or absurdly nested: text
+                return None
+            return obj if isinstance(obj, dict) else None
+        pairs = parse_logfmt(line)
+        if pairs is None:
+            return None
+        if self.fmt == "auto" and not (
+            _has_any(pairs, self.fields.message) or _has_any(pairs, self.fields.level)
+        ):
+            return None  # "user=bob logged" style text happens; require a message or level
+        return pairs
 
     def parse_object(self, obj: Mapping[str, Any], raw: str | None = None) -> Record:
-        msg = obj.get("message", obj.get("msg", ""))
-        level = level_of(obj.get("level", ""))
-        time = obj.get("timestamp", obj.get("time"))
-        raw_text = sanitize(raw if raw is not None else json.dumps(obj, ensure_ascii=False))
-        return Record(sanitize(str(msg)), level, None if time is None else sanitize(str(time)), raw_text)
+        """One structured record (a JSON object from an NDJSON line, SSE event, WS frame).
+
+        Args:
+            obj: The decoded object.
+            raw: The original text it came from; defaults to compact JSON of ``obj``.
+        """
+        if raw is None:
+            raw = compact(obj) if isinstance(obj, Mapping) else str(obj)
+        record = self._record(obj, sanitize(raw))
+        self.last_level = int(record.level)
+        return record
+
+    def _record(self, obj: Mapping[str, Any], raw: str) -> Record:
+        if not isinstance(obj, Mapping):
+            return Record(raw, Level.NONE, None, raw)
+        meaning = interpret(obj, self.fields)
+        text = sanitize(meaning.text) if meaning.text else raw
+        time = sanitize(meaning.time) if meaning.time is not None else None
+        return Record(text, meaning.level, time, raw)
+
+
+def _has_any(pairs: Mapping[str, str], keys: tuple[str, ...]) -> bool:
+    return any(k in pairs for k in keys)

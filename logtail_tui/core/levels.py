@@ -1,0 +1,304 @@
+"""Severity detection: plain-text lines, structured values, and stack-trace continuation.
+
+Plain text: the level is the first level token among the first seven whitespace-separated
+tokens of the line, so a level word deep in the message never counts. A token counts when
+it is
+
+- an upper-case level word ending at a delimiter: ``ERROR``, ``WARN:``, ``[INF]``, ``FATAL``;
+- a level word in any case inside brackets (``[warn]``, ``<error>``, ``(info)``, ``|debug|``)
+  or followed by a colon (``Warning:``, ``error:``);
+- a ``level=``/``lvl=``/``severity=`` pair (``level=error``);
+
+and at the very start of the line: a syslog priority ``<3>``, Android ``W/Tag``, glog
+``E0101 12:00:00``, a single letter before a time (``E 12:00:01``) and the Android
+``threadtime`` layout (``01-01 12:00:00.123  1234  5678 W Tag: ...``).
+
+The match is one anchored regular expression whose alternatives all begin with a literal
+or a character class: CPython's regex engine skips such branches in a couple of
+nanoseconds, whereas case-insensitive branches cost ten times more. That is why the word
+lists are spelled out as ``error|Error|ERROR`` tries rather than written with ``(?i)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from logtail_tui.core.record import Level
+
+_T, _D, _I, _N = Level.TRACE, Level.DEBUG, Level.INFO, Level.NOTICE
+_W, _E, _C = Level.WARNING, Level.ERROR, Level.CRITICAL
+
+TEXT_WORDS: Mapping[str, Level] = {
+    "trace": _T, "trc": _T, "verbose": _T, "vrb": _T,
+    "debug": _D, "dbg": _D,
+    "info": _I, "inf": _I,
+    "notice": _N, "success": _N,
+    "warning": _W, "warn": _W, "wrn": _W,
+    "error": _E, "err": _E, "eror": _E, "severe": _E,
+    "fatal": _C, "ftl": _C, "critical": _C, "crit": _C, "panic": _C, "alert": _C, "emerg": _C,
+}  # fmt: skip
+"""Words recognised in plain text (in lower, Title or UPPER case)."""
+
+VALUE_WORDS: Mapping[str, Level] = {
+    **TEXT_WORDS,
+    "t": _T, "v": _T, "finest": _T, "finer": _T,
+    "d": _D, "fine": _D, "config": _D, "thinking": _D,
+    "i": _I, "information": _I, "informational": _I, "coding": _I, "log": _I,
+    "n": _N, "ok": _N, "done": _N,
+    "w": _W, "warnings": _W,
+    "e": _E, "errors": _E, "exception": _E, "failure": _E, "failed": _E,
+    "f": _C, "a": _C, "c": _C, "dpanic": _C, "emergency": _C, "assert": _C,
+}  # fmt: skip
+"""Values of a structured level field (``log_type`` ``thinking``/``coding`` included:
+thinking is the agent's chatter, so it ranks with debug; coding is ordinary progress)."""
+
+_SYSLOG = (_C, _C, _C, _E, _W, _N, _I, _D)
+"""Syslog / journald priority 0-7 (emerg, alert, crit, err, warning, notice, info, debug)."""
+
+_PINO = {10: _T, 20: _D, 30: _I, 40: _W, 50: _E, 60: _C}
+_PYTHON = {5: _T, 10: _D, 20: _I, 25: _N, 30: _W, 40: _E, 50: _C}
+
+STRUCTURED = -1
+"""What `text_levels` reports for a line that may be JSON or logfmt (auto mode)."""
+
+
+def syslog_level(priority: int) -> Level:
+    """The level of a syslog PRI or journald ``PRIORITY`` (facility bits ignored)."""
+    return _SYSLOG[priority & 7]
+
+
+def level_of(value: Any, key: str | None = None) -> int:
+    """Normalise a structured level value; unknown values give ``Level.NONE``.
+
+    Args:
+        value: A name (``"warn"``, ``"E"``, ``"success"``), or a number: 0-7 is a
+            syslog/journald priority, 10-60 a pino/bunyan level.
+        key: The field it came from: ``levelno`` means Python's numbers (10 debug ... 50
+            critical); ``priority`` always means syslog.
+    """
+    if isinstance(value, str):
+        found = VALUE_WORDS.get(value) or VALUE_WORDS.get(value.strip().lower())
+        if found:
+            return found
+        value = value.strip()
+        if not value.isdigit():
+            return Level.NONE
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return Level.NONE  # value != value: NaN
+    if isinstance(value, float) and abs(value) > 1e6:
+        return Level.NONE  # also keeps int() away from infinity
+    number = int(value)
+    if key is not None and key.lower() == "levelno":
+        return _PYTHON.get(number, Level.NONE)
+    if 0 <= number <= 7:
+        return _SYSLOG[number]
+    if key is not None and key.lower() == "priority":
+        return Level.NONE
+    if 10 <= number < 70:
+        return _PINO[min(number // 10 * 10, 60)]
+    return Level.NONE
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation grouped by first character: each branch starts with a literal."""
+    by_first: dict[str, set[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], set()).add(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        tails = sorted(rests, key=lambda r: (-len(r), r))  # longest first: WARNING before WARN
+        tail = "|".join(map(re.escape, tails))
+        parts.append(re.escape(first) + (f"(?:{tail})" if tails != [""] else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _variants(words: Iterable[str]) -> list[str]:
+    return [v for w in words for v in (w, w.title(), w.upper())]
+
+
+def _initials() -> str:
+    """First letters a level token can start with: one class check rejects most tokens."""
+    words = [*_variants(TEXT_WORDS), *_variants(_KEYS)]
+    return "".join(sorted({w[0] for w in words}))
+
+
+_KEYS = ("level", "lvl", "severity", "loglevel", "log_level")
+_OPEN, _CLOSE = r"[\[<(|{]", r"[\]>)|}]"
+_AFTER = r"(?=[\s\]>)|}:,;.]|$)"
+_FLAGGED = {
+    "": "",
+    "json": r"\{",
+    "logfmt": r"[A-Za-z_][\w.\-/@]*=",
+    "auto": r"\{|[A-Za-z_][\w.\-/@]*=",
+}
+"""Line starts that `text_pattern` flags as structured, by mode."""
+
+
+@cache
+def text_pattern(structured: str = "") -> re.Pattern[str]:
+    """The compiled level matcher.
+
+    Args:
+        structured: Which structured lines to flag as `STRUCTURED` instead of reading a
+            level from them: ``""`` none, ``"json"`` lines starting with ``{``, ``"logfmt"``
+            lines starting with ``key=``, ``"auto"`` both.
+    """
+    upper = _trie(w.upper() for w in TEXT_WORDS)
+    any_case = _trie(_variants(TEXT_WORDS))
+    lower_title = _trie(v for w in TEXT_WORDS for v in (w, w.title()))
+    keys = _trie(_variants(_KEYS))
+    token = rf"""(?:
+          {_OPEN}(?P<bracket>{any_case}){_CLOSE}    # [warn] <error> (info) |DEBUG|
+        | (?P<upper>{upper}){_AFTER}                 # ERROR  WARN:  INFO]
+        | ({lower_title}):(?!\S)                     # Warning: error:
+        | {keys}[=:]["']?({any_case})\b               # level=error
+    )"""
+    flagged = _FLAGGED[structured]
+    return re.compile(
+        rf"""\s*+(?:
+            {f"({flagged})|" if flagged else ""}       # JSON / logfmt candidates
+            (↪\ )                                      # a split line's later piece: inherits
+          | <(\d{{1,3}})>                               # syslog priority
+          | ([VDIWEFA])/                                # android: W/Tag
+          | ([IWEF])\d{{4}}\s                           # glog: E0101 12:00:00
+          | ([TDIWEFN])\ +\d                            # E 12:00:01
+          | \d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+\s+([VDIWEFA])\s   # android threadtime
+          | (?:\S++\s++){{0,6}}?(?=[\[<(|{{{_initials()}]){token}                 # first level token of the first 7
+        )""",
+        re.VERBOSE,
+    )
+
+
+@cache
+def _token_levels() -> dict[str, int]:
+    """Every string a group of `text_pattern` can capture, mapped to its level."""
+    # Plain ints, not enum members: they go straight into bytearrays and comparisons.
+    table: dict[str, int] = {v: int(lv) for w, lv in TEXT_WORDS.items() for v in _variants([w])}
+    letters = {"V": _T, "T": _T, "D": _D, "I": _I, "N": _N, "W": _W, "E": _E, "F": _C, "A": _C}
+    table.update({k: int(v) for k, v in letters.items()})
+    table.update({str(n): int(syslog_level(n)) for n in range(192)})
+    table["↪ "] = Level.NONE
+    table["{"] = STRUCTURED
+    return table
+
+
+def text_level(line: str) -> int:
+    """The level of one plain-text line, ``Level.NONE`` when it names none."""
+    m = text_pattern().match(line)
+    return _token_levels().get(m[m.lastindex], Level.NONE) if m else Level.NONE
+
+
+def text_levels(lines: list[str], structured: str = "") -> list[int]:
+    """`text_level` for a batch; with ``structured`` set, JSON/logfmt candidates give
+    `STRUCTURED` (see `text_pattern`)."""
+    get = _token_levels().get
+    default = STRUCTURED if structured else Level.NONE
+    return [
+        get(m[m.lastindex], default) if m else 0 for m in map(text_pattern(structured).match, lines)
+    ]
+
+
+@cache
+def _at_token(index: int, bracketed: bool, structured: str) -> re.Pattern[str]:
+    """A level word as token ``index``, bare upper-case or bracketed: the fast path of
+    `LevelDetector`. Lines `text_pattern` treats specially never match it."""
+    flagged = _FLAGGED[structured]
+    skip = rf"(?!{flagged}|↪ )" if flagged else "(?!↪ )"
+    if bracketed:
+        word = rf"{_OPEN}({_trie(_variants(TEXT_WORDS))}){_CLOSE}"
+    else:
+        word = rf"({_trie(w.upper() for w in TEXT_WORDS)}){_AFTER}"
+    return re.compile(rf"\s*+{skip}(?:\S++\s++){{{index}}}{word}")
+
+
+class LevelDetector:
+    """`text_levels` that learns where a source's lines keep their level.
+
+    Most logs put an upper-case level at the same token of every line (``DATE LEVEL msg``).
+    Once a line shows where, a much shorter pattern checks just that token; lines it
+    misses get the full treatment. So a line naming two levels may be read at the learnt
+    position rather than the first one, which only matters for lines no format produces.
+
+    Args:
+        structured: As for `text_pattern`.
+    """
+
+    def __init__(self, structured: str = "") -> None:
+        self.structured = structured
+        self._full = text_pattern(structured)
+        self._fast: re.Pattern[str] | None = None
+
+    def __call__(self, lines: list[str]) -> list[int]:
+        get = _token_levels().get
+        if self._fast is None:
+            levels = text_levels(lines, self.structured)
+            self._learn(lines, levels)
+            return levels
+        levels = [get(m[1]) if m else _MISS for m in map(self._fast.match, lines)]
+        if _MISS in levels:
+            misses = 0
+            full, default = self._full.match, STRUCTURED if self.structured else Level.NONE
+            i = -1
+            while (i := _next(levels, _MISS, i + 1)) >= 0:
+                m = full(lines[i])
+                levels[i] = get(m[m.lastindex], default) if m else Level.NONE
+                misses += 1
+            if misses * 2 > len(levels):
+                self._fast = None  # the format changed, or never was one: relearn
+        return levels
+
+    def _learn(self, lines: list[str], levels: list[int]) -> None:
+        for line, level in zip(lines, levels, strict=True):
+            if level > 0:
+                m = self._full.match(line)
+                if m is not None and m.lastgroup in ("upper", "bracket"):
+                    bracketed = m.lastgroup == "bracket"
+                    index = len(line[: m.start(m.lastindex) - bracketed].split())
+                    self._fast = _at_token(index, bracketed, self.structured)
+                return
+
+
+_MISS = -2
+
+
+def _next(values: list[int], value: int, start: int) -> int:
+    try:
+        return values.index(value, start)
+    except ValueError:
+        return -1
+
+
+_CONTINUATION = re.compile(
+    r"""\s|$|at\ |Caused\ by|\.\.\.|Traceback|During\ handling|The\ above\ exception|↪\ |
+        [\w.$]+(?:Error|Exception|Exit|Interrupt|Warning)\b""",
+    re.VERBOSE,
+)
+"""Lines that continue the one before: indented or blank lines, Java ``at``/``Caused by``/
+``... 12 more``, Python tracebacks and the exception line that ends them, split pieces."""
+
+
+def inherit_levels(texts: list[str], levels: list[int], previous: int = Level.NONE) -> int:
+    """Give continuation lines without a level of their own the level of the line before.
+
+    Works in place on ``levels``; ``previous`` is the last level of the batch before, so a
+    stack trace split across batches stays coloured. Returns the last level of this batch.
+    Only level-less lines are visited, so well-levelled logs pay almost nothing.
+    """
+    if not levels:
+        return previous
+    if previous or any(levels):
+        cont = _CONTINUATION.match
+        i = -1
+        try:
+            while True:
+                i = levels.index(0, i + 1)
+                before = levels[i - 1] if i else previous
+                if before and cont(texts[i]):
+                    levels[i] = before
+        except ValueError:
+            pass  # no more level-less lines
+    return levels[-1]

@@ -1,0 +1,119 @@
+"""Throughput of the core text pipeline: decoder MB/s and parser lines/s.
+
+Prints figures only (timings never gate tests). Run: ``python scripts/bench_parse.py``.
+Each figure is the best of a few rounds, on ~100-character lines like a typical app log.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import time
+from collections.abc import Callable
+
+from logtail_tui.core.decoder import LineDecoder
+from logtail_tui.core.parse import LineParser
+
+N = 200_000
+BATCH = 5_000
+ROUNDS = 3
+LEVELS = ["INFO"] * 6 + ["DEBUG"] * 2 + ["WARN", "ERROR"]
+
+
+def text_lines(rng: random.Random) -> list[str]:
+    return [
+        f"2026-11-21T10:{i // 3600 % 60:02d}:{i // 60 % 60:02d}.{i % 1000:03d}Z {rng.choice(LEVELS):5} "
+        f"[worker-{i % 8}] GET /api/v1/items/{i} -> 200 in {rng.randint(1, 900)}ms user=u{i % 97}"
+        for i in range(N)
+    ]
+
+
+def plain_lines(rng: random.Random) -> list[str]:
+    return [
+        f"building target {i}: compiled {rng.randint(1, 99)} files, linked module number {i % 7}"
+        for i in range(N)
+    ]
+
+
+def json_lines(rng: random.Random) -> list[str]:
+    return [
+        json.dumps(
+            {
+                "ts": 1_763_700_000 + i / 1000,
+                "level": rng.choice(LEVELS).lower(),
+                "msg": f"request {i} served",
+                "path": f"/api/v1/items/{i}",
+                "status": 200,
+            }
+        )
+        for i in range(N)
+    ]
+
+
+def logfmt_lines(rng: random.Random) -> list[str]:
+    return [
+        f"time=2026-11-21T10:00:{i % 60:02d}Z level={rng.choice(LEVELS).lower()} "
+        f'msg="request {i} served" path=/api/v1/items/{i} status=200'
+        for i in range(N)
+    ]
+
+
+def ansi_lines(rng: random.Random) -> list[str]:
+    return [f"\x1b[32m{line}\x1b[0m" for line in text_lines(rng)[: N // 4]]
+
+
+def best(fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(ROUNDS):
+        gc.collect()
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def bench_parse(name: str, lines: list[str], fmt: str = "auto") -> None:
+    batches = [lines[i : i + BATCH] for i in range(0, len(lines), BATCH)]
+
+    def run() -> None:
+        parser = LineParser(fmt)
+        for batch in batches:
+            parser.parse(batch)
+
+    seconds = best(run)
+    print(f"parse {name:<28} {len(lines) / seconds / 1e6:6.2f} M lines/s")
+
+
+def bench_decoder(lines: list[str]) -> None:
+    data = ("\n".join(lines) + "\n").encode()
+    chunks = [data[i : i + 65_536] for i in range(0, len(data), 65_536)]
+
+    def run() -> None:
+        decoder = LineDecoder()
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.flush()
+
+    seconds = best(run)
+    print(
+        f"decode 64 KiB chunks            {len(data) / seconds / 1e6:6.0f} MB/s "
+        f"({len(lines) / seconds / 1e6:.2f} M lines/s)"
+    )
+
+
+def main() -> None:
+    rng = random.Random(1)
+    text = text_lines(rng)
+    print(f"{N} lines a run, batches of {BATCH}, best of {ROUNDS}")
+    bench_parse("text, level words (auto)", text)
+    bench_parse("text, level words (text)", text, "text")
+    bench_parse("text, no level words (auto)", plain_lines(rng))
+    bench_parse("text, ANSI colours (auto)", ansi_lines(rng))
+    bench_parse("JSON (auto)", json_lines(rng))
+    bench_parse("logfmt (auto)", logfmt_lines(rng))
+    bench_decoder(text)
+
+
+if __name__ == "__main__":
+    main()
