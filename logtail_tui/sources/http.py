@@ -271,6 +271,7 @@ class HttpSource(Source):
                 if ctl.kind is Kind.HEARTBEAT:
                     alive = True
                     continue
+                mapper.flush(batch)
                 if batch:
                     yield batch
                     batch = Batch()
@@ -284,6 +285,7 @@ class HttpSource(Source):
                     state = State.COMPLETED if ctl.kind is Kind.COMPLETED else State.FAILED
                     out.final = StateChanged(state, ctl.detail)
                     return
+            mapper.flush(batch)
             if batch:
                 yield batch
             elif alive or sse.comments != comments:
@@ -299,10 +301,12 @@ class HttpSource(Source):
         async for chunk in resp.aiter_bytes():
             batch = Batch()
             add(decoder.decode(chunk), batch)
+            mapper.flush(batch)
             if batch:
                 yield batch
         batch = Batch()
         add(decoder.flush(), batch)
+        mapper.flush(batch)
         if batch:
             yield batch
 

@@ -100,9 +100,13 @@ class SSEParser:
                 "logtail can follow."
             )
         out: list[SSEEvent] = []
+        data = self._data
         for line in lines:
             if not line:
                 self._dispatch(out)
+                data = self._data
+            elif line[:5] == "data:":  # the common case, without a call
+                data.append(line[6:] if line[5:6] == " " else line[5:])
             elif line[0] == ":":
                 self.comments += 1
             else:
