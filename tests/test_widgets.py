@@ -453,6 +453,18 @@ async def test_detail_limits_huge_records_and_copies_them_whole() -> None:
         assert app.clipboard == raw
 
 
+@pytest.mark.parametrize("depth", [100, 5000])
+async def test_detail_survives_absurdly_nested_json(depth: int) -> None:
+    raw = '{"a":' * depth + "1" + "}" * depth
+    record = Record("nested", Level.INFO, raw=raw)
+    app = Harness()
+    async with app.run_test() as pilot:
+        app.show(DetailScreen(record, source_label="ws", number=1))
+        screen = await wait_screen(pilot, app, DetailScreen)
+        assert screen.payload is None and not screen.query("#detail-json")
+        assert screen.query_one("#detail-raw", Static).visual.plain.startswith('{"a":{"a":')
+
+
 # -- save screen -----------------------------------------------------------------------
 
 

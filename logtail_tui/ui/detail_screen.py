@@ -12,7 +12,6 @@ Usage::
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,22 +24,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from logtail_tui.core.parse import sanitize
+from logtail_tui.core.fields import parse_logfmt
 from logtail_tui.core.record import Level, Record
+from logtail_tui.core.sanitize import sanitize
 
 MAX_FIELDS = 200
-"""Rows in the fields table at most: a rich table of 1,000 rows takes about a second to
-lay out, and a hostile object may have a million keys. The JSON view still shows all."""
+"""Fields listed at most: a hostile object may have a million keys; the JSON view shows all."""
 MAX_PRETTY = 256 * 1024
 """Raw payloads longer than this are shown as raw text only (highlighting is slow)."""
+MAX_DEPTH = 64
+"""Deeper JSON is shown as raw text only: pretty-printing and flattening recurse."""
 
 MAX_SHOWN = 16 * 1024
 """Characters of message and raw text shown: Textual wraps ~100 KB/s, so a 64 KB line
 would take half a second to open; ``y`` still copies all of it."""
 MAX_KEY_WIDTH = 32
 """Longer field names push their value along instead of widening the key column."""
-
-_LOGFMT = re.compile(r'(?:^|(?<=\s))([A-Za-z_@][\w.\-/@]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
 
 
 def json_payload(raw: str | None) -> Any | None:
@@ -52,9 +51,23 @@ def json_payload(raw: str | None) -> Any | None:
         return None
     try:
         value = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):  # '[[[[...' nested 5,000 deep is valid JSON
         return None
-    return value if isinstance(value, dict | list) else None
+    if not isinstance(value, dict | list) or _too_deep(value):
+        return None
+    return value
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether containers nest deeper than `MAX_DEPTH` (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
 
 
 def flatten(obj: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -67,17 +80,6 @@ def flatten(obj: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
             yield name, value
         else:
             yield name, json.dumps(value, ensure_ascii=False)
-
-
-def logfmt_fields(line: str) -> list[tuple[str, str]]:
-    """``key=value`` pairs of a logfmt line; fewer than two pairs means it is not logfmt."""
-    pairs = []
-    for match in _LOGFMT.finditer(line):
-        value = match.group(2)
-        if value.startswith('"'):
-            value = re.sub(r"\\(.)", r"\1", value[1:-1])
-        pairs.append((match.group(1), value))
-    return pairs if len(pairs) >= 2 else []
 
 
 def record_fields(record: Record, limit: int = MAX_FIELDS) -> tuple[list[tuple[str, str]], int]:
@@ -96,7 +98,7 @@ def record_fields(record: Record, limit: int = MAX_FIELDS) -> tuple[list[tuple[s
             else:
                 more += 1
     else:
-        pairs = logfmt_fields(record.raw or record.text)
+        pairs = list((parse_logfmt(record.raw or record.text) or {}).items())
         found, more = pairs[:limit], max(0, len(pairs) - limit)
     # json.loads turns "\u001b" back into a real escape character: sanitise again.
     return [(sanitize(key), sanitize(value)) for key, value in found], more
