@@ -42,9 +42,11 @@ class LiveServer:
     Args:
         app: Any ASGI application (Starlette, a bare callable...).
         start_timeout: Seconds to wait for the socket to be listening.
+        **options: More `uvicorn.Config` options, e.g. ``ssl_certfile``/``ssl_keyfile``.
     """
 
-    def __init__(self, app: Any, start_timeout: float = 10.0) -> None:
+    def __init__(self, app: Any, start_timeout: float = 10.0, **options: Any) -> None:
+        self.scheme = "https" if options.get("ssl_certfile") else "http"
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -55,6 +57,7 @@ class LiveServer:
             access_log=False,
             timeout_graceful_shutdown=1,
             ws="none",
+            **options,
         )
         self.server = uvicorn.Server(config)
         self.start_timeout = start_timeout
@@ -68,8 +71,8 @@ class LiveServer:
         except BaseException as exc:  # reported to the test thread by __enter__
             self._error = exc
 
-    def url(self, path: str = "/", scheme: str = "http") -> str:
-        return f"{scheme}://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/") -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def __enter__(self) -> LiveServer:
         self._thread.start()

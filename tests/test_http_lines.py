@@ -192,3 +192,100 @@ def test_ssl_context_choices(tmp_path) -> None:
         ssl_context(Settings(cacert=str(bad)))
     with pytest.raises(UsageError, match="readable PEM"):
         ssl_context(Settings(cacert=str(tmp_path / "missing.pem")))
+
+
+# -- TLS, echoed secrets, user headers -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+async def test_https_with_cacert_insecure_and_an_unknown_certificate(
+    tls_files: tuple[str, str],
+) -> None:
+    cert, key = tls_files
+
+    async def doc(request: Request) -> Response:
+        return Response(b"over tls\n", media_type="text/plain")
+
+    with LiveServer(app_of(doc), ssl_certfile=cert, ssl_keyfile=key) as server:
+        url = server.url("/logs")
+        assert url.startswith("https://")
+        trusted = await follow(url, Settings(cacert=cert))
+        insecure = await follow(url, Settings(insecure=True))
+        unknown = await follow(url, Settings(retries=3))
+    for got in (trusted, insecure):
+        assert got.texts == ["over tls"]
+        assert got.final is not None and got.final.state is State.COMPLETED
+    assert unknown.final is not None and unknown.final.state is State.FAILED
+    assert not unknown.of(State.RETRYING)  # retrying cannot fix a certificate
+    assert "--cacert" in unknown.final.detail and "certificate" in unknown.final.detail
+
+
+async def test_a_token_echoed_by_the_server_is_hidden_in_records() -> None:
+    token = "echo-T0KEN-99"
+
+    async def stream(request: Request) -> Response:
+        auth = request.headers.get("authorization", "")
+        body = f'{{"level": "error", "message": "bad credentials: {auth}"}}\nplain {auth}\n'
+        return Response(body.encode(), media_type="application/x-ndjson")
+
+    with LiveServer(app_of(stream)) as server:
+        got = await follow(server.url("/logs"), Settings(token=token))
+    assert len(got.records) == 2
+    assert got.records[0].text.startswith("bad credentials: Bearer ***")
+    assert got.records[1].text == "plain Bearer ***"
+    assert all(token not in (r.raw or "") + r.text for r in got.records)
+
+
+async def test_a_user_accept_header_is_not_overridden() -> None:
+    seen = []
+
+    async def doc(request: Request) -> Response:
+        seen.append(request.headers.get("accept"))
+        return Response(b"x\n", media_type="text/plain")
+
+    with LiveServer(app_of(doc)) as server:
+        await follow(server.url("/logs"))
+        await follow(server.url("/logs"), Settings(headers=(("Accept", "text/plain"),)))
+    assert seen[0] is not None and seen[0].startswith("text/event-stream")
+    assert seen[1] == "text/plain"

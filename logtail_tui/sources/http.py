@@ -68,6 +68,7 @@ _NDJSON = frozenset(
     }
 )
 _RETRY_STATUS = frozenset({408, 429})
+_ACCEPT = "text/event-stream, application/x-ndjson;q=0.9, */*;q=0.8"
 RETRY_AFTER_MAX = 600.0
 """A server's ``Retry-After`` is honoured up to this many seconds."""
 
@@ -106,6 +107,8 @@ class HttpSource(Source):
         self._make_backoff = backoff or (lambda: Backoff(retries=settings.retries))
         self._client: httpx.AsyncClient | None = None
         self._gen: AsyncIterator[SourceEvent] | None = None
+        self._user_accept = any(name.lower() == "accept" for name, _ in settings.headers)
+        self._secrets = tuple({*settings.secrets(), *filter(None, [settings.token])})
         self.read_timeout = max(60.0, 2 * settings.timeout)
         """Longer than keep-alive periods: httpx's default 5 s would kill idle streams."""
 
@@ -150,6 +153,8 @@ class HttpSource(Source):
             out = _Outcome()
             try:
                 async for event in self._session(client, url, sse, mapper, backoff, out):
+                    if self._secrets and isinstance(event, Batch):
+                        _scrub(event, self._secrets)
                     yield event
             except httpx.TimeoutException as exc:
                 out.reason = self._timeout_reason(exc)
@@ -205,7 +210,7 @@ class HttpSource(Source):
         backoff: Backoff,
         out: _Outcome,
     ) -> AsyncIterator[SourceEvent]:
-        headers = {"Accept": "text/event-stream, application/x-ndjson;q=0.9, */*;q=0.8"}
+        headers = {} if self._user_accept else {"Accept": _ACCEPT}
         if sse.last_event_id:
             headers["Last-Event-ID"] = sse.last_event_id
         async with client.stream("GET", url, headers=headers) as resp:
@@ -356,6 +361,18 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         yield e
         todo += [c for c in (e.__cause__, e.__context__) if c is not None]
         todo += [c for c in getattr(e, "exceptions", ()) if isinstance(c, BaseException)]
+
+
+def _scrub(batch: Batch, secrets: tuple[str, ...]) -> None:
+    """Hide secrets a server echoed back (a token in an error message...) in place."""
+    for column in (batch.texts, batch.raws):
+        if column is None:
+            continue
+        for i, text in enumerate(column):
+            if text and any(secret in text for secret in secrets):
+                for secret in secrets:
+                    text = text.replace(secret, "***")
+                column[i] = text
 
 
 def _retry_after(value: str | None) -> float | None:
