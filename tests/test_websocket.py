@@ -556,3 +556,22 @@ async def test_wss_with_cacert_insecure_and_unknown_certificate(
         assert not any(s.state is State.RETRYING for s in r.states)
     else:
         assert r.texts == ["over tls"] and r.final.state is State.COMPLETED
+
+
+async def test_silent_handshake_times_out_and_is_retried() -> None:
+    accepted = 0
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal accepted
+        accepted += 1
+        await reader.read()  # never answers the upgrade request
+        writer.close()
+
+    tcp = await asyncio.start_server(silent, "127.0.0.1", 0)
+    async with tcp:
+        port = tcp.sockets[0].getsockname()[1]
+        r = await run(f"ws://127.0.0.1:{port}/x", Settings(timeout=0.3, retries=1))
+    assert accepted == 2
+    retrying = [s for s in r.states if s.state is State.RETRYING]
+    assert len(retrying) == 1 and "no answer within 0.3 s" in retrying[0].detail
+    assert r.final.state is State.FAILED and "Gave up after 1 retries" in r.final.detail
