@@ -193,7 +193,8 @@ class FilterBar(Widget):
         self._include = self._exclude = ""
         self._level = Level.NONE
         self._hidden = frozenset()
-        self._push_state()
+        if self.is_mounted:
+            self._push_state()
         self._apply_now()
 
     # -- composition --------------------------------------------------------------------
