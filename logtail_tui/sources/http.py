@@ -3,8 +3,9 @@
 ``text/event-stream`` (or any response to a ``sse+http(s)://`` URL) is read as
 Server-Sent Events with ``EventSource`` semantics: ``Last-Event-ID`` on reconnect,
 ``retry:`` honoured, reconnect after a clean end unless the stream said it finished.
-NDJSON types (``application/x-ndjson``, ``application/jsonl``, ``application/json-seq``
-...) are one JSON object a line; anything else is text lines.
+Anything else is lines: NDJSON (``application/x-ndjson``, ``application/jsonl`` ...)
+needs nothing more, since `LineParser` maps the JSON objects among lines by itself, and
+``application/json-seq`` only loses its record separators.
 
 Reconnection uses the shared `Backoff`. Permanent answers stop for good: 204 completes;
 401/403 raise `AccessDenied`, 404 `SourceNotFound`, other 4xx `SourceError`; 408, 429
@@ -13,8 +14,9 @@ Reconnection uses the shared `Backoff`. Permanent answers stop for good: 204 com
 How ``retry:`` and the floor interact: the server's reconnection time replaces the
 backoff's base delay and is also the least we wait, so ``retry: 3000`` waits at least
 3 s (doubling on repeated failures) and ``retry: 200`` is allowed to be quicker than
-our 1 s base; but the backoff floor still holds, so no reconnect starts sooner than
-about a second after the previous attempt started. The §1 ``timeout`` event reconnects
+our 1 s base (down to the backoff's least delay, half the floor); but the floor still
+holds, so no reconnect starts sooner than about a second after the previous attempt
+started: a server cannot talk us into a reconnect storm. The §1 ``timeout`` event reconnects
 at once, under that same floor.
 
 A response with a ``Content-Length`` that ends cleanly is a document, not a stream:
@@ -55,18 +57,6 @@ from logtail_tui.sources.contract import (
 from logtail_tui.sources.payloads import Kind, PayloadMapper
 from logtail_tui.sources.sse import SSEParser
 
-_NDJSON = frozenset(
-    {
-        "application/x-ndjson",
-        "application/ndjson",
-        "application/jsonl",
-        "application/x-jsonl",
-        "application/jsonlines",
-        "application/x-jsonlines",
-        "application/stream+json",
-        "application/json-seq",
-    }
-)
 _RETRY_STATUS = frozenset({408, 429})
 _ACCEPT = "text/event-stream, application/x-ndjson;q=0.9, */*;q=0.8"
 RETRY_AFTER_MAX = 600.0
@@ -108,7 +98,7 @@ class HttpSource(Source):
         self._client: httpx.AsyncClient | None = None
         self._gen: AsyncIterator[SourceEvent] | None = None
         self._user_accept = any(name.lower() == "accept" for name, _ in settings.headers)
-        self._secrets = tuple({*settings.secrets(), *filter(None, [settings.token])})
+        self._secrets = settings.secrets()
         self.read_timeout = max(60.0, 2 * settings.timeout)
         """Longer than keep-alive periods: httpx's default 5 s would kill idle streams."""
 
