@@ -79,12 +79,14 @@ class LineDecoder:
             self._continuing = False
         pending = self._pending
         if len(pending) > size:
-            # Emit whole pieces now and keep 1..size characters, which bounds memory and
-            # keeps a trailing "\r" (maybe half of a "\r\n") pending.
-            cut = len(pending) - (len(pending) % size or size)
-            self._pieces(pending[:cut], size, out)
-            self._pending = pending[cut:]
-            self._continuing = True
+            # Emit whole pieces now and keep 1..size characters (plus a trailing "\r",
+            # maybe half of a "\r\n"): memory stays bounded and no empty piece appears.
+            body = len(pending) - pending.endswith("\r")
+            cut = body - (body % size or size)
+            if cut > 0:
+                self._pieces(pending[:cut], size, out)
+                self._pending = pending[cut:]
+                self._continuing = True
         return out
 
     def _pieces(self, line: str, size: int, out: list[str]) -> None:

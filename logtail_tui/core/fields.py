@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from logtail_tui.core.errors import UsageError
@@ -113,25 +113,32 @@ def _dotted(obj: Mapping[str, Any], path: str) -> Any:
 def format_time(value: Any) -> str:
     """A record time as text: epoch numbers (s, ms, us, ns by magnitude; journald's
     ``__REALTIME_TIMESTAMP`` is microseconds) become ISO 8601 UTC, text stays as it is."""
-    number: float | None = None
-    if (isinstance(value, int | float) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit() and len(value) >= 9):
-        number = float(value)
-    if number is None or not math.isfinite(number) or number <= 0:
-        return value if isinstance(value, str) else compact(value)
-    magnitude = abs(number)
-    if magnitude < 1e11:
-        seconds, spec = number, "milliseconds"
-    elif magnitude < 1e14:
-        seconds, spec = number / 1e3, "milliseconds"
-    elif magnitude < 1e17:
-        seconds, spec = number / 1e6, "microseconds"
+    if isinstance(value, str) and value.isdigit() and len(value) >= 9:
+        number: float = int(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = value
     else:
-        seconds, spec = number / 1e9, "microseconds"
+        return value if isinstance(value, str) else compact(value)
+    if not math.isfinite(number) or number <= 0:
+        return compact(value)
+    # Whole microseconds, in integer arithmetic when the input is an integer, so a
+    # nanosecond stamp is truncated rather than rounded by float precision.
+    if number < 1e11:
+        micros, spec = number * 1_000_000, "milliseconds"
+    elif number < 1e14:
+        micros, spec = number * 1_000, "milliseconds"
+    elif number < 1e17:
+        micros, spec = number, "microseconds"
+    else:
+        micros, spec = number // 1_000, "microseconds"
     try:
-        stamp = datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return str(value)
+        stamp = _EPOCH + timedelta(microseconds=int(micros))
+    except OverflowError:
+        return compact(value)
     return stamp.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def compact(value: Any) -> str:

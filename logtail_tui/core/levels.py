@@ -181,7 +181,7 @@ def _token_levels() -> dict[str, int]:
     letters = {"V": _T, "T": _T, "D": _D, "I": _I, "N": _N, "W": _W, "E": _E, "F": _C, "A": _C}
     table.update({k: int(v) for k, v in letters.items()})
     table.update({str(n): int(syslog_level(n)) for n in range(192)})
-    table["↪ "] = Level.NONE
+    table["↪ "] = 0
     table["{"] = STRUCTURED
     return table
 
@@ -189,14 +189,14 @@ def _token_levels() -> dict[str, int]:
 def text_level(line: str) -> int:
     """The level of one plain-text line, ``Level.NONE`` when it names none."""
     m = text_pattern().match(line)
-    return _token_levels().get(m[m.lastindex], Level.NONE) if m else Level.NONE
+    return _token_levels().get(m[m.lastindex], 0) if m else 0
 
 
 def text_levels(lines: list[str], structured: str = "") -> list[int]:
     """`text_level` for a batch; with ``structured`` set, JSON/logfmt candidates give
     `STRUCTURED` (see `text_pattern`)."""
     get = _token_levels().get
-    default = STRUCTURED if structured else Level.NONE
+    default = STRUCTURED if structured else 0
     return [
         get(m[m.lastindex], default) if m else 0 for m in map(text_pattern(structured).match, lines)
     ]
@@ -241,11 +241,11 @@ class LevelDetector:
         levels = [get(m[1]) if m else _MISS for m in map(self._fast.match, lines)]
         if _MISS in levels:
             misses = 0
-            full, default = self._full.match, STRUCTURED if self.structured else Level.NONE
+            full, default = self._full.match, STRUCTURED if self.structured else 0
             i = -1
             while (i := _next(levels, _MISS, i + 1)) >= 0:
                 m = full(lines[i])
-                levels[i] = get(m[m.lastindex], default) if m else Level.NONE
+                levels[i] = get(m[m.lastindex], default) if m else 0
                 misses += 1
             if misses * 2 > len(levels):
                 self._fast = None  # the format changed, or never was one: relearn

@@ -63,7 +63,7 @@ class LineParser:
         self.fmt = fmt
         self.field_map = field_map
         self.fields = FieldMap.build(field_map)
-        self.last_level: int = Level.NONE
+        self.last_level: int = 0
         """Level of the last line parsed; continuation lines of the next batch inherit it."""
         self._structured = "" if fmt == "text" else fmt
         self._levels = LevelDetector(self._structured)
