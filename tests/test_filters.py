@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from logtail_tui.core.filters import LineFilter, compile_pattern, lines_matching
+from logtail_tui.core.filters import LineFilter, _plan, compile_pattern, lines_matching
 from logtail_tui.core.record import Level
 
 # Text that tries to break the tricks: non-ASCII case pairs where str.lower() and
@@ -16,7 +16,7 @@ from logtail_tui.core.record import Level
 WORDS = [
     "timeout", "TimeOut", "db", "DB", "cache", "miss", "hit", "error", "warn", "GET", "/api/v1",
     "ms", "200", "500", "ſ", "Kelvin", "\u212aelvin", "İstanbul", "é", "naïve", "\t", " ", "", "x\ny", "a.b",
-    "abc", "ABC", "health", "zebra", "ZEBRA", "^", "$", "ſtatus", "status", "-", "==", "TIMEOUT", "xAbCy", "Xabc", "abcabc",
+    "abc", "ABC", "health", "zebra", "ZEBRA", "^", "$", "ſtatus", "status", "-", "==", "TIMEOUT", "xAbCy", "Xabc", "abcabc", "apricot", "xapiy", "foobarbaz",
 ]  # fmt: skip
 
 PATTERNS = [
@@ -25,7 +25,9 @@ PATTERNS = [
     "x(?i:abc)y", "(?i)x(?-i:abc)", r"\bhit\b", r"(?<=cache )miss", "(?<!cache )miss",
     "(ab|AB)c", "(abc){2}", "abc+", "s", "(?s)x.y", r"x\ny", r"\n", "", "ſ", "(?i)ſ",
     "(?i)istanbul", "(?i)kelvin", r"\s\s", "(?x) t i m e o u t ", r"(\w+) \1", "[^a-z]{4}",
-    "(?a)(?i)status", r"health(?=\s)", "(?i)naïve",
+    "(?a)(?i)status", r"health(?=\s)", "(?i)naïve", "api|db", "(?i)ERROR|timeout", "apple|apricot",
+    "(?i)(?:zebra|status)", "x(api|dbx)y", "(?:foo|bar)+baz", "a|", "(?i)ſtatus|zebra",
+    "(?:timeout|cache|db|zebra|status|hit)", "t(?:imeout|tt)", "(?i)x(?:api|ABC)",
 ]  # fmt: skip
 
 
@@ -155,3 +157,24 @@ def test_select_level_only_does_not_read_text() -> None:
     assert LineFilter.build(Level.ERROR).select(texts, levels) == [0, 3]
     assert LineFilter.build(hidden_levels=[Level.INFO]).select(texts, levels) == [0, 1, 3]
     assert LineFilter().select(texts, levels) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("source", "needles", "exact"),
+    [
+        ("(?i)timeout", ("timeout",), True),
+        ("api|db", ("api", "db"), True),
+        ("(?i)ERROR|Timeout", ("error", "timeout"), True),
+        (r"\d+ ms took", (" ms took",), False),
+        (r"(?:cache|db) miss", (" miss",), False),
+        ("timeout", ("timeout",), True),
+        (r"timeout \d+", (), False),  # sre's own prefix scan is as fast as str.find
+        (r"\d{4}x", (), False),  # too short to be worth a pass
+        ("(?i)ſtatus", (), False),  # str.lower() and IGNORECASE disagree outside ASCII
+    ],
+)
+def test_plan_uses_the_fast_path_where_it_pays(
+    source: str, needles: tuple[str, ...], exact: bool
+) -> None:
+    plan = _plan(re.compile(source))
+    assert (plan.needles, plan.exact) == (needles, exact)

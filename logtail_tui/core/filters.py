@@ -3,34 +3,44 @@
 Used by the plain printer line by line (`LineFilter.matches`) and by the TUI over whole
 chunks of the store (`LineFilter.select`, `lines_matching`), which is where speed is won.
 
-Measured on a 1M-line store (design.md §4): a Python ``for`` loop of ``pattern.search`` per
-line costs 0.2-1.5 s, and running one regex over a ``"\\n"``-joined chunk is no faster because
-the regex engine's scan dominates, not the call overhead. What does help:
+Measured on 1M log lines of ~100 characters (``scripts/bench_filter.py``):
 
+* Asking every line costs ~0.13 s for a cheap pattern, whether from a Python loop or from
+  ``map(pattern.search, texts)`` fed to ``itertools.compress`` (used here: no bytecode a line).
+* Running one regex over a ``"\\n"``-joined chunk is no faster: sre's scan dominates, not
+  the calls. A pattern that starts with a literal is already scanned at ``str.find`` speed.
+* What is slow is ``re.IGNORECASE`` (0.65 s: sre has no fast scan for it) and patterns
+  with no leading literal (``\\d{3} ms``: 1.5 s). Almost every such pattern contains a
+  literal that each match must contain (`` ms``; ``timeout`` for ``(?i)timeout``; ``api`` or
+  ``db`` for ``api|db``). Lines without it are discarded first with ``str.__contains__``
+  mapped in C (on ``str.lower`` copies for IGNORECASE: exact for ASCII text; other text
+  goes to the regex), or for rare needles one ``str.find`` sweep over the joined chunk; the
+  regex then runs on the candidates only, and not at all when the pattern is that literal.
 * Levels never touch the text: ``bytes.translate`` turns the ``levels`` column into a 0/1
-  mask and ``itertools.compress`` picks the survivors in C.
-* A regex almost always contains a literal every match must contain (``timeout`` in
-  ``time(out|d out)``, `` miss`` in ``(cache|db) miss``). Lines without it are discarded with
-  ``str.find`` over the joined chunk (memchr speed) or ``str.__contains__`` mapped in C, and
-  the regex runs only on the few candidates. When the pattern *is* that literal, the regex
-  never runs at all. Case-insensitive literals use ``str.lower`` on ASCII text, where it
-  agrees exactly with ``re.IGNORECASE``; other text falls back to the regex.
+  mask and ``itertools.compress`` picks the survivors.
 
-The semantics are always those of ``pattern.search(line)`` per line; the tricks only decide
-which lines need asking.
+The semantics are always exactly those of ``pattern.search(line)`` per line (the tests check
+this against random text); the tricks only decide which lines need asking.
 """
 
 from __future__ import annotations
 
+import operator
 import re
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial, reduce
 from itertools import compress, repeat
 
 from logtail_tui.core.record import Level, effective
 
-_DENSE = 8
+_SPARSE = 64
 """Give up ``str.find`` over the joined chunk once more than 1 line in this many matches."""
+_SAMPLE = 128
+"""Lines sampled from a chunk to guess whether hits are rare."""
+_MAX_NEEDLES = 4
+"""Alternations with more literals than this are left to the regex."""
 _MIN_LITERAL = 3
 """Shortest required literal worth pre-filtering with when the regex must still run."""
 
@@ -54,48 +64,74 @@ class _Plan:
     """How to find the lines of a chunk that ``pattern`` matches."""
 
     pattern: re.Pattern[str]
-    literal: str
-    """A substring every match contains ("" when none was found)."""
-    fold: bool
-    """Compare the literal case-insensitively (``literal`` is then lower-case ASCII)."""
-    exact: bool
-    """Containing the literal is the same as matching (the pattern is just that literal)."""
+    needles: tuple[str, ...] = ()
+    """Every match contains at least one of these (empty: no pre-filter, just the regex)."""
+    fold: bool = False
+    """Compare needles case-insensitively (they are then lower-case ASCII)."""
+    exact: bool = False
+    """Containing a needle is the same as matching (the pattern is a literal or literals)."""
 
 
-def _required_runs(
-    items: Iterable[tuple[object, object]], ops: dict[str, object], depth: int = 0
-) -> list[str]:
-    """Literal runs that every match of the parsed sequence ``items`` contains."""
-    runs: list[str] = []
-    current: list[str] = []
+_Ops = dict[str, object]
+_Items = Iterable[tuple[object, object]]
+
+
+def _requirements(items: _Items, ops: _Ops, depth: int = 0) -> list[tuple[str, ...]]:
+    """What every match of the parsed sequence ``items`` contains: a list of requirements,
+    each a tuple of alternatives of which at least one occurs."""
+    found: list[tuple[str, ...]] = []
+    run: list[str] = []
     for op, av in items:
         if op is ops["LITERAL"]:
-            current.append(chr(av))  # type: ignore[arg-type]
+            run.append(chr(av))  # type: ignore[arg-type]
             continue
-        if current:
-            runs.append("".join(current))
-            current = []
+        if run:
+            found.append(("".join(run),))
+            run = []
         if depth > 20:
             continue
         if op is ops["SUBPATTERN"]:
             _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
             # An inner (?i:...) makes its literals case-blind; they cannot be required as typed.
             if not add_flags & re.IGNORECASE:
-                runs.extend(_required_runs(sub, ops, depth + 1))
+                found.extend(_requirements(sub, ops, depth + 1))
         elif op in (ops["MAX_REPEAT"], ops["MIN_REPEAT"], ops["POSSESSIVE_REPEAT"]):
             low, _high, sub = av  # type: ignore[misc]
             if low >= 1:
-                runs.extend(_required_runs(sub, ops, depth + 1))
+                found.extend(_requirements(sub, ops, depth + 1))
         elif op is ops["ATOMIC_GROUP"]:
-            runs.extend(_required_runs(av, ops, depth + 1))  # type: ignore[arg-type]
-        # Anything else (classes, branches, anchors, lookarounds...) just ends the run.
-    if current:
-        runs.append("".join(current))
-    return runs
+            found.extend(_requirements(av, ops, depth + 1))  # type: ignore[arg-type]
+        elif op is ops["BRANCH"]:
+            # One requirement per branch; their union is required of the alternation.
+            union: list[str] = []
+            for branch in av[1]:  # type: ignore[index]
+                best = _best(_requirements(branch, ops, depth + 1))
+                if best is None:
+                    union = []
+                    break
+                union.extend(best)
+            if 0 < len(union) <= _MAX_NEEDLES:
+                found.append(tuple(dict.fromkeys(union)))
+        # Anything else (classes, anchors, lookarounds, back-references) just ends the run.
+    if run:
+        found.append(("".join(run),))
+    return found
+
+
+def _best(requirements: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The most selective requirement: longest shortest needle, then fewest needles."""
+    if not requirements:
+        return None
+    return max(requirements, key=lambda r: (min(map(len, r)), -len(r)))
+
+
+def _is_literal(items: _Items, ops: _Ops) -> bool:
+    items = list(items)
+    return bool(items) and all(op is ops["LITERAL"] for op, _ in items)
 
 
 def _plan(pattern: re.Pattern[str]) -> _Plan:
-    """Find the literal to pre-filter with; on any surprise, plan to run the regex alone.
+    """Find the needles to pre-filter with; on any surprise, plan to run the regex alone.
 
     This reads the regex with the standard library's own parser (``re._parser``). It is an
     optimisation only: if that private module changes, we lose speed, never correctness.
@@ -104,93 +140,116 @@ def _plan(pattern: re.Pattern[str]) -> _Plan:
     try:
         from re import _constants, _parser  # type: ignore[attr-defined]
 
-        ops = {
-            name: getattr(_constants, name)
-            for name in (
-                "LITERAL",
-                "SUBPATTERN",
-                "MAX_REPEAT",
-                "MIN_REPEAT",
-                "POSSESSIVE_REPEAT",
-                "ATOMIC_GROUP",
-            )
-        }
+        names = ("LITERAL", "SUBPATTERN", "MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+        ops = {name: getattr(_constants, name) for name in (*names, "ATOMIC_GROUP", "BRANCH")}
         parsed = list(_parser.parse(pattern.pattern, pattern.flags))
-        runs = _required_runs(parsed, ops)
-    except (ImportError, AttributeError, TypeError, ValueError, re.error, RecursionError):
-        return _Plan(pattern, "", fold, False)
+        requirements = _requirements(parsed, ops)
+        exact = len(parsed) == 1 and parsed[0][0] is ops["BRANCH"]
+        exact = exact and all(_is_literal(b, ops) for b in parsed[0][1][1])
+        exact = (exact or _is_literal(parsed, ops)) and len(requirements) == 1
+        # sre scans for a leading literal as fast as str.find: nothing to gain then.
+        prefixed = bool(parsed) and parsed[0][0] is ops["LITERAL"] and not fold
+    except (
+        ImportError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        IndexError,
+        re.error,
+        RecursionError,
+    ):
+        return _Plan(pattern)
     if fold:
         # str.lower() agrees with re.IGNORECASE only between ASCII characters.
-        runs = [r.lower() for r in runs if r.isascii()]
-    runs = [r for r in runs if "\n" not in r]
-    if not runs:
-        return _Plan(pattern, "", fold, False)
-    literal = max(runs, key=len)
-    exact = bool(parsed) and all(op is ops["LITERAL"] for op, _ in parsed) and len(runs) == 1
-    if not exact and len(literal) < _MIN_LITERAL:
-        # A short literal is in most lines: pre-filtering would only add a pass.
-        return _Plan(pattern, "", fold, False)
-    return _Plan(pattern, literal, fold, exact)
+        requirements = [
+            tuple(n.lower() for n in r) for r in requirements if all(n.isascii() for n in r)
+        ]
+    requirements = [r for r in requirements if all(n and "\n" not in n for n in r)]
+    best = _best(requirements)
+    if best is None or (not exact and (prefixed or min(map(len, best)) < _MIN_LITERAL)):
+        return _Plan(pattern)
+    return _Plan(pattern, best, fold, exact)
 
 
-def _containing(texts: Sequence[str], needle: str, fold: bool) -> list[int]:
-    """Indices of ``texts`` containing ``needle`` (lower-cased texts when ``fold``).
+def _blob_find(texts: Sequence[str], needle: str, fold: bool) -> tuple[list[int], int]:
+    """Lines containing ``needle`` by one ``str.find`` sweep over the joined chunk.
 
-    Sparse hits: one ``str.find`` sweep over the joined chunk. Once hits turn dense the
-    per-hit bookkeeping costs more than asking each line, so the rest is mapped in C.
+    Returns the hits and how many lines were examined: the sweep stops early once hits turn
+    dense, where asking line by line is cheaper than the per-hit bookkeeping.
     """
     n = len(texts)
     blob = "\n".join(texts)
-    done = 0
+    if blob.count("\n") != n - 1:
+        return [], 0  # a line holds "\n" itself and would throw off the line count
+    if fold:
+        blob = blob.lower()
+    find, count = blob.find, blob.count
+    budget = n // _SPARSE + 16
     out: list[int] = []
-    # A line holding "\n" itself would throw off the line count: ask line by line.
-    if blob.count("\n") == n - 1:
-        if fold:
-            blob = blob.lower()
-        find, count = blob.find, blob.count
-        budget = n // _DENSE + 16
-        line = pos = 0
-        while True:
-            j = find(needle, pos)
-            if j < 0:
-                return out
-            line += count("\n", pos, j)
-            out.append(line)
-            nl = find("\n", j + len(needle))
-            if nl < 0:
-                return out
-            line += 1
-            pos = nl + 1
-            if len(out) > budget:
-                done = line
-                break
+    line = pos = 0
+    while len(out) <= budget:
+        j = find(needle, pos)
+        if j < 0:
+            return out, n
+        line += count("\n", pos, j)
+        out.append(line)
+        nl = find("\n", j + len(needle))
+        if nl < 0:
+            return out, n
+        line += 1
+        pos = nl + 1
+    return out, line
+
+
+def _containing(texts: Sequence[str], needles: tuple[str, ...], fold: bool) -> list[int]:
+    """Indices of ``texts`` containing any of ``needles`` (lower-cased texts when ``fold``)."""
+    n = len(texts)
+    out: list[int] = []
+    done = 0
+    if len(needles) == 1 and n >= 4 * _SAMPLE:
+        # Sample first: a sweep over the joined chunk only beats asking every line (a C-level
+        # map of str.__contains__, ~0.13 us a line) when hits are rare.
+        sample = texts[:: n // _SAMPLE]
+        sample_src = map(str.lower, sample) if fold else sample
+        if not any(map(str.__contains__, sample_src, repeat(needles[0]))):
+            out, done = _blob_find(texts, needles[0], fold)
+    if done == n:
+        return out
     rest = texts[done:] if done else texts
-    source = map(str.lower, rest) if fold else rest
-    out.extend(compress(range(done, n), map(str.__contains__, source, repeat(needle))))
+    source = list(map(str.lower, rest)) if fold and len(needles) > 1 else rest
+    if fold and len(needles) == 1:
+        source = map(str.lower, rest)  # type: ignore[assignment]
+    masks = [map(str.__contains__, source, repeat(needle)) for needle in needles]
+    mask = reduce(partial(map, operator.or_), masks)  # type: ignore[arg-type]
+    out.extend(compress(range(done, n), mask))
     return out
 
 
 def lines_matching(pattern: re.Pattern[str], texts: Sequence[str]) -> list[int]:
     """Indices of the lines in ``texts`` where ``pattern.search`` finds a match, ascending.
 
-    Equivalent to ``[i for i, t in enumerate(texts) if pattern.search(t)]``, several times
-    faster on log-shaped text (see the module docstring).
+    Equivalent to ``[i for i, t in enumerate(texts) if pattern.search(t)]``, faster on
+    log-shaped text (see the module docstring).
     """
     if not texts:
         return []
     plan = _plan(pattern)
     search = pattern.search
-    if not plan.literal:
+    if not plan.needles:
         return list(compress(range(len(texts)), map(search, texts)))
     if plan.fold and not all(map(str.isascii, texts)):
         # Non-ASCII lines: lower() and IGNORECASE may disagree, so the regex decides those.
-        needle, exact = plan.literal, plan.exact
+        needles, exact = plan.needles, plan.exact
         return [
             i
             for i, t in enumerate(texts)
-            if ((needle in t.lower() and (exact or search(t))) if t.isascii() else search(t))
+            if (
+                (any(n in t.lower() for n in needles) and (exact or search(t)))
+                if t.isascii()
+                else search(t)
+            )
         ]
-    candidates = _containing(texts, plan.literal, plan.fold)
+    candidates = _containing(texts, plan.needles, plan.fold)
     if plan.exact:
         return candidates
     return list(compress(candidates, map(search, map(texts.__getitem__, candidates))))
@@ -288,8 +347,7 @@ class LineFilter:
             if not hits:
                 continue
             keep = bytearray(b"\x01") * len(sub)
-            for i in hits:
-                keep[i] = 0
+            deque(map(keep.__setitem__, hits, repeat(0)), maxlen=0)  # keep[hits] = 0, in C
             picked = list(compress(picked, keep))
             if k + 1 < len(self.exclude):
                 sub = list(compress(sub, keep))
