@@ -114,9 +114,17 @@ class LogStore:
     def record(self, n: int) -> Record:
         return Record(self.text(n), self.level(n), self.time(n), self.raw(n), self.source(n))
 
+    def time_column(self) -> list[str | None] | None:
+        """The records' own times, aligned with `texts`; ``None`` when no record had one."""
+        return self._times
+
     def raw_column(self) -> list[str | None] | None:
         """The raw originals, aligned with `texts`; ``None`` when no record had one."""
         return self._raws
+
+    def source_column(self) -> bytearray | None:
+        """Source indices, aligned with `texts`; ``None`` while every record came from source 0."""
+        return self._sources
 
     @property
     def has_times(self) -> bool:

@@ -285,7 +285,7 @@ class Interactions:
         if number is None:
             return
         label = self.specs[self.store.source(number)].label
-        self.push_screen(DetailScreen(self.store.record(number), label, number))
+        self.push_screen(DetailScreen(self.store.record(number), label, number + 1))
 
     def action_copy(self: LogtailApp) -> None:
         number = self.pane.selected_number()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -23,6 +24,9 @@ from textual.strip import Strip
 from logtail_tui.core.record import Level
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
+
+TIME_WIDTH = 25
+"""Cells of the time column of structured records (ISO 8601 to milliseconds, two spaces)."""
 
 _LEVEL_CLASS = {
     Level.NONE: "log-pane--plain",
@@ -167,23 +171,27 @@ class LogPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _measure(self, start: int) -> None:
+        """Widen the horizontal scroll range for visible lines from ``start`` on."""
         view, store = self.view, self.view.store
-        if start >= len(view):
+        count = len(view) - start
+        if count <= 0:
             return
-        # Widest line for the horizontal scrollbar; len() is a fine proxy for cell width.
-        texts = store.texts
         first = store.first
-        widest = (
-            max(len(texts[view[i] - first]) for i in range(start, len(view)))
-            if (len(view) - start < 4096)
-            else max(map(len, texts[view[start] - first :]))
-        )
+        times = store.time_column() if self.show_times else None
+        if count > 4096:
+            # Bulk arrival: one pass over the tail (len() is a fine proxy for cell width).
+            lo = view[start] - first
+            widest = max(map(len, store.texts[lo:])) + (TIME_WIDTH if times else 0)
+        else:
+            rows = [view[i] - first for i in range(start, len(view))]
+            widest = max(
+                len(store.texts[r]) + (TIME_WIDTH if times is not None and times[r] else 0)
+                for r in rows
+            )
         self._max_width = max(self._max_width, widest + self._prefix_width())
 
     def _prefix_width(self) -> int:
         width = 0
-        if self.show_times and self.view.store.has_times:
-            width += 25
         if len(self.source_labels) > 1:
             width += max(len(s) for s in self.source_labels) + 3
         return width
@@ -347,7 +355,10 @@ class LogPane(ScrollView, can_focus=True):
         time = store.time(number) if self.show_times else None
         if time:
             # Text lines carry their time inline; only structured records get a column.
-            text.append(f"{time[:23]:<23}  ", self.get_component_rich_style("log-pane--time"))
+            text.append(
+                f"{time[: TIME_WIDTH - 2]:<{TIME_WIDTH - 2}}  ",
+                self.get_component_rich_style("log-pane--time"),
+            )
         if len(self.source_labels) > 1:
             label = (
                 self.source_labels[store.source(number)]
@@ -372,7 +383,9 @@ class LogPane(ScrollView, can_focus=True):
 
     def _decorate(self, strip: Strip, index: int, base: Style) -> Strip:
         if index == self.cursor and not self.following:
-            return strip.apply_style(self.get_component_rich_style("log-pane--cursor"))
+            # A post-style, so the highlight wins over each segment's own background.
+            cursor = self.get_component_rich_style("log-pane--cursor")
+            return Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
         return strip
 
     # -- wrapping: lay out only the rows on screen, anchored at the top line or, when
