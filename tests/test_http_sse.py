@@ -539,3 +539,16 @@ async def test_no_follow_reads_the_stream_once() -> None:
     assert got.texts == ["a", "b"]
     assert got.final is not None and got.final.state is State.COMPLETED
     assert not got.of(State.RETRYING)
+
+
+def test_retry_after_seconds_dates_and_nonsense() -> None:
+    from email.utils import formatdate
+
+    from logtail_tui.sources.http import RETRY_AFTER_MAX, _retry_after
+
+    assert _retry_after("7") == 7.0
+    assert _retry_after("99999") == RETRY_AFTER_MAX
+    in_a_minute = _retry_after(formatdate(time.time() + 60, usegmt=True))
+    assert in_a_minute is not None and 55 <= in_a_minute <= 60
+    assert _retry_after(formatdate(time.time() - 60, usegmt=True)) == 0.0
+    assert _retry_after("soon") is None and _retry_after(None) is None
