@@ -112,6 +112,19 @@ def test_active_and_describe() -> None:
     assert f.active
     assert f.describe() == "level>=warn hide:error +/db/ -/health/"
     assert LineFilter.build(hidden_levels=[Level.DEBUG]).active
+    by_source = LineFilter.build(sources=[2, 0])
+    assert by_source.active
+    assert by_source.describe() == "from:#0,#2"
+    assert by_source.describe(["app.log", "ws://x", "cmd:make"]) == "from:app.log,cmd:make"
+
+
+def test_sources_filter() -> None:
+    f = LineFilter.build(sources=[1])
+    assert f.matches("x", Level.INFO, 1) and not f.matches("x", Level.INFO, 0)
+    texts, levels = ["a", "b", "c"], bytearray([Level.INFO] * 3)
+    assert f.select(texts, levels, bytearray([1, 0, 1])) == [0, 2]
+    assert f.select(texts, levels, None) == []  # no column: every line is from source 0
+    assert LineFilter.build(sources=[0]).select(texts, levels, None) == [0, 1, 2]
 
 
 def test_hidden_levels_none_counts_as_info() -> None:
@@ -144,11 +157,15 @@ def test_select_agrees_with_matches(seed: int) -> None:
             rng.sample(PATTERNS[:20], rng.randint(0, 2)),
             rng.sample(PATTERNS[20:], rng.randint(0, 2)),
             rng.sample(list(Level), rng.randint(0, 2)),
+            rng.sample(range(3), rng.randint(0, 2)),
         )
         texts = random_lines(rng, rng.randint(0, 400))
         levels = bytearray(rng.choice(list(Level)) for _ in texts)
-        expected = [i for i, t in enumerate(texts) if f.matches(t, levels[i])]
-        assert f.select(texts, levels) == expected
+        sources = bytearray(rng.randrange(3) for _ in texts)
+        expected = [i for i, t in enumerate(texts) if f.matches(t, levels[i], sources[i])]
+        assert f.select(texts, levels, sources) == expected
+        from_zero = [i for i, t in enumerate(texts) if f.matches(t, levels[i], 0)]
+        assert f.select(texts, levels, None) == from_zero
 
 
 def test_select_level_only_does_not_read_text() -> None:

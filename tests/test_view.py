@@ -29,7 +29,7 @@ def expected(store: LogStore, line_filter: LineFilter) -> list[int]:
     return [
         n
         for n in range(store.first, store.end)
-        if line_filter.matches(store.text(n), store.level(n))
+        if line_filter.matches(store.text(n), store.level(n), store.source(n))
     ]
 
 
@@ -185,6 +185,20 @@ def test_refilter_survives_a_clear_while_running() -> None:
     assert list(view) == [1000, 1010, 1020, 1030, 1040]
 
 
+def test_source_filter_over_the_store() -> None:
+    store = LogStore(1000)
+    store.extend(numbered(0, 20))  # source 0, before the store had a source column
+    store.extend(numbered(20, 40), source=1)
+    view = View(store, LineFilter.build(sources=[1]))
+    assert list(view) == list(range(20, 40))
+    store.extend(numbered(40, 45), source=0)
+    store.extend(numbered(45, 50), source=1)
+    view.sync()
+    assert list(view) == [*range(20, 40), *range(45, 50)]
+    view.set_filter(LineFilter.build(include=["db"], sources=[0]))
+    assert list(view) == [0, 10, 40]
+
+
 def test_find_level_skips_hidden_lines() -> None:
     levels = [Level.INFO, Level.ERROR, Level.INFO, Level.CRITICAL, Level.ERROR, Level.NONE]
     texts = ["a", "b hide", "c", "d", "e", "f"]
@@ -213,6 +227,8 @@ def test_random_operations_match_the_naive_view(seed: int) -> None:
         LineFilter.build(include=["db|cache"]),
         LineFilter.build(exclude=["health"], hidden_levels=[Level.INFO]),
         LineFilter.build(Level.DEBUG, ["(?i)status", "timeout"], ["GET"]),
+        LineFilter.build(sources=[1]),
+        LineFilter.build(Level.WARNING, ["db"], sources=[0, 2]),
     ]
     view = View(store, rng.choice(filters))
     pending = None
@@ -221,7 +237,8 @@ def test_random_operations_match_the_naive_view(seed: int) -> None:
         if op < 0.5:
             n = rng.randint(0, 120)
             texts = [" ".join(rng.choices(words, k=rng.randint(0, 4))) for _ in range(n)]
-            store.extend(batch(texts, [rng.choice(LEVELS) for _ in range(n)]))
+            source = rng.choice([0, 0, 1, 2])
+            store.extend(batch(texts, [rng.choice(LEVELS) for _ in range(n)]), source)
         elif op < 0.55:
             store.clear()
         elif op < 0.7:

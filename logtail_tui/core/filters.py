@@ -262,7 +262,8 @@ def lines_matching(pattern: re.Pattern[str], texts: Sequence[str]) -> list[int]:
 class LineFilter:
     """A record passes when its level is at least ``level`` and not one of ``hidden_levels``,
     it matches any ``include`` pattern (or there are none), and it matches no ``exclude``
-    pattern. A record without a level (``Level.NONE``) counts as ``INFO`` throughout."""
+    pattern, and it comes from one of ``sources`` (or that set is empty). A record without a
+    level (``Level.NONE``) counts as ``INFO`` throughout."""
 
     level: int = Level.NONE
     """Minimum level shown; ``NONE`` or ``TRACE`` show everything."""
@@ -270,6 +271,8 @@ class LineFilter:
     exclude: tuple[re.Pattern[str], ...] = ()
     hidden_levels: frozenset[int] = frozenset()
     """Levels switched off individually (``INFO`` also hides lines without a level)."""
+    sources: frozenset[int] = frozenset()
+    """Indices of the sources shown; empty shows every source."""
 
     @classmethod
     def build(
@@ -278,6 +281,7 @@ class LineFilter:
         include: Sequence[str] = (),
         exclude: Sequence[str] = (),
         hidden_levels: Iterable[int] = (),
+        sources: Iterable[int] = (),
     ) -> LineFilter:
         """Compile user input; raises ``ValueError`` with one sentence on a bad regex.
 
@@ -286,23 +290,33 @@ class LineFilter:
             include: Regexes; a line must match at least one. Empty strings are ignored.
             exclude: Regexes; a line matching any of them is hidden.
             hidden_levels: Levels hidden one by one (``NONE`` is read as ``INFO``).
+            sources: Source indices shown; empty shows all.
         """
         return cls(
             level,
             tuple(compile_pattern(p, "include") for p in include if p),
             tuple(compile_pattern(p, "exclude") for p in exclude if p),
             frozenset(effective(v) for v in hidden_levels),
+            frozenset(sources),
         )
 
     @property
     def active(self) -> bool:
         """Whether any line could be hidden (an inactive filter lets the view skip indexing)."""
-        return bool(self.level > Level.TRACE or self.include or self.exclude or self.hidden_levels)
+        return bool(
+            self.level > Level.TRACE
+            or self.include
+            or self.exclude
+            or self.hidden_levels
+            or self.sources
+        )
 
-    def matches(self, text: str, level: int) -> bool:
+    def matches(self, text: str, level: int, source: int = 0) -> bool:
         """Whether one line passes (the per-line reference; use `select` for many lines)."""
         lv = effective(level)
         if (self.level and lv < self.level) or lv in self.hidden_levels:
+            return False
+        if self.sources and source not in self.sources:
             return False
         if self.include and not any(p.search(text) for p in self.include):
             return False
@@ -318,22 +332,41 @@ class LineFilter:
         )
         return None if 0 not in table else table
 
-    def select(self, texts: Sequence[str], levels: bytes | bytearray) -> list[int]:
+    def select(
+        self,
+        texts: Sequence[str],
+        levels: bytes | bytearray,
+        sources: bytes | bytearray | None = None,
+    ) -> list[int]:
         """Indices (into ``texts``) of the lines that pass, ascending.
 
         Args:
             texts: A chunk of lines.
             levels: Their levels, one byte each, as the store keeps them.
+            sources: Their source indices, one byte each; ``None`` means all from source 0.
         """
         n = len(texts)
         picked: Sequence[int] = range(n)
         sub: Sequence[str] = texts
+        if self.sources and sources is None and 0 not in self.sources:
+            return []  # no column: every line came from source 0
         table = self.level_table()
-        if table is not None:
-            mask = levels.translate(table)
-            if mask.count(1) != n:
-                picked = list(compress(picked, mask))
-                sub = list(compress(texts, mask))
+        mask: bytes | bytearray | None = levels.translate(table) if table is not None else None
+        if self.sources and sources is not None:
+            shown = bytes(1 if v in self.sources else 0 for v in range(256))
+            by_source = sources.translate(shown)
+            if mask is None:
+                mask = by_source
+            else:  # AND of two 0/1 byte strings, done by the big-integer code in C
+                both = int.from_bytes(mask, "little") & int.from_bytes(by_source, "little")
+                mask = both.to_bytes(n, "little")
+        if mask is not None and mask.count(1) != n:
+            picked = list(compress(picked, mask))
+            sub = list(compress(texts, mask))
+        return self._select_text(sub, picked)
+
+    def _select_text(self, sub: Sequence[str], picked: Sequence[int]) -> list[int]:
+        """The part of `select` that reads text: ``sub[i]`` is line ``picked[i]``."""
         if self.include:
             if len(self.include) == 1:
                 hits: Sequence[int] = lines_matching(self.include[0], sub)
@@ -353,10 +386,14 @@ class LineFilter:
                 sub = list(compress(sub, keep))
         return picked if isinstance(picked, list) else list(picked)
 
-    def describe(self) -> str:
+    def describe(self, source_labels: Sequence[str] = ()) -> str:
         """Short text for the status bar, e.g. ``level>=warn hide:debug +/db/ -/health/``.
 
-        Empty when the filter is not active.
+        Args:
+            source_labels: Names of the sources by index, for ``sources`` (else numbers).
+
+        Returns:
+            The description; empty when the filter is not active.
         """
         parts: list[str] = []
         if self.level > Level.TRACE:
@@ -365,6 +402,12 @@ class LineFilter:
             parts.append("hide:" + ",".join(_level_name(v) for v in sorted(self.hidden_levels)))
         parts.extend(f"+/{p.pattern}/" for p in self.include)
         parts.extend(f"-/{p.pattern}/" for p in self.exclude)
+        if self.sources:
+            names = (
+                source_labels[i] if i < len(source_labels) else f"#{i}"
+                for i in sorted(self.sources)
+            )
+            parts.append("from:" + ",".join(names))
         return " ".join(parts)
 
 

@@ -127,9 +127,7 @@ class View:
                 del index[: bisect_left(index, first)]
             start = max(self._end, first)
             if start < end:
-                lo, hi = start - first, end - first
-                picked = self.filter.select(store.texts[lo:hi], store.levels[lo:hi])
-                index.extend(map(start.__add__, picked))
+                index.extend(_select(self.filter, store, start, end))
         self._first = first
         self._end = max(end, self._first)
 
@@ -159,11 +157,7 @@ class View:
                 if pos >= hi:
                     break
                 stop = min(pos + chunk, hi)
-                picked = new.select(
-                    store.texts[pos - first : stop - first],
-                    store.levels[pos - first : stop - first],
-                )
-                result.extend(map(pos.__add__, picked))
+                result.extend(_select(new, store, pos, stop))
                 pos = stop
                 if pos < hi:
                     yield (pos - lo) / total
@@ -213,3 +207,12 @@ class View:
             if first + j in self:
                 return self.index_of(first + j)
             pos = j + 1
+
+
+def _select(line_filter: LineFilter, store: LogStore, start: int, stop: int) -> Iterator[int]:
+    """Absolute numbers of the lines ``start``..``stop`` (all kept) that ``line_filter`` passes."""
+    lo, hi = start - store.first, stop - store.first
+    column = store.source_column()
+    sources = column[lo:hi] if column is not None else None
+    picked = line_filter.select(store.texts[lo:hi], store.levels[lo:hi], sources)
+    return map(start.__add__, picked)
