@@ -79,7 +79,9 @@ class PlainPrinter:
     def state(self, index: int, event: StateChanged) -> None:
         label = self.specs[index].label
         if event.state is State.FAILED:
-            self.err.write(f"logtail: {label}: {event.detail}\n")
+            # Adapters' sentences usually name the source already; don't say it twice.
+            said = event.detail if label in event.detail else f"{label}: {event.detail}"
+            self.err.write(f"logtail: {said}\n")
         elif event.state is State.RETRYING:
             why = f" after {event.detail}" if event.detail else ""
             wait = f" in {event.retry_in:.1f} s" if event.retry_in is not None else ""

@@ -39,7 +39,7 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-def describe_state(s: StateChanged, last_heard: float | None = None) -> str:
+def describe_state(s: StateChanged, last_heard: float | None = None, label: str = "") -> str:
     """Short phrase for a source's state, e.g. ``retrying in 4 s (attempt 3: 503 ...)``."""
     if s.state is State.RETRYING:
         left = s.retry_in - (time.monotonic() - s.at) if s.retry_in is not None else None
@@ -48,7 +48,10 @@ def describe_state(s: StateChanged, last_heard: float | None = None) -> str:
         return f"retrying{when} (attempt {s.attempt}{why})"
     words = s.state.value
     if s.state is State.FAILED and s.detail:
-        return f"failed: {s.detail}"
+        detail = s.detail
+        if label and detail.startswith(label):
+            detail = detail[len(label) :].lstrip(" :")  # the bar shows the label already
+        return f"failed: {detail}"
     if s.detail and s.state is not State.LIVE:
         words = f"{words}: {s.detail}" if s.state is not State.WAITING else s.detail
     if s.state is State.LIVE and last_heard is not None:
@@ -120,7 +123,7 @@ class StatusBar(Widget):
             icon, cls = _ICON[state.state]
             text.append(f"  {icon} ", style(cls))
             text.append(label if len(label) <= 40 else "…" + label[-39:])
-            text.append(f" {describe_state(state, heard)}", style(cls))
+            text.append(f" {describe_state(state, heard, label)}", style(cls))
         tail = f"  {_fmt(c.shown)} shown"
         if c.hidden:
             tail += f" · {_fmt(c.hidden)} hidden"
