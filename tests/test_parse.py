@@ -271,3 +271,11 @@ def test_parse_object_result_fits_a_batch() -> None:
 )
 def test_format_time(value: object, text: str) -> None:
     assert format_time(value) == text
+
+
+def test_parse_object_compacts_a_multi_line_raw() -> None:
+    pretty = '{\n  "msg": "x"\n}'
+    record = LineParser().parse_object(json.loads(pretty), pretty)
+    assert record.raw == '{"msg":"x"}'
+    one_line = '{"msg": "x"}'
+    assert LineParser().parse_object(json.loads(one_line), one_line).raw == one_line

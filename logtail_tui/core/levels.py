@@ -167,7 +167,7 @@ def text_pattern(structured: str = "") -> re.Pattern[str]:
           | ([IWEF])\d{{4}}\s                           # glog: E0101 12:00:00
           | ([TDIWEFN])\ +\d                            # E 12:00:01
           | \d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+\s+([VDIWEFA])\s   # android threadtime
-          | (?:\S++\s++){{0,6}}?(?=[\[<(|{{{_initials()}]){token}                 # first level token of the first 7
+          | (?:\S++\s++){{0,6}}?(?=[\[<(|{{{_initials()}]){token}  # first level token of 7
         )""",
         re.VERBOSE,
     )
@@ -274,7 +274,7 @@ def _next(values: list[int], value: int, start: int) -> int:
 
 _CONTINUATION = re.compile(
     r"""\s|$|at\ |Caused\ by|\.\.\.|Traceback|During\ handling|The\ above\ exception|↪\ |
-        [\w.$]+(?:Error|Exception|Exit|Interrupt|Warning)\b""",
+        [\w.$]{1,200}(?:Error|Exception|Exit|Interrupt|Warning)\b""",
     re.VERBOSE,
 )
 """Lines that continue the one before: indented or blank lines, Java ``at``/``Caused by``/

@@ -133,9 +133,12 @@ class LineParser:
 
         Args:
             obj: The decoded object.
-            raw: The original text it came from; defaults to compact JSON of ``obj``.
+            raw: The original text it came from; defaults to compact JSON of ``obj``,
+                which also replaces a multi-line ``raw``.
         """
-        if raw is None:
+        if raw is None or (("\n" in raw or "\r" in raw) and isinstance(obj, Mapping)):
+            # A pretty-printed payload would keep its newlines only as visible "^J",
+            # which no longer parses as JSON in the detail view: store it compact.
             raw = compact(obj) if isinstance(obj, Mapping) else str(obj)
         record = self._record(obj, sanitize(raw))
         self.last_level = int(record.level)
