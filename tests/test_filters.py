@@ -8,7 +8,8 @@ import zlib
 
 import pytest
 
-from logtail_tui.core.filters import LineFilter, _plan, compile_pattern, lines_matching
+from logtail_tui.core.filters import LineFilter, compile_pattern
+from logtail_tui.core.matching import _plan, lines_matching
 from logtail_tui.core.record import Level
 
 # Text that tries to break the tricks: non-ASCII case pairs where str.lower() and
@@ -16,7 +17,7 @@ from logtail_tui.core.record import Level
 WORDS = [
     "timeout", "TimeOut", "db", "DB", "cache", "miss", "hit", "error", "warn", "GET", "/api/v1",
     "ms", "200", "500", "ſ", "Kelvin", "\u212aelvin", "İstanbul", "é", "naïve", "\t", " ", "", "x\ny", "a.b",
-    "abc", "ABC", "health", "zebra", "ZEBRA", "^", "$", "ſtatus", "status", "-", "==", "TIMEOUT", "xAbCy", "Xabc", "abcabc", "apricot", "xapiy", "foobarbaz",
+    "abc", "ABC", "health", "zebra", "ZEBRA", "^", "$", "ſtatus", "status", "-", "==", "TIMEOUT", "xAbCy", "Xabc", "abcabc", "apricot", "xapiy", "foobarbaz", "key=5", "KEY=7", "aA", "Aa",
 ]  # fmt: skip
 
 PATTERNS = [
@@ -28,6 +29,8 @@ PATTERNS = [
     "(?a)(?i)status", r"health(?=\s)", "(?i)naïve", "api|db", "(?i)ERROR|timeout", "apple|apricot",
     "(?i)(?:zebra|status)", "x(api|dbx)y", "(?:foo|bar)+baz", "a|", "(?i)ſtatus|zebra",
     "(?:timeout|cache|db|zebra|status|hit)", "t(?:imeout|tt)", "(?i)x(?:api|ABC)",
+    r"(?i)[a-z]+=\d", "(?i)(?-i:abc)", "(?i)[A-Z]{3}", r"(?i)(a)\1", r"(?i)\x41BC", r"(?i)t\w+t",
+    r"(?i)^(?:get|post)\b", "(?i)[^a-z ]{2}", r"(?i)key=\d", "(?i)(?=.*db)time",
 ]  # fmt: skip
 
 
@@ -195,3 +198,32 @@ def test_plan_uses_the_fast_path_where_it_pays(
 ) -> None:
     plan = _plan(re.compile(source))
     assert (plan.needles, plan.exact) == (needles, exact)
+
+
+@pytest.mark.parametrize(
+    ("source", "lowered"),
+    [
+        (r"(?i)user=\d+7", True),
+        (r"(?i)[a-z]+\s\w", True),
+        ("(?i)[A-Z]x", False),  # [A-Z] names upper-case letters
+        ("(?i)(?-i:abc)x", False),  # a part that is case-sensitive
+        (r"(?i)\x4b", False),  # 'K' written as an escape
+        ("(?i)\u212a", False),  # the Kelvin sign folds to an ASCII k
+        ("user", False),  # case-sensitive: nothing to lower
+    ],
+)
+def test_plan_runs_ignorecase_patterns_on_lowered_text_only_when_exact(
+    source: str, lowered: bool
+) -> None:
+    assert (_plan(re.compile(source)).lowered is not None) == lowered
+
+
+def test_chunk_with_a_few_non_ascii_lines() -> None:
+    rng = random.Random(3)
+    texts = [f"GET /x user={rng.randint(1, 99)} ok" for _ in range(2000)]
+    for i in rng.sample(range(2000), 20):
+        texts[i] = texts[i].replace("user", rng.choice(["uſer", "USER", "Üser", "user é"]))
+    for source in (r"(?i)user=\d7", "(?i)user", r"(?i)USER=\d+ OK", "ſ"):
+        pattern = re.compile(source)
+        assert lines_matching(pattern, texts) == naive(pattern, texts)
+        assert naive(pattern, texts)
