@@ -71,6 +71,17 @@ def test_dense_and_sparse_hits_switch_strategy_without_changing_results() -> Non
             assert lines_matching(pattern, texts) == naive(pattern, texts)
 
 
+def test_sweep_that_turns_dense_hands_over_midway() -> None:
+    # The sample (every 39th line of 5000) sees no hit, so the str.find sweep starts; hits
+    # then turn dense in the second half and the rest is asked line by line.
+    texts = [f"line {i}" + (" zebra" if i > 2500 and i % 39 else "") for i in range(5000)]
+    for source in ("zebra", "(?i)ZEBRA", r"\d zebra"):
+        pattern = re.compile(source)
+        assert lines_matching(pattern, texts) == naive(pattern, texts)
+    texts[100] = "zebra\nzebra"  # a line holding a newline cannot be swept as one blob
+    assert lines_matching(re.compile("zebra"), texts) == naive(re.compile("zebra"), texts)
+
+
 def test_ascii_lines_but_non_ascii_needle_uses_the_regex() -> None:
     # re.IGNORECASE lets "ſ" match "s"; str.lower() would not, so this must not be pre-filtered.
     pattern = re.compile("ſtatus", re.IGNORECASE)

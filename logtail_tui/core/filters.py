@@ -171,7 +171,7 @@ class LineFilter:
         """
         parts: list[str] = []
         if self.level > Level.TRACE:
-            parts.append(f"level>={Level(self.level).label.lower()}")
+            parts.append(f"level>={_level_name(self.level)}")
         if self.hidden_levels:
             parts.append("hide:" + ",".join(_level_name(v) for v in sorted(self.hidden_levels)))
         parts.extend(f"+/{p.pattern}/" for p in self.include)

@@ -58,6 +58,7 @@ class SearchQuery:
 
     @property
     def ignore_case(self) -> bool:
+        """Whether smart case made the search case-insensitive."""
         return bool(self.pattern.flags & re.IGNORECASE)
 
     def matches(self, line: str) -> bool:
