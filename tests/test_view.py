@@ -61,6 +61,8 @@ def test_filter_then_new_lines_only_matching_shown() -> None:
     view.sync()
     assert list(view) == list(range(0, 135, 10))
     assert view.hidden == 135 - 14
+    assert list(view.numbers(1, 3)) == [10, 20]
+    assert 20 in view and 21 not in view
     assert [store.text(n) for n in view] == [f"line {n} db error" for n in range(0, 135, 10)]
 
 
