@@ -279,3 +279,20 @@ def test_parse_object_compacts_a_multi_line_raw() -> None:
     assert record.raw == '{"msg":"x"}'
     one_line = '{"msg": "x"}'
     assert LineParser().parse_object(json.loads(one_line), one_line).raw == one_line
+
+
+def test_container_time_prefix_before_json_and_logfmt() -> None:  # protocols.md §6
+    batch = LineParser().parse(
+        [
+            '2026-11-21T10:00:00.123456789Z {"level": "warn", "msg": "x"}',
+            "2026-11-21T10:00:01+01:00 level=error msg=y",
+            '2026-11-21T10:00:02Z {"msg": "own", "time": "T"}',
+            "2026-11-21T10:00:03Z plain ERROR text",
+        ]
+    )
+    assert batch.texts[:3] == ["x", "y", "own"]
+    assert batch.levels == [L.WARNING, L.ERROR, L.NONE, L.ERROR]
+    assert batch.times == ["2026-11-21T10:00:00.123456789Z", "2026-11-21T10:00:01+01:00", "T", None]
+    assert batch.raws is not None
+    assert batch.raws[0] == '{"level": "warn", "msg": "x"}'  # the payload, for the detail view
+    assert batch.raws[3] is None

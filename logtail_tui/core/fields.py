@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from logtail_tui.core.errors import UsageError
-from logtail_tui.core.levels import level_of
+from logtail_tui.core.levels import STAMP, level_of
 from logtail_tui.core.record import Level
 
 MESSAGE_KEYS = ("message", "msg", "log", "text", "logs", "event")
@@ -244,3 +244,13 @@ def parse_logfmt(line: str) -> dict[str, str] | None:
                 value = value[1:-1].replace('\\"', '"')
         pairs[key] = value
     return pairs
+
+
+_STAMPED = re.compile(rf"({STAMP}) (.*)", re.DOTALL)
+
+
+def split_stamp(line: str) -> tuple[str | None, str]:
+    """``("2026-11-21T10:00:00.123Z", rest)`` for a line a container runtime prefixed with
+    its time (``docker logs --timestamps``), else ``(None, line)``."""
+    m = _STAMPED.match(line)
+    return (m[1], m[2]) if m else (None, line)

@@ -11,7 +11,7 @@ it is
 
 and at the very start of the line: a syslog priority ``<3>``, Android ``W/Tag``, glog
 ``E0101 12:00:00``, a single letter before a time (``E 12:00:01``) and the Android
-``threadtime`` layout (``01-01 12:00:00.123  1234  5678 W Tag: ...``).
+``threadtime`` and ``time`` layouts (``01-01 12:00:00.123  1234  5678 W Tag: ...``).
 
 The match is one anchored regular expression whose alternatives all begin with a literal
 or a character class: CPython's regex engine skips such branches in a couple of
@@ -129,11 +129,16 @@ def _initials() -> str:
 _KEYS = ("level", "lvl", "severity", "loglevel", "log_level")
 _OPEN, _CLOSE = r"[\[<(|{]", r"[\]>)|}]"
 _AFTER = r"(?=[\s\]>)|}:,;.]|$)"
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)"
+"""An RFC 3339 time as ``docker logs --timestamps`` / ``kubectl logs --timestamps`` prefix it."""
+_LOGFMT_START = r"[A-Za-z_][\w.\-/@]*="
+_STAMPED = r"\d{4}-\d\d-\d\dT\S++\ "
+"""A loose `STAMP` prefix, cheap to test on every line (`fields.split_stamp` is precise)."""
 _FLAGGED = {
     "": "",
-    "json": r"\{",
-    "logfmt": r"[A-Za-z_][\w.\-/@]*=",
-    "auto": r"\{|[A-Za-z_][\w.\-/@]*=",
+    "json": rf"\{{|{_STAMPED}\{{",
+    "logfmt": rf"{_LOGFMT_START}|{_STAMPED}{_LOGFMT_START}",
+    "auto": rf"\{{|{_LOGFMT_START}|{_STAMPED}(?:\{{|{_LOGFMT_START})",
 }
 """Line starts that `text_pattern` flags as structured, by mode."""
 
@@ -145,7 +150,7 @@ def text_pattern(structured: str = "") -> re.Pattern[str]:
     Args:
         structured: Which structured lines to flag as `STRUCTURED` instead of reading a
             level from them: ``""`` none, ``"json"`` lines starting with ``{``, ``"logfmt"``
-            lines starting with ``key=``, ``"auto"`` both.
+            lines starting with ``key=``, ``"auto"`` both; either may follow a `STAMP`.
     """
     upper = _trie(w.upper() for w in TEXT_WORDS)
     any_case = _trie(_variants(TEXT_WORDS))
@@ -155,7 +160,7 @@ def text_pattern(structured: str = "") -> re.Pattern[str]:
           {_OPEN}(?P<bracket>{any_case}){_CLOSE}    # [warn] <error> (info) |DEBUG|
         | (?P<upper>{upper}){_AFTER}                 # ERROR  WARN:  INFO]
         | ({lower_title}):(?!\S)                     # Warning: error:
-        | {keys}[=:]["']?({any_case})\b               # level=error
+        | {keys}[=:]\ ?["']?({any_case})\b            # level=error level: warn
     )"""
     flagged = _FLAGGED[structured]
     return re.compile(
@@ -167,6 +172,7 @@ def text_pattern(structured: str = "") -> re.Pattern[str]:
           | ([IWEF])\d{{4}}\s                           # glog: E0101 12:00:00
           | ([TDIWEFN])\ +\d                            # E 12:00:01
           | \d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+\s+([VDIWEFA])\s   # android threadtime
+          | \d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+([VDIWEFA])/       # android -v time
           | (?:\S++\s++){{0,6}}?(?=[\[<(|{{{_initials()}]){token}  # first level token of 7
         )""",
         re.VERBOSE,
@@ -206,8 +212,11 @@ def text_levels(lines: list[str], structured: str = "") -> list[int]:
 def _at_token(index: int, bracketed: bool, structured: str) -> re.Pattern[str]:
     """A level word as token ``index``, bare upper-case or bracketed: the fast path of
     `LevelDetector`. Lines `text_pattern` treats specially never match it."""
-    flagged = _FLAGGED[structured]
-    skip = rf"(?!{flagged}|↪ )" if flagged else "(?!↪ )"
+    # Lines starting like JSON or logfmt never take the fast path. Time-prefixed ones may:
+    # excluding them costs every line a scan of its first token, and a JSON payload has
+    # no bare upper-case word for the pattern to hit unless a string holds one there.
+    starts = {"": "", "json": r"\{|", "logfmt": rf"{_LOGFMT_START}|"}
+    skip = rf"(?!{starts.get(structured, starts['json'] + starts['logfmt'])}↪ )"
     if bracketed:
         word = rf"{_OPEN}({_trie(_variants(TEXT_WORDS))}){_CLOSE}"
     else:

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from logtail_tui.core.errors import UsageError
-from logtail_tui.core.fields import FieldMap, compact, interpret, parse_logfmt
+from logtail_tui.core.fields import FieldMap, compact, interpret, parse_logfmt, split_stamp
 from logtail_tui.core.levels import (
     STRUCTURED,
     LevelDetector,
@@ -47,7 +47,8 @@ class LineParser:
     Args:
         fmt: ``auto`` (per line: ``{`` tries JSON, ``key=value ...`` with a message or
             level key is logfmt, anything else text), ``text``, ``json`` or ``logfmt``.
-            Lines that do not parse as the chosen format are shown as text.
+            Lines that do not parse as the chosen format are shown as text. A JSON or
+            logfmt line may carry a ``docker logs --timestamps`` time prefix.
         field_map: Meaning (``message``, ``level``, ``time``) -> key, tried before the
             usual keys, e.g. ``{"message": "msg"}``.
 
@@ -95,11 +96,13 @@ class LineParser:
                 i = levels.index(STRUCTURED, i + 1)
             except ValueError:
                 break
-            obj = self._object(lines[i])
+            stamp, payload = split_stamp(lines[i])
+            obj = self._object(payload)
             if obj is None:
                 levels[i] = text_level(texts[i])
                 continue
-            record = self._record(obj, texts[i])
+            raw = texts[i] if stamp is None else sanitize(payload)
+            record = self._record(obj, raw, stamp)
             texts[i], levels[i], times[i], raws[i] = (
                 record.text,
                 record.level,
@@ -144,12 +147,13 @@ class LineParser:
         self.last_level = int(record.level)
         return record
 
-    def _record(self, obj: Mapping[str, Any], raw: str) -> Record:
+    def _record(self, obj: Mapping[str, Any], raw: str, stamp: str | None = None) -> Record:
+        """``stamp``: a container runtime's time prefix, used when the object has no time."""
         if not isinstance(obj, Mapping):
-            return Record(raw, Level.NONE, None, raw)
+            return Record(raw, Level.NONE, stamp, raw)
         meaning = interpret(obj, self.fields)
         text = sanitize(meaning.text) if meaning.text else raw
-        time = sanitize(meaning.time) if meaning.time is not None else None
+        time = sanitize(meaning.time) if meaning.time is not None else stamp
         return Record(text, meaning.level, time, raw)
 
 
