@@ -247,7 +247,7 @@ class LevelDetector:
             levels = text_levels(lines, self.structured)
             self._learn(lines, levels)
             return levels
-        levels = [get(m[1]) if m else _MISS for m in map(self._fast.match, lines)]
+        levels = [get(m[1], 0) if m else _MISS for m in map(self._fast.match, lines)]
         if _MISS in levels:
             misses = 0
             full, default = self._full.match, STRUCTURED if self.structured else 0

@@ -32,7 +32,7 @@ from logtail_tui.core.levels import (
     level_of,
     text_level,
 )
-from logtail_tui.core.record import Batch, Level, Record
+from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.sanitize import sanitize, sanitize_lines
 
 __all__ = ["FORMATS", "LineParser", "level_of", "sanitize"]
@@ -150,7 +150,7 @@ class LineParser:
     def _record(self, obj: Mapping[str, Any], raw: str, stamp: str | None = None) -> Record:
         """``stamp``: a container runtime's time prefix, used when the object has no time."""
         if not isinstance(obj, Mapping):
-            return Record(raw, Level.NONE, stamp, raw)
+            return Record(raw, 0, stamp, raw)
         meaning = interpret(obj, self.fields)
         text = sanitize(meaning.text) if meaning.text else raw
         time = sanitize(meaning.time) if meaning.time is not None else stamp
