@@ -8,6 +8,7 @@ chunks so keys are answered while a million lines are re-filtered.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -167,8 +168,7 @@ class Interactions:
         current = self.view.filter.level
         position = LEVEL_CYCLE.index(current) if current in LEVEL_CYCLE else 0
         level = LEVEL_CYCLE[(position + 1) % len(LEVEL_CYCLE)]
-        f = self.view.filter
-        new = LineFilter(level, f.include, f.exclude, f.hidden_levels)
+        new = dataclasses.replace(self.view.filter, level=level)
         self.filter_bar.set_filter(new)
         self.notify(f"Minimum level: {level.label.lower() or 'all'}", timeout=1.5)
         self.apply_filter(new)
@@ -350,6 +350,5 @@ class Interactions:
     def _choose_source(self: LogtailApp, choice: int | None) -> None:
         if choice is None:
             return
-        f = self.view.filter
         sources = frozenset() if choice < 0 else frozenset({choice})
-        self.apply_filter(LineFilter(f.level, f.include, f.exclude, f.hidden_levels, sources))
+        self.apply_filter(dataclasses.replace(self.view.filter, sources=sources))
