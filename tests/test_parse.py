@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -296,3 +297,30 @@ def test_container_time_prefix_before_json_and_logfmt() -> None:  # protocols.md
     assert batch.raws is not None
     assert batch.raws[0] == '{"level": "warn", "msg": "x"}'  # the payload, for the detail view
     assert batch.raws[3] is None
+
+
+PIECES = [
+    "{", "}", "[", "]", '"', "\\", ":", ",", "=", " ", "\t", "\x1b", "\x1b[", "\x1b]", "\x07",
+    "\x9b", "\x00", "\r", "\u202e", "\ud800", "ERROR", "warn", "level", "msg", "1700000000",
+    "é", "😀", "↪ ", "at ", "<3>", "W/", "null", "true", "-1e999", '{"level": 50, "msg": "x"}',
+    "2026-11-21T10:00:00Z ", "\n",
+]  # fmt: skip
+
+
+def inert(text: str) -> bool:
+    """Nothing a terminal would act on: no C0/C1/DEL, bidi controls or surrogates."""
+    bad = {*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    return not any(ord(c) in bad or 0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def test_random_hostile_lines_never_raise_and_always_come_out_inert() -> None:
+    rng = random.Random(2026)
+    lines = ["".join(rng.choices(PIECES, k=rng.randint(0, 30))) for _ in range(3000)]
+    for fmt in ("auto", "text", "json", "logfmt"):
+        parser = LineParser(fmt)
+        batch = parser.parse(lines)
+        assert len(batch) == len(lines)
+        assert all(inert(text) for text in batch.texts)
+        assert all(0 <= level <= L.CRITICAL for level in batch.levels)
+        for column in (batch.times, batch.raws):
+            assert column is None or all(v is None or inert(v) for v in column)
