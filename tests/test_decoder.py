@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from logtail_tui.core.decoder import CONTINUED, LineDecoder
@@ -137,3 +139,27 @@ def test_zero_means_no_limit() -> None:
 def test_negative_limit_is_refused() -> None:
     with pytest.raises(ValueError):
         LineDecoder(max_line_length=-1)
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 7, 64])
+def test_chunking_never_changes_the_result(size: int) -> None:
+    rng = random.Random(size)
+    alphabet = [
+        b"a",
+        b"bc",
+        b"\n",
+        b"\r",
+        b"\r\n",
+        "é".encode(),
+        "😀".encode(),
+        b"\xff",
+        b"\xe2\x82",
+    ]
+    for _ in range(200):
+        data = b"".join(rng.choices(alphabet, k=rng.randint(0, 60)))
+        whole = feed(LineDecoder(size), [data])
+        cuts = sorted(rng.sample(range(len(data) + 1), min(len(data) + 1, rng.randint(0, 8))))
+        chunks = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+        assert feed(LineDecoder(size), chunks) == whole, (data, cuts)
+        if size:
+            assert all(len(line) <= size + len(CONTINUED) for line in whole)
