@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from logtail_tui.core.errors import SourceError
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
@@ -22,12 +24,20 @@ from logtail_tui.sources.file import FileSource, access_error, tail_offset
 from logtail_tui.sources.stdin import MAX_BATCH_LINES
 
 
+@pytest.fixture(params=["inotify", "watchfiles"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Both directory-watch backends: inotify in the loop, and watchfiles' thread."""
+    return request.param
+
+
 class Tail:
     """Runs a FileSource in a task and records what it yields."""
 
-    def __init__(self, path: Path | str, **settings: Any) -> None:
+    def __init__(self, path: Path | str, backend: str = "inotify", **settings: Any) -> None:
         text = str(path)
         self.source = FileSource(SourceSpec(text, "file", text, text), Settings(**settings))
+        self.source.use_inotify = backend == "inotify"
+        self.backend = backend
         self.lines: list[str] = []
         self.batches: list[int] = []
         self.states: list[StateChanged] = []
@@ -77,6 +87,14 @@ class Tail:
     async def live(self) -> None:
         await self.until(lambda: self.state is State.LIVE)
 
+    async def watching(self) -> None:
+        """Until the directory watch runs with the backend asked for."""
+        await self.until(
+            lambda: (
+                self.source._dirwatch is not None and self.source._dirwatch.backend == self.backend
+            )
+        )
+
     async def has(self, n: int, timeout: float = 5.0) -> None:
         await self.until(lambda: len(self.lines) >= n, timeout)
 
@@ -94,10 +112,11 @@ def append(path: Path, rows: list[str]) -> None:
         f.write("".join(r + "\n" for r in rows))
 
 
-async def test_history_then_every_append_in_order(tmp_path: Path) -> None:
+async def test_history_then_every_append_in_order(tmp_path: Path, backend: str) -> None:
     path = tmp_path / "app.log"
     append(path, lines("old", 1500))
-    async with Tail(path) as t:
+    async with Tail(path, backend) as t:
+        await t.watching()
         await t.live()
         assert t.lines == lines("old", 1000, 500)  # default: the last 1000 lines
         assert t.states[-1].detail == "following"
@@ -123,7 +142,7 @@ async def test_partial_line_is_joined_when_finished(tmp_path: Path) -> None:
         assert t.lines == ["first", "half and half"]
 
 
-async def test_rotating_file_handler_under_load_loses_nothing(tmp_path: Path) -> None:
+async def test_rotating_file_handler_under_load_loses_nothing(tmp_path: Path, backend: str) -> None:
     path = tmp_path / "app.log"
     path.write_text("")
     logger = logging.getLogger(f"rotating-{id(tmp_path)}")
@@ -133,7 +152,8 @@ async def test_rotating_file_handler_under_load_loses_nothing(tmp_path: Path) ->
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=4_096, backupCount=500)
     logger.addHandler(handler)
     n = 20_000
-    async with Tail(path) as t:
+    async with Tail(path, backend) as t:
+        await t.watching()
         await t.live()
 
         def write() -> None:
@@ -171,10 +191,11 @@ async def test_several_rotations_between_two_looks_are_all_read(tmp_path: Path) 
         )
 
 
-async def test_rename_and_create_drains_the_old_file_first(tmp_path: Path) -> None:
+async def test_rename_and_create_drains_the_old_file_first(tmp_path: Path, backend: str) -> None:
     path = tmp_path / "app.log"
     append(path, lines("a", 10))
-    async with Tail(path) as t:
+    async with Tail(path, backend) as t:
+        await t.watching()
         await t.has(10)
         append(path, lines("a-late", 5))  # written just before the rename: only in the old file
         os.rename(path, tmp_path / "app.log.old")
@@ -215,10 +236,11 @@ async def test_copytruncate_keeps_what_tail_f_guarantees(tmp_path: Path) -> None
         assert (tmp_path / "app.log.1").read_text().count("\n") == 210
 
 
-async def test_delete_then_recreate(tmp_path: Path) -> None:
+async def test_delete_then_recreate(tmp_path: Path, backend: str) -> None:
     path = tmp_path / "app.log"
     append(path, lines("one", 3))
-    async with Tail(path) as t:
+    async with Tail(path, backend) as t:
+        await t.watching()
         await t.has(3)
         path.unlink()
         await t.until(lambda: t.state is State.WAITING)
@@ -247,9 +269,10 @@ async def test_deleted_file_still_written_through_an_open_descriptor(tmp_path: P
         writer.close()
 
 
-async def test_missing_file_waits_then_follows(tmp_path: Path) -> None:
+async def test_missing_file_waits_then_follows(tmp_path: Path, backend: str) -> None:
     path = tmp_path / "later.log"
-    async with Tail(path) as t:
+    async with Tail(path, backend) as t:
+        await t.watching()
         await t.until(lambda: t.state is State.WAITING)
         assert t.states[-1].detail == f"waiting for {path} to appear"
         append(path, lines("hello", 3))

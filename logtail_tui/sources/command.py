@@ -126,7 +126,8 @@ class CommandSource(Source):
         if proc is not None and proc.returncode is None:
             self._signal(proc.pid, signal.SIGTERM)
             try:
-                await asyncio.wait_for(proc.wait(), TERM_GRACE)
+                async with asyncio.timeout(TERM_GRACE):
+                    await proc.wait()
             except TimeoutError:
                 self._signal(proc.pid, signal.SIGKILL)
                 await proc.wait()

@@ -15,7 +15,8 @@ Beyond ``tail -F``: when a writer rotates several times between two wake-ups (nu
 rotation, ``app.log`` -> ``app.log.1`` -> ``app.log.2``), the generations in between are
 found by their numbers and read in order, so nothing is skipped.
 
-A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
+The directory watch is `DirWatcher` (inotify in the event loop on Linux, watchfiles
+elsewhere). A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
 as paths (``<(cmd)``, ``/dev/stdin``) are read like standard input.
 """
 
@@ -24,13 +25,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import logging
 import os
 import stat
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-
-from watchfiles import Change, awatch
+from typing import ClassVar
 
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
@@ -38,20 +37,17 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.dirwatch import DirWatcher
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
-
-log = logging.getLogger(__name__)
 
 TAIL_BLOCK = 64 << 10
 """Block size when reading backwards for the last lines."""
 SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
-WATCH_STEP_MS = 5
-"""watchfiles' poll step: 5 ms gave 7-9 ms wake-ups, the default ~85 ms (design.md §3)."""
-WATCH_DEBOUNCE_MS = 20
-"""Longest a burst of changes is held back before we are woken."""
 MISSING_GRACE = 0.25
 """Seconds a name may be missing (mid-rotation) before the state becomes waiting."""
+RECOVER_ATTEMPTS = 5
+"""Listings tried when looking for generations rotated away between two wake-ups."""
 INLINE_READ = 1 << 20
 """Reads smaller than this run on the loop; bigger ones go to a thread."""
 
@@ -126,6 +122,8 @@ class FileSource(Source):
 
     schemes = ("file",)
     description = "a local file, followed like 'tail -F' (PATH or file:PATH)"
+    use_inotify: ClassVar[bool] = True
+    """Watch with inotify where available; ``False`` forces watchfiles."""
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
@@ -139,7 +137,7 @@ class FileSource(Source):
         self._missing_since: float | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
+        self._dirwatch: DirWatcher | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._pipe: PipeReader | None = None
 
@@ -211,16 +209,21 @@ class FileSource(Source):
                     yield last
                 return
             yield StateChanged(State.LIVE, "following")
-        self._watcher = asyncio.create_task(self._watch(), name=f"watch:{self.label}")
+        self._dirwatch = DirWatcher(self.path, self._wake, use_inotify=self.use_inotify)
+        self._watcher = asyncio.create_task(self._dirwatch.run(), name=f"watch:{self.label}")
         try:
             while True:
+                # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
+                # that races the wake-up, and the source would then never stop.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), SAFETY_POLL)
+                    async with asyncio.timeout(SAFETY_POLL):
+                        await self._wake.wait()
                 self._wake.clear()
                 async for event in self._check():
                     yield event
         finally:
-            self._stop.set()
+            if self._dirwatch is not None:
+                self._dirwatch.stop.set()
 
     async def _read_stream(self) -> AsyncIterator[SourceEvent]:
         """A FIFO, pipe or device named by path: read it like standard input."""
@@ -292,7 +295,7 @@ class FileSource(Source):
 
     async def _read_skipped(self, old: _Handle, new: _Handle) -> AsyncIterator[Batch]:
         """Generations rotated away between ``old`` and ``new`` (``base.K-1`` .. ``base.1``)."""
-        for h in self._open_between(old, new):
+        for h in await self._open_between(old, new):
             try:
                 async for batch in self._drain(h):
                     yield batch
@@ -301,80 +304,75 @@ class FileSource(Source):
             finally:
                 h.close()
 
-    def _open_between(self, old: _Handle, new: _Handle) -> list[_Handle]:
-        directory, base = os.path.split(self.path)
-        prefix = base + "."
-        for _attempt in range(3):
-            numbered: dict[int, tuple[int, int, str]] = {}
-            try:
-                with os.scandir(directory) as entries:
-                    for entry in entries:
-                        suffix = entry.name[len(prefix) :]
-                        if entry.name.startswith(prefix) and suffix.isdigit():
-                            st = entry.stat()
-                            numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
-            except OSError:
-                return []
-            index = {(d, i): k for k, (d, i, _) in numbered.items()}
-            k_old = index.get((old.dev, old.ino))
-            if k_old is None:
-                return []  # not numbered rotation: tail -F semantics only
-            k_new = index.get((new.dev, new.ino), 0)
+    async def _open_between(self, old: _Handle, new: _Handle) -> list[_Handle]:
+        """Open the numbered files newer than ``old`` and older than ``new``, oldest first.
+
+        A writer may be renaming while we look (a directory listing is not a snapshot),
+        so a plan is trusted only when two listings agree and every file opened is the
+        one listed; otherwise look again shortly.
+        """
+        for attempt in range(RECOVER_ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(0.002 * attempt)
+            plan = self._plan(old, new)
+            if plan is None:
+                if os.fstat(old.fd).st_nlink == 0:
+                    return []  # deleted, not rotated: nothing numbered to find
+                continue  # not found (yet): mid-rename, or not numbered rotation
             handles: list[_Handle] = []
-            raced = False
-            for k in range(k_old - 1, k_new, -1):
-                if k not in numbered:
-                    continue
-                dev, ino, path = numbered[k]
-                try:
+            try:
+                for dev, ino, path in plan:
                     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                except OSError:
-                    raced = True
-                    break
-                handles.append(_Handle(fd, dev, ino, LineDecoder(self.settings.max_line_length)))
-                st = os.fstat(fd)
-                if (st.st_dev, st.st_ino) != (dev, ino):
-                    raced = True  # renamed while we looked: look again
-                    break
-            if not raced:
+                    handles.append(
+                        _Handle(fd, dev, ino, LineDecoder(self.settings.max_line_length))
+                    )
+                    st = os.fstat(fd)
+                    if (st.st_dev, st.st_ino) != (dev, ino):
+                        raise FileNotFoundError(path)
+            except OSError:
+                ok = False
+            else:
+                ok = self._plan(old, new) == plan
+            if ok:
                 return handles
             for h in handles:
                 h.close()
         return []
 
-    # -- watching
-    async def _watch(self) -> None:
-        """Set the wake event whenever our name changes in the parent directory."""
-        directory, name = os.path.split(self.path)
-
-        def ours(_change: Change, path: str) -> bool:
-            return os.path.basename(path) == name
-
-        while not self._stop.is_set():
-            try:
-                async for _changes in awatch(
-                    directory,
-                    watch_filter=ours,
-                    step=WATCH_STEP_MS,
-                    debounce=WATCH_DEBOUNCE_MS,
-                    stop_event=self._stop,
-                    recursive=False,
-                ):
-                    self._wake.set()
-            except (OSError, RuntimeError) as exc:
-                # The directory is missing or went away: the safety poll carries on
-                # alone and we try to watch again in a while.
-                log.debug("cannot watch %s: %s", directory, exc)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), SAFETY_POLL)
+    def _plan(self, old: _Handle, new: _Handle) -> list[tuple[int, int, str]] | None:
+        """``(dev, ino, path)`` of ``base.K-1`` .. ``base.1`` where ``old`` is ``base.K``."""
+        directory, base = os.path.split(self.path)
+        prefix = base + "."
+        numbered: dict[int, tuple[int, int, str]] = {}
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    suffix = entry.name[len(prefix) :]
+                    if entry.name.startswith(prefix) and suffix.isdigit():
+                        st = entry.stat()
+                        numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
+        except OSError:
+            return None
+        index = {(dev, ino): k for k, (dev, ino, _) in numbered.items()}
+        k_old = index.get((old.dev, old.ino))
+        if k_old is None:
+            return None
+        k_new = index.get((new.dev, new.ino), 0)
+        plan = []
+        for k in range(k_old - 1, k_new, -1):
+            if k not in numbered:
+                return None  # a gap: a rename is under way
+            plan.append(numbered[k])
+        return plan
 
     async def aclose(self) -> None:
-        self._stop.set()
         if self._timer is not None:
             self._timer.cancel()
+        if self._dirwatch is not None:
+            self._dirwatch.stop.set()
         if self._watcher is not None:
             watcher, self._watcher = self._watcher, None
-            # The stop event ends the Rust watcher within one step; cancel is the fallback.
+            # The stop event ends either backend at once (watchfiles: within one step).
             await asyncio.wait({watcher}, timeout=1.0)
             if not watcher.done():
                 watcher.cancel()
