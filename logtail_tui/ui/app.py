@@ -166,6 +166,7 @@ class LogtailApp(Interactions, App[int]):
             new_while_paused=self.pane.new_while_paused,
             following=self.pane.following,
             search=self.search_summary(),
+            filter=view.filter.describe(self.status.labels),
             busy=self.busy_summary(),
         )
 

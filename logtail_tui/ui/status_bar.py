@@ -32,6 +32,7 @@ class Counts:
     new_while_paused: int = 0
     following: bool = True
     search: str = ""
+    filter: str = ""
     busy: str = ""
 
 
@@ -133,6 +134,8 @@ class StatusBar(Widget):
         if c.cleared:
             tail += f" · {_fmt(c.cleared)} cleared"
         tail += f" · {c.rate:,.0f}/s"
+        if c.filter:
+            tail += f" · {c.filter}"
         if c.search:
             tail += f" · {c.search}"
         if c.busy:
