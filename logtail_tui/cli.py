@@ -80,6 +80,9 @@ def _build_settings(**o: object) -> Settings:
     )
     if int(o["max_lines"]) < 1:  # type: ignore[call-overload]
         raise UsageError("--max-lines must be at least 1.")
+    from logtail_tui.core.parse import LineParser
+
+    LineParser(str(o["format"]), fields)  # a bad --format or --field is a usage error now
     return Settings(
         lines=_lines(str(o["lines"])),
         max_lines=int(o["max_lines"]),  # type: ignore[call-overload]
