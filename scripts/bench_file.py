@@ -1,6 +1,6 @@
 """Benchmarks of the file adapter alone (no UI): prints figures, asserts nothing.
 
-    python scripts/bench_file.py [--size-mb 200] [--appends 200] [--idle 10]
+    python scripts/bench_file.py [--size-mb 200] [--appends 200] [--idle 10] [--watchfiles]
 
 Measures:
 - append -> yield latency (median / p95) of single appended lines while following;
@@ -182,7 +182,12 @@ async def main() -> None:
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--appends", type=int, default=200)
     parser.add_argument("--idle", type=float, default=10.0)
+    parser.add_argument(
+        "--watchfiles", action="store_true", help="use the watchfiles backend, not inotify"
+    )
     args = parser.parse_args()
+    FileSource.use_inotify = not args.watchfiles
+    print(f"directory watch: {'watchfiles' if args.watchfiles else 'inotify (Linux)'}")
     with tempfile.TemporaryDirectory(prefix="bench_file_") as tmp:
         directory = Path(tmp)
 
