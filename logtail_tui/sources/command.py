@@ -122,7 +122,7 @@ class CommandSource(Source):
         queue.put_nowait((index, b""))
 
     async def aclose(self) -> None:
-        proc = self.process
+        proc, self.process = self.process, None  # a second call has nothing left to do
         if proc is not None and proc.returncode is None:
             self._signal(proc.pid, signal.SIGTERM)
             try:
