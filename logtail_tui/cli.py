@@ -17,7 +17,7 @@ from logtail_tui import __version__
 from logtail_tui.core.errors import LogtailError, UsageError
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
-from logtail_tui.core.settings import DEFAULT_MAX_LINE_LENGTH, Settings
+from logtail_tui.core.settings import DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_LINES, Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -26,6 +26,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+ALL_LINES_SCROLLBACK = 10_000_000
+"""Scrollback for ``-n all`` when ``--max-lines`` is not given."""
 NET = "Network"
 VIEW = "Filtering and view"
 
@@ -78,14 +80,19 @@ def _build_settings(**o: object) -> Settings:
     use_color = color == "always" or (
         color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
-    if int(o["max_lines"]) < 1:  # type: ignore[call-overload]
+    lines = _lines(str(o["lines"]))
+    max_lines = o["max_lines"]
+    if max_lines is None:
+        # `-n all` asks for the whole file: keep it, unless told otherwise.
+        max_lines = ALL_LINES_SCROLLBACK if lines is None else DEFAULT_MAX_LINES
+    if int(max_lines) < 1:  # type: ignore[call-overload]
         raise UsageError("--max-lines must be at least 1.")
     from logtail_tui.core.parse import LineParser
 
     LineParser(str(o["format"]), fields)  # a bad --format or --field is a usage error now
     return Settings(
-        lines=_lines(str(o["lines"])),
-        max_lines=int(o["max_lines"]),  # type: ignore[call-overload]
+        lines=lines,
+        max_lines=int(max_lines),  # type: ignore[call-overload]
         max_line_length=int(o["max_line_length"]),  # type: ignore[call-overload]
         follow=not o["no_follow"],
         format=str(o["format"]),
@@ -121,8 +128,13 @@ def logtail(
         str, typer.Option("--lines", "-n", help="History to load from files at start: N or all.")
     ] = "1000",
     max_lines: Annotated[
-        int, typer.Option("--max-lines", help="Scrollback kept in memory; older lines are evicted.")
-    ] = 100_000,
+        int | None,
+        typer.Option(
+            "--max-lines",
+            help="Scrollback kept in memory; older lines are evicted (default 100000, 10M with -n all).",
+            show_default=False,
+        ),
+    ] = None,
     max_line_length: Annotated[
         int, typer.Option("--max-line-length", help="Longer lines are split into marked pieces.")
     ] = DEFAULT_MAX_LINE_LENGTH,
