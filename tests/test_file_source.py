@@ -19,6 +19,7 @@ import pytest
 from logtail_tui.core.errors import SourceError
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
+from logtail_tui.sources import file as file_module
 from logtail_tui.sources.contract import SourceSpec, State, StateChanged
 from logtail_tui.sources.file import FileSource, access_error, tail_offset
 from logtail_tui.sources.stdin import MAX_BATCH_LINES
@@ -43,6 +44,7 @@ class Tail:
         self.states: list[StateChanged] = []
         self.error: SourceError | None = None
         self.task: asyncio.Task[None] | None = None
+        self.on_state: Callable[[StateChanged], object] | None = None
 
     async def __aenter__(self) -> Tail:
         self.task = asyncio.create_task(self._run())
@@ -63,6 +65,8 @@ class Tail:
                     self.lines.extend(event.texts)
                 elif isinstance(event, StateChanged):
                     self.states.append(event)
+                    if self.on_state is not None:
+                        self.on_state(event)
         except SourceError as exc:
             self.error = exc
 
@@ -426,3 +430,17 @@ async def test_aclose_stops_the_watcher(tmp_path: Path) -> None:
         watcher = t.source._watcher
     assert watcher is not None and watcher.done()
     assert t.source._cur is None
+
+
+async def test_lines_written_before_the_watch_exists_do_not_wait_for_the_poll(
+    tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(file_module, "SAFETY_POLL", 60.0)  # only the watcher can wake us
+    path = tmp_path / "app.log"
+    append(path, lines("a", 1))
+    t = Tail(path, backend)
+    # Called while the source is paused at its LIVE event, before it starts the watch.
+    t.on_state = lambda s: append(path, lines("b", 1)) if s.state is State.LIVE else None
+    async with t:
+        await t.has(2)
+        assert t.lines == ["a 000000", "b 000000"]

@@ -125,6 +125,7 @@ class DirWatcher:
                 return False
             loop.add_reader(fd, self._on_inotify, fd, gone)
             self.backend = "inotify"
+            self.wake.set()  # whatever changed before the watch existed is looked at now
             stop = asyncio.ensure_future(self.stop.wait())
             lost = asyncio.ensure_future(gone.wait())
             try:
@@ -160,6 +161,7 @@ class DirWatcher:
             return os.path.basename(path) == name
 
         self.backend = "watchfiles"
+        self.wake.set()  # changes made before the watch existed are looked at now
         async for _changes in awatch(
             self.directory,
             watch_filter=ours,
