@@ -430,6 +430,7 @@ async def test_aclose_stops_the_watcher(tmp_path: Path) -> None:
         watcher = t.source._watcher
     assert watcher is not None and watcher.done()
     assert t.source._cur is None
+    await t.source.aclose()  # safe to call twice
 
 
 async def test_lines_written_before_the_watch_exists_do_not_wait_for_the_poll(

@@ -310,6 +310,7 @@ async def test_aclose_terminates_the_command_and_its_children() -> None:
         assert not _gone(child)
     assert proc.returncode is not None
     await _wait_gone(child)
+    await run.source.aclose()  # safe to call twice
 
 
 async def test_aclose_kills_a_command_that_ignores_sigterm(
