@@ -39,6 +39,11 @@ from logtail_tui.ui.status_bar import Counts, StatusBar
 
 FLUSH_INTERVAL = 1 / 60
 """Minimum time between two flushes of queued batches into the store."""
+FLOOD_INTERVAL = 1 / 15
+"""The same during a flood: each flush repaints a screen of never-seen lines, and at
+100k+ lines a second those repaints would take CPU from parsing; 15/s still reads as live."""
+FLOOD_LINES = 20_000
+"""A flush at least this big means a flood."""
 
 
 class LogtailApp(Interactions, App[int]):
@@ -70,6 +75,7 @@ class LogtailApp(Interactions, App[int]):
         self._pending: list[tuple[int, Batch]] = []
         self._flush_scheduled = False
         self._last_flush = 0.0
+        self._last_flush_lines = 0
         self._rate_mark = (time.monotonic(), 0)
         self._rate = 0.0
         self._announced_failures: set[int] = set()
@@ -119,7 +125,8 @@ class LogtailApp(Interactions, App[int]):
         if self._flush_scheduled:
             return
         self._flush_scheduled = True
-        delay = self._last_flush + FLUSH_INTERVAL - time.monotonic()
+        interval = FLOOD_INTERVAL if self._last_flush_lines >= FLOOD_LINES else FLUSH_INTERVAL
+        delay = self._last_flush + interval - time.monotonic()
         if delay <= 0:
             self.call_later(self._flush)  # quiet until now: show this line at once
         else:
@@ -131,6 +138,7 @@ class LogtailApp(Interactions, App[int]):
         self._flush_scheduled = False
         self._last_flush = time.monotonic()
         pending, self._pending = self._pending, []
+        self._last_flush_lines = sum(len(batch) for _, batch in pending)
 
         def append() -> None:
             for index, batch in pending:
