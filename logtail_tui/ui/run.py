@@ -6,6 +6,7 @@ import dataclasses
 import os
 from collections.abc import Sequence
 
+from logtail_tui.core.errors import UsageError
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import SourceSpec
 
@@ -19,6 +20,11 @@ def run_tui(specs: Sequence[SourceSpec], settings: Settings) -> int:
     specs = list(specs)
     for i, spec in enumerate(specs):
         if spec.scheme == "stdin":
+            if spec.target == "-" and os.isatty(0):
+                raise UsageError(
+                    "Standard input is the terminal, not a pipe: pipe logs in "
+                    "(command | logtail -) or give a file."
+                )
             # Keys must come from the terminal while the log comes through the pipe.
             from logtail_tui.sources.stdin import reattach_terminal
 
