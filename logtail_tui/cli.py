@@ -6,6 +6,7 @@ usage error. Errors are one sentence on stderr, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from types import MappingProxyType
@@ -18,6 +19,7 @@ from logtail_tui.core.errors import LogtailError, UsageError
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_LINES, Settings
+from logtail_tui.sources.contract import SourceSpec
 
 app = typer.Typer(
     add_completion=False,
@@ -279,9 +281,24 @@ def logtail(
         from logtail_tui.plain import run_plain
 
         raise typer.Exit(run_plain(specs, settings))
+    specs = [_attach_stdin(spec) for spec in specs]
     from logtail_tui.ui.run import run_tui
 
     raise typer.Exit(run_tui(specs, settings))
+
+
+def _attach_stdin(spec: SourceSpec) -> SourceSpec:
+    """In the TUI, keys must come from the terminal while the log comes through the pipe."""
+    if spec.scheme != "stdin":
+        return spec
+    if spec.target == "-" and os.isatty(0):
+        raise UsageError(
+            "Standard input is the terminal, not a pipe: pipe logs in "
+            "(command | logtail -) or give a file."
+        )
+    from logtail_tui.sources.stdin import reattach_terminal
+
+    return dataclasses.replace(spec, target=reattach_terminal())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -65,4 +65,6 @@ class Settings:
                 "token" in name.lower() or "key" in name.lower()
             ):
                 found.append(value)
-        return tuple(s for s in found if s)
+                # A server may echo just the credential, without "Bearer " or "name=".
+                found.extend(part.split("=", 1)[-1] for part in value.replace(";", " ").split()[1:])
+        return tuple(s for s in found if len(s) >= 4)

@@ -132,8 +132,12 @@ class CommandSource(Source):
                 self._signal(proc.pid, signal.SIGKILL)
                 await proc.wait()
         elif proc is not None:
-            # The leader is gone but children in its group may still hold the pipes.
+            # The leader is gone but children in its group may still hold the pipes:
+            # ask them to stop, and make sure of it after the same grace period.
             self._signal(proc.pid, signal.SIGTERM)
+            asyncio.get_running_loop().call_later(
+                TERM_GRACE, self._signal, proc.pid, signal.SIGKILL
+            )
         for task in self._readers:
             task.cancel()
         if self._readers:

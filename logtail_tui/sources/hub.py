@@ -7,10 +7,14 @@ Both the TUI and the plain printer consume sources through this, so failure hand
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 
 from logtail_tui.core.errors import LogtailError
+from logtail_tui.core.record import Batch
+from logtail_tui.core.sanitize import sanitize
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import (
@@ -23,6 +27,7 @@ from logtail_tui.sources.contract import (
 )
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # no stray tracebacks on the user's terminal
 
 Sink = Callable[[int, SourceEvent], None]
 """Called on the event loop with ``(source index, event)``; must not block for long."""
@@ -54,45 +59,46 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
 
     def _emit(self, index: int, event: SourceEvent) -> None:
+        secrets = self.settings.secrets()
         if isinstance(event, StateChanged):
             if event.detail:
-                event = StateChanged(
-                    event.state,
-                    registry.redact(event.detail, self.settings.secrets()),
-                    event.retry_in,
-                    event.attempt,
-                    event.at,
-                )
+                # Details often quote the peer (reasons, error texts): make them inert,
+                # short and secret-free here, once, for every adapter and every consumer.
+                event = dataclasses.replace(event, detail=_safe_detail(event.detail, secrets))
             self.states[index] = event
         elif isinstance(event, Heartbeat):
             self.last_heard[index] = event.at
+        elif secrets:
+            scrub(event, secrets)
         self.sink(index, event)
 
     async def _run_one(self, index: int, spec: SourceSpec) -> None:
         final: StateChanged | None = None
         try:
             source = self.factory(spec, self.settings)
-            async with source:
-                async for event in source.events():
+            async with source, contextlib.aclosing(source.events()) as stream:
+                async for event in stream:
                     if isinstance(event, StateChanged) and event.state.final:
                         final = event
-                    self._emit(index, event)
-                    if final is not None:
                         break
+                    try:
+                        self._emit(index, event)
+                    except Exception as exc:  # the consumer's fault, not the adapter's
+                        raise _ConsumerError(exc) from exc
         except asyncio.CancelledError:
             raise
+        except _ConsumerError as exc:
+            log.debug("consumer failed on %s", spec.label, exc_info=True)
+            final = StateChanged(State.FAILED, f"logtail could not show its lines ({exc})")
         except LogtailError as exc:
             final = StateChanged(State.FAILED, str(exc))
-            self._emit(index, final)
         except Exception as exc:
-            log.exception("source %s crashed", spec.label)
+            log.debug("source %s crashed", spec.label, exc_info=True)
             final = StateChanged(
                 State.FAILED,
                 f"the {spec.scheme} adapter failed unexpectedly ({type(exc).__name__}: {exc})",
             )
-            self._emit(index, final)
-        if final is None:
-            self._emit(index, StateChanged(State.COMPLETED))
+        self._emit(index, final or StateChanged(State.COMPLETED))
 
     def start(self) -> None:
         """Start one task per source on the running loop."""
@@ -122,3 +128,28 @@ class Hub:
     @property
     def failed(self) -> bool:
         return any(s.state is State.FAILED for s in self.states)
+
+
+class _ConsumerError(Exception):
+    """Wraps an error raised by the sink so it is not mistaken for the adapter's."""
+
+
+DETAIL_MAX = 300
+"""Characters of a state detail kept for the status bar and error messages."""
+
+
+def _safe_detail(detail: str, secrets: tuple[str, ...]) -> str:
+    text = sanitize(" ".join(registry.redact(detail, secrets).split()))
+    return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+
+
+def scrub(batch: Batch, secrets: tuple[str, ...]) -> None:
+    """Hide secrets a peer echoed back (a token in an error message...) in place."""
+    for column in (batch.texts, batch.raws, batch.times):
+        if not column or not any(s in "\n".join(filter(None, column)) for s in secrets):
+            continue
+        for i, text in enumerate(column):
+            if text and any(secret in text for secret in secrets):
+                for secret in secrets:
+                    text = text.replace(secret, "***")
+                column[i] = text

@@ -184,7 +184,7 @@ class PayloadMapper:
             return Control(Kind.FAILED, "the server reports the task failed")
         if final or status == "completed":
             self._add_logs_text_end(out)
-            return Control(Kind.COMPLETED, f"status {status}" if status else "final")
+            return Control(Kind.COMPLETED, f"status {short(str(status))}" if status else "final")
         if status and status != self._status:
             self._status = status
             return Control(Kind.STATUS, "" if status == "running" else f"status {short(status)}")

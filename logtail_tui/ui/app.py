@@ -117,6 +117,7 @@ class LogtailApp(Interactions, App[int]):
                 f"{self.specs[index].label}: {event.detail}",
                 title="Source failed",
                 severity="error",
+                markup=False,
             )
         if isinstance(event, StateChanged | Heartbeat):
             self.refresh_status()

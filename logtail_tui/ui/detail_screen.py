@@ -55,6 +55,18 @@ def json_payload(raw: str | None) -> Any | None:
         return None
     if not isinstance(value, dict | list) or _too_deep(value):
         return None
+    return _inert(value)
+
+
+def _inert(value: Any) -> Any:
+    """``value`` with every string sanitised: JSON escapes such as ``\\u009b`` decode to
+    raw controls that rich would print as they are (depth is bounded by `_too_deep`)."""
+    if isinstance(value, str):
+        return sanitize(value)
+    if isinstance(value, dict):
+        return {sanitize(str(k)): _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
     return value
 
 

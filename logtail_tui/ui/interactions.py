@@ -170,7 +170,7 @@ class Interactions:
         level = LEVEL_CYCLE[(position + 1) % len(LEVEL_CYCLE)]
         new = dataclasses.replace(self.view.filter, level=level)
         self.filter_bar.set_filter(new)
-        self.notify(f"Minimum level: {level.label.lower() or 'all'}", timeout=1.5)
+        self.notify(f"Minimum level: {level.label.lower() or 'all'}", timeout=1.5, markup=False)
         self.apply_filter(new)
 
     # -- search -------------------------------------------------------------------------
@@ -234,7 +234,7 @@ class Interactions:
     def _jump(self: LogtailApp, direction: int) -> None:
         index = self.search_index
         if index is None:
-            self.notify("No search yet: press / to search.", timeout=2)
+            self.notify("No search yet: press / to search.", timeout=2, markup=False)
             return
         if not index.ready or index.stale:
             self._pending_jump = direction  # done when the build finishes
@@ -247,12 +247,12 @@ class Interactions:
         else:
             found = index.previous(cursor if cursor is not None else len(self.view))
         if found is None:
-            self.notify("No match in the view.", severity="warning", timeout=2)
+            self.notify("No match in the view.", severity="warning", timeout=2, markup=False)
             return
         target, wrapped = found
         if wrapped:
             where = "top" if direction > 0 else "bottom"
-            self.notify(f"Search wrapped to the {where}.", timeout=1.5)
+            self.notify(f"Search wrapped to the {where}.", timeout=1.5, markup=False)
         self.pane.go_to(target)
         self._update_counter()
 
@@ -268,7 +268,9 @@ class Interactions:
         start = cursor if cursor is not None else (len(self.view) if backwards else -1)
         found = self.view.find_level(start, Level.ERROR, backwards=backwards)
         if found is None:
-            self.notify(f"No {'earlier' if backwards else 'later'} error.", timeout=1.5)
+            self.notify(
+                f"No {'earlier' if backwards else 'later'} error.", timeout=1.5, markup=False
+            )
             return
         self.pane.go_to(found)
         self._update_counter()
@@ -293,7 +295,9 @@ class Interactions:
             return
         text = self.store.raw(number) or self.store.text(number)
         self.copy_to_clipboard(text)
-        self.notify(f"Copied line {number + 1:,} ({len(text):,} characters).", timeout=1.5)
+        self.notify(
+            f"Copied line {number + 1:,} ({len(text):,} characters).", timeout=1.5, markup=False
+        )
 
     def action_save(self: LogtailApp) -> None:
         self.push_screen(SaveScreen(), self._save_to)
@@ -321,9 +325,11 @@ class Interactions:
         try:
             await asyncio.to_thread(write)
         except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror or exc}.", severity="error")
+            self.notify(
+                f"Could not write {path}: {exc.strerror or exc}.", severity="error", markup=False
+            )
             return
-        self.notify(f"Wrote {len(lines):,} lines to {path}.", title="Saved")
+        self.notify(f"Wrote {len(lines):,} lines to {path}.", title="Saved", markup=False)
 
     def action_clear(self: LogtailApp) -> None:
         self.flush_now()
@@ -332,7 +338,7 @@ class Interactions:
         self.pane.reset()
         self.after_sync()
         self.refresh_status()
-        self.notify(f"Cleared {count:,} lines.", timeout=1.5)
+        self.notify(f"Cleared {count:,} lines.", timeout=1.5, markup=False)
 
     def action_wrap(self: LogtailApp) -> None:
         self.pane.wrap = not self.pane.wrap
@@ -342,7 +348,7 @@ class Interactions:
 
     def action_choose_source(self: LogtailApp) -> None:
         if len(self.specs) < 2:
-            self.notify("Only one source is followed.", timeout=1.5)
+            self.notify("Only one source is followed.", timeout=1.5, markup=False)
             return
         labels = [spec.label for spec in self.specs]
         self.push_screen(SourceScreen(labels, self.view.filter.sources), self._choose_source)

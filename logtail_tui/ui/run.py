@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 
-from logtail_tui.core.errors import UsageError
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import SourceSpec
 
@@ -17,18 +15,6 @@ def run_tui(specs: Sequence[SourceSpec], settings: Settings) -> int:
     # between a line arriving and it being drawn. Data flushes are capped at 60/s anyway
     # (app.FLUSH_INTERVAL), so a finer grid costs nothing under load. Read at import time.
     os.environ.setdefault("TEXTUAL_FPS", "240")
-    specs = list(specs)
-    for i, spec in enumerate(specs):
-        if spec.scheme == "stdin":
-            if spec.target == "-" and os.isatty(0):
-                raise UsageError(
-                    "Standard input is the terminal, not a pipe: pipe logs in "
-                    "(command | logtail -) or give a file."
-                )
-            # Keys must come from the terminal while the log comes through the pipe.
-            from logtail_tui.sources.stdin import reattach_terminal
-
-            specs[i] = dataclasses.replace(spec, target=reattach_terminal())
     from logtail_tui.ui.app import LogtailApp
 
     result = LogtailApp(specs, settings).run()
