@@ -39,6 +39,9 @@ async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot("follow", [])
     await shoot("paused", ["pageup", "up", "up"])
+    await shoot("search", ["slash", *"timed out", "enter"])
+    await shoot("filter", ["f", *"billing|auth"])
+    await shoot("detail", ["g", "e", "E", "e", "enter"], source="demo:rate=400,count=300,seed=5")
     await shoot("help", ["question_mark"])
 
 
