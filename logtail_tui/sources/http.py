@@ -98,7 +98,6 @@ class HttpSource(Source):
         self._client: httpx.AsyncClient | None = None
         self._gen: AsyncIterator[SourceEvent] | None = None
         self._user_accept = any(name.lower() == "accept" for name, _ in settings.headers)
-        self._secrets = settings.secrets()
         self.read_timeout = max(60.0, 2 * settings.timeout)
         """Longer than keep-alive periods: httpx's default 5 s would kill idle streams."""
 
@@ -143,8 +142,6 @@ class HttpSource(Source):
             out = _Outcome()
             try:
                 async for event in self._session(client, url, sse, mapper, backoff, out):
-                    if self._secrets and isinstance(event, Batch):
-                        _scrub(event, self._secrets)
                     yield event
             except httpx.TimeoutException as exc:
                 out.reason = self._timeout_reason(exc)
@@ -351,18 +348,6 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         yield e
         todo += [c for c in (e.__cause__, e.__context__) if c is not None]
         todo += [c for c in getattr(e, "exceptions", ()) if isinstance(c, BaseException)]
-
-
-def _scrub(batch: Batch, secrets: tuple[str, ...]) -> None:
-    """Hide secrets a server echoed back (a token in an error message...) in place."""
-    for column in (batch.texts, batch.raws):
-        if column is None:
-            continue
-        for i, text in enumerate(column):
-            if text and any(secret in text for secret in secrets):
-                for secret in secrets:
-                    text = text.replace(secret, "***")
-                column[i] = text
 
 
 def _retry_after(value: str | None) -> float | None:
