@@ -78,11 +78,7 @@ async def ws_main():
         await ws.close(1000)
 
     async with serve(handler, "127.0.0.1", 0, max_size=2**24) as s:
-        p = (
-            s.sockets[0].getsockname()[1]
-            if hasattr(s, "sockets")
-            else list(s.sockets)[0].getsockname()[1]
-        )
+        p = next(iter(s.sockets)).getsockname()[1]
         t = time.perf_counter()
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
