@@ -22,12 +22,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
+from logtail_tui.ui.bottom_bar import BottomBar
 
 DEBOUNCE = 0.15
 """Seconds of quiet typing before a filter is applied: re-filtering 1M lines costs ~0.3 s."""
@@ -53,7 +52,9 @@ def _pattern_text(patterns: tuple[re.Pattern[str], ...]) -> str:
     return "|".join(p.pattern for p in patterns)
 
 
-class FilterBar(Widget):
+class FilterBar(BottomBar):
+    FOCUS = "#filter-include"
+
     """Edits the view's filter; hidden until `open()` is called."""
 
     BINDINGS = [
@@ -123,51 +124,16 @@ class FilterBar(Widget):
         id: Widget id.
         classes: Extra CSS classes.
         """
-        # Disabled while closed, so nothing hidden inside can take the focus (Textual
-        # auto-focuses the first focusable widget, hidden or not).
-        super().__init__(name=name, id=id, classes=classes, disabled=True)
-        self.debounce = debounce
+        super().__init__(debounce=debounce, name=name, id=id, classes=classes)
         self.line_filter = LineFilter()
         """The filter last posted (or set); stays when a typed regex is invalid."""
-        self.error: str | None = None
-        """The sentence shown for an invalid regex, if any."""
         self._include = ""
         self._exclude = ""
         self._level: int = Level.NONE
         self._hidden: frozenset[int] = frozenset()
         self._applied: _FilterKey = ("", "", Level.NONE, frozenset())
-        self._timer: Timer | None = None
-        self._return_focus: Widget | None = None
 
     # -- public API -------------------------------------------------------------------
-
-    @property
-    def is_open(self) -> bool:
-        """True while the bar is shown."""
-        return self.has_class("-open")
-
-    def open(self) -> None:
-        """Show the bar and focus the include input."""
-        focused = self.screen.focused
-        if focused is not None and self not in focused.ancestors_with_self:
-            self._return_focus = focused
-        self.disabled = False
-        self.add_class("-open")
-        self.query_one("#filter-include", Input).focus()
-
-    def close(self) -> None:
-        """Hide the bar, posting a pending edit first (never `Closed`); the filter stays.
-
-        The focus goes back to the widget that had it before `open()`.
-        """
-        self._apply_now()
-        self.remove_class("-open")
-        self.disabled = True
-        # Give the focus back to whoever had it (the log pane), if it is still there.
-        focus_back = self._return_focus
-        if focus_back is not None and focus_back.is_attached and focus_back.focusable:
-            focus_back.focus()
-        self._return_focus = None
 
     def set_filter(self, line_filter: LineFilter) -> None:
         """Show ``line_filter`` in the bar (e.g. from ``-l/-i/-e``) without posting it.

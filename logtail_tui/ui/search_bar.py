@@ -24,11 +24,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static
 
 from logtail_tui.core.search import SearchQuery
+from logtail_tui.ui.bottom_bar import BottomBar
 from logtail_tui.ui.filter_bar import sentence
 
 DEBOUNCE = 0.15
@@ -37,7 +36,9 @@ DEBOUNCE = 0.15
 _QueryKey = tuple[str, bool]
 
 
-class SearchBar(Widget):
+class SearchBar(BottomBar):
+    FOCUS = "#search-input"
+
     """Edits the search query; hidden until `open()` is called."""
 
     BINDINGS = [
@@ -122,53 +123,21 @@ class SearchBar(Widget):
         id: Widget id.
         classes: Extra CSS classes.
         """
-        # Disabled while closed, so nothing hidden inside can take the focus (Textual
-        # auto-focuses the first focusable widget, hidden or not).
-        super().__init__(name=name, id=id, classes=classes, disabled=True)
-        self.debounce = debounce
+        super().__init__(debounce=debounce, name=name, id=id, classes=classes)
         self.search_query: SearchQuery | None = None
         """The query last posted (or set); stays when a typed regex is invalid."""
-        self.error: str | None = None
-        """The sentence shown for an invalid regex, if any."""
         self._text = ""
         self._regex = False
         self._counter = ""
         self._counter_is_error = False
         self._posted: _QueryKey = ("", False)
-        self._timer: Timer | None = None
-        self._return_focus: Widget | None = None
 
     # -- public API -------------------------------------------------------------------
 
-    @property
-    def is_open(self) -> bool:
-        """True while the bar is shown."""
-        return self.has_class("-open")
-
     def open(self) -> None:
         """Show the bar and focus the input with its text selected, ready to retype."""
-        focused = self.screen.focused
-        if focused is not None and self not in focused.ancestors_with_self:
-            self._return_focus = focused
-        self.disabled = False
-        self.add_class("-open")
-        search_input = self.query_one("#search-input", Input)
-        search_input.focus()
-        search_input.select_all()
-
-    def close(self) -> None:
-        """Hide the bar, posting a pending edit first (never `Closed`); the query stays.
-
-        The focus goes back to the widget that had it before `open()`.
-        """
-        self._apply_now()
-        self.remove_class("-open")
-        self.disabled = True
-        # Give the focus back to whoever had it (the log pane), if it is still there.
-        focus_back = self._return_focus
-        if focus_back is not None and focus_back.is_attached and focus_back.focusable:
-            focus_back.focus()
-        self._return_focus = None
+        super().open()
+        self.query_one("#search-input", Input).select_all()
 
     def set_search(self, text: str, regex: bool = False) -> None:
         """Show ``text`` in the bar (e.g. from ``-s``) without posting it.
