@@ -41,7 +41,8 @@ async def main() -> None:
     await shoot("paused", ["pageup", "up", "up"])
     await shoot("search", ["slash", *"timed out", "enter"])
     await shoot("filter", ["f", *"billing|auth"])
-    await shoot("detail", ["g", "e", "E", "e", "enter"], source="demo:rate=400,count=300,seed=5")
+    # A JSON record, so the detail shows its fields and pretty JSON.
+    await shoot("detail", ["slash", *"upstream refused", "enter", "enter"])
     await shoot("help", ["question_mark"])
 
 
