@@ -29,8 +29,9 @@ from logtail_tui.core.store import LogStore
 
 _DENSE = 32
 """Give up the sweep once more than one line in this many has matched."""
-_SPANS_BUFFER = re.compile(r"\\[AZz]|\(\?[a-zA-Z]*s")
-"""``\\A``, ``\\Z`` and DOTALL mean something else over a whole buffer than over one line."""
+_SPANS_BUFFER = re.compile(r"\\[AZzn]|\(\?[a-zA-Z]*s|\(\?<?[=!]|\n")
+"""What means something else over a whole buffer than over one line: ``\\A``, ``\\Z``,
+DOTALL, lookarounds and line feeds (they would see the neighbouring lines)."""
 
 
 @lru_cache(maxsize=64)
@@ -73,9 +74,12 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
         text_rx, bytes_rx, lower = forms
         rx = bytes_rx if isinstance(buffer, bytes) else text_rx
         if rx is not None:
-            hits = _sweep(rx, buffer.lower() if lower else buffer, chunk.n)  # type: ignore[arg-type]
-            if hits is not None:
-                return hits[bisect_left(hits, i) : bisect_left(hits, j)]
+            haystack = buffer.lower() if lower else buffer
+            hits = _sweep(rx, haystack, chunk.n)
+            if hits is None:  # dense: ask each line, still without decoding anything
+                lines = haystack.split(b"\n" if isinstance(haystack, bytes) else "\n")  # type: ignore[arg-type]
+                return list(compress(range(i, j), map(rx.search, lines[i:j])))
+            return hits[bisect_left(hits, i) : bisect_left(hits, j)]
     return [i + k for k in lines_matching(pattern, chunk.texts(i, j))]
 
 
