@@ -35,7 +35,9 @@ DOTALL, lookarounds and line feeds (they would see the neighbouring lines)."""
 
 
 @lru_cache(maxsize=64)
-def _sweepers(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[bytes] | None, bool] | None:
+def _sweepers(
+    pattern: re.Pattern[str],
+) -> tuple[re.Pattern[str], re.Pattern[bytes] | None, bool] | None:
     """(text, bytes, lower-case-first) forms of ``pattern`` for whole buffers, or ``None``."""
     source, flags = pattern.pattern, pattern.flags
     if flags & re.DOTALL or _SPANS_BUFFER.search(source):
@@ -132,8 +134,11 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
         hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))
         wanted = bytearray(j - i)
         deque(map(wanted.__setitem__, map((-i).__add__, hits), repeat(1)), maxlen=0)
-        keep = bytearray((int.from_bytes(keep, "little") & int.from_bytes(wanted, "little"))
-                         .to_bytes(j - i, "little"))
+        keep = bytearray(
+            (int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")).to_bytes(
+                j - i, "little"
+            )
+        )
     for pattern in line_filter.exclude:
         if 1 not in keep:
             break
@@ -166,9 +171,7 @@ def _mask(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> bytes | None
     return mask
 
 
-def search_numbers(
-    pattern: re.Pattern[str], store: LogStore, numbers: Sequence[int]
-) -> list[int]:
+def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[int]) -> list[int]:
     """The absolute ``numbers`` (ascending, kept in the store) whose lines ``pattern`` matches."""
     if not numbers:
         return []

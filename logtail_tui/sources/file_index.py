@@ -65,7 +65,6 @@ def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
     return 0, read
 
 
-
 TAIL_BLOCK = 64 << 10
 """Block size when reading backwards for the last lines."""
 
@@ -82,7 +81,6 @@ class Backlog:
     """Lines still wanted (``-n N``); ``None`` for all."""
     total: int
     """Bytes of history in all, for the progress shown."""
-
 
 
 @dataclass
@@ -163,9 +161,7 @@ class ChunkMaker:
         self.last_level = 0
         """Level of the newest line made into a forward chunk (continuation lines inherit)."""
 
-    def chunk(
-        self, block: Block, backing: FileBacking | None, history: bool = False
-    ) -> FileChunk:
+    def chunk(self, block: Block, backing: FileBacking | None, history: bool = False) -> FileChunk:
         previous = 0 if history else self.last_level
         exact_before = self.indexer.exact_blocks
         levels, orphans = self.indexer.levels(block.blob, block.lines, previous)

@@ -20,8 +20,13 @@ from logtail_tui.core.view import View
 
 
 def numbered(n: int, start: int = 0, width: int = 80) -> Batch:
-    texts = [f"{'ERROR' if i % 10 == 0 else 'INFO'} line {i} ".ljust(width, "x") for i in range(start, start + n)]
-    return Batch(texts, [Level.ERROR if i % 10 == 0 else Level.INFO for i in range(start, start + n)])
+    texts = [
+        f"{'ERROR' if i % 10 == 0 else 'INFO'} line {i} ".ljust(width, "x")
+        for i in range(start, start + n)
+    ]
+    return Batch(
+        texts, [Level.ERROR if i % 10 == 0 else Level.INFO for i in range(start, start + n)]
+    )
 
 
 def file_chunk(lines: list[str], history: bool = False) -> FileChunk:
@@ -41,7 +46,9 @@ def test_stream_chunks_seal_into_one_string_each() -> None:
     for n in (0, CHUNK_LINES - 1, CHUNK_LINES, 3 * CHUNK_LINES + 4):
         assert store.text(n).startswith(("ERROR line", "INFO line"))
         assert f" line {n} " in store.text(n)
-    assert store.level(CHUNK_LINES * 2) == Level.INFO + (Level.ERROR - Level.INFO) * (CHUNK_LINES * 2 % 10 == 0)
+    assert store.level(CHUNK_LINES * 2) == Level.INFO + (Level.ERROR - Level.INFO) * (
+        CHUNK_LINES * 2 % 10 == 0
+    )
 
 
 def test_columns_and_sources_survive_sealing_and_spilling(tmp_path: Path) -> None:
@@ -98,7 +105,12 @@ def test_history_is_prepended_below_the_oldest_number() -> None:
     view.sync()
     index.sync()
     assert (store.first, store.origin, store.end) == (-2, -2, 2)
-    assert [store.text(n) for n in range(-2, 2)][0] == "2026 ERROR old two"
+    assert [store.text(n) for n in range(-2, 2)] == [
+        "2026 ERROR old two",
+        "2026 INFO old three",
+        "2026 INFO tail one",
+        "2026 ERROR tail two",
+    ]
     assert list(view) == [-2, 1]
     assert list(index.numbers()) == [-2, 1]
 
@@ -135,7 +147,11 @@ def test_file_chunks_read_lines_back_and_parse_them_when_drawn(tmp_path: Path) -
         blob = raw[:-1]
         levels, _ = LevelIndexer().levels(blob, 3)
         chunk = FileChunk(
-            levels, LineParser(), backing=FileBacking(fd), offset=0, length=len(blob),
+            levels,
+            LineParser(),
+            backing=FileBacking(fd),
+            offset=0,
+            length=len(blob),
             max_line_length=100,
         )
     finally:

@@ -83,7 +83,10 @@ def test_smart_case_queries_sweep_like_search() -> None:
 
 
 def test_select_in_chunk_combines_levels_include_and_exclude() -> None:
-    lines = [f"{i} {'db' if i % 3 == 0 else 'api'} {'slow' if i % 5 == 0 else 'fast'}" for i in range(1000)]
+    lines = [
+        f"{i} {'db' if i % 3 == 0 else 'api'} {'slow' if i % 5 == 0 else 'fast'}"
+        for i in range(1000)
+    ]
     chunk = TextChunk()
     chunk.append(Batch(lines, [Level.ERROR if i % 2 else Level.INFO for i in range(1000)]), 0)
     chunk.seal()
