@@ -57,7 +57,7 @@ class Tail:
                     await asyncio.sleep(0.01)
         except TimeoutError:
             raise AssertionError(
-                f"timed out; texts {self.texts[-5:]}, states {self.states[-3:]}"
+                f"timed out; texts {[t[:80] for t in self.texts[-5:]]}, states {self.states[-3:]}"
             ) from None
 
     @property
