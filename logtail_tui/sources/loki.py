@@ -27,7 +27,7 @@ import contextlib
 import re
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
@@ -122,8 +122,9 @@ class LokiSource(Source):
             yield StateChanged(State.CONNECTING, attempt=self.backoff.attempt)
             self.backoff.attempting()
             try:
-                async for event in self._connect_once():
-                    yield event
+                async with contextlib.aclosing(self._connect_once()) as connection:
+                    async for event in connection:
+                        yield event
                 reason = "Loki ended the tail"
             except asyncio.CancelledError:
                 raise
@@ -143,7 +144,7 @@ class LokiSource(Source):
             await asyncio.sleep(delay)
 
     # -- one connection
-    async def _connect_once(self) -> AsyncIterator[SourceEvent]:
+    async def _connect_once(self) -> AsyncGenerator[SourceEvent, None]:
         """Events of one tail connection; returns when Loki closes it normally.
 
         Raises:

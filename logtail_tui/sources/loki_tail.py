@@ -73,16 +73,18 @@ class TailInterpreter:
         if not isinstance(obj, dict) or not isinstance(obj.get("streams", []), list):
             raise ValueError("not a Loki tail message")
         batch = Batch()
-        for stream in obj.get("streams") or ():
-            if isinstance(stream, dict):
-                self._stream(stream, batch)
+        streams = [s for s in obj.get("streams") or () if isinstance(s, dict)]
+        # Learn every stream of the message first, so its first records are tagged too.
+        keys = [self._learn(s.get("stream")) for s in streams]
+        for key, stream in zip(keys, streams, strict=True):
+            self._stream(key, stream, batch)
         dropped = obj.get("dropped_entries")
         newly = len(dropped) if isinstance(dropped, list) else 0
         self.dropped += newly
         return batch, newly
 
-    def _stream(self, stream: dict[str, Any], batch: Batch) -> None:
-        labels = stream.get("stream")
+    def _learn(self, labels: object) -> str:
+        """The key of the stream with ``labels``, remembering its tag, fields and level."""
         labels = labels if isinstance(labels, dict) else {}
         key = compact(sorted(labels.items()))
         if key not in self._tags:
@@ -90,6 +92,9 @@ class TailInterpreter:
             self._fields[key] = {str(k): v for k, v in labels.items()}
             found = lookup(labels, self.parser.fields.level)
             self._levels[key] = level_of(found[1], found[0]) if found else Level.NONE
+        return key
+
+    def _stream(self, key: str, stream: dict[str, Any], batch: Batch) -> None:
         fields, label_level = self._fields[key], self._levels[key]
         for value in stream.get("values") or ():
             if not (isinstance(value, list) and len(value) >= 2 and isinstance(value[1], str)):

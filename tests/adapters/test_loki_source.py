@@ -318,7 +318,7 @@ async def test_cli_basic_auth_from_the_url_and_stream_tags_in_plain_mode() -> No
         _rc, out, err = await run_cli(url, until_lines=2)
         rc2, out2, err2 = await run_cli(url.replace("s3cret-pass", "wrong-pass"))
     assert out.splitlines() == [
-        f"{prefix}.000000Z -     one",
+        f"{prefix}.000000Z -     [app=api,env=prod] one",
         f"{prefix}.000001Z ERROR [app=web,env=prod] two",
     ]
     assert "s3cret-pass" not in err
