@@ -87,3 +87,14 @@ def test_odd_values_are_skipped_not_fatal() -> None:
         )
     )
     assert batch.texts == ["no stamp"] and batch.times is None
+
+
+def test_json_lines_carry_the_labels_as_fields_and_their_own_keys_win() -> None:
+    batch, _ = tail().feed(
+        message(
+            ({"app": "api", "env": "prod"}, [["1", '{"app": "mine", "msg": "x"}'], ["2", "{}"]])
+        )
+    )
+    assert json.loads(batch.raws[0]) == {"app": "mine", "env": "prod", "msg": "x"}  # type: ignore[index]
+    assert json.loads(batch.raws[1]) == {"app": "api", "env": "prod"}  # type: ignore[index]
+    assert batch.texts[0] == "x app=mine"  # the line's own fields, not the labels, follow
