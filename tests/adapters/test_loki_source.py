@@ -10,14 +10,13 @@ import time
 from collections.abc import Callable
 
 import pytest
+from live_hub import LiveHub
 from loki_server import FakeLoki
 
-from logtail_tui.core.record import Batch, Level, Record
+from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources import registry
 from logtail_tui.sources.backoff import Backoff
-from logtail_tui.sources.contract import SourceEvent, SourceSpec, State, StateChanged
-from logtail_tui.sources.hub import Hub
+from logtail_tui.sources.contract import SourceSpec, State
 from logtail_tui.sources.loki import LokiSource
 
 pytestmark = pytest.mark.timeout(30)
@@ -25,57 +24,20 @@ pytestmark = pytest.mark.timeout(30)
 LOGTAIL = [sys.executable, "-m", "logtail_tui", "--plain", "--color", "never"]
 
 
-class Tail:
-    """A Hub over one Loki source with a quick backoff, recording every event."""
+def quick(spec: SourceSpec, settings: Settings) -> LokiSource:
+    return LokiSource(spec, settings, Backoff(base=0.05, floor=0.05, cap=0.2))
+
+
+class Tail(LiveHub):
+    """A Loki source with a reconnect policy 20 times quicker than production."""
 
     def __init__(self, url: str, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
-        self.events: list[SourceEvent] = []
-        self.sources: list[LokiSource] = []
-        spec = registry.resolve(url, self.settings)
-
-        def factory(spec: SourceSpec, settings: Settings) -> LokiSource:
-            backoff = Backoff(base=0.05, floor=0.05, cap=0.2, retries=settings.retries)
-            self.sources.append(LokiSource(spec, settings, backoff=backoff))
-            return self.sources[-1]
-
-        self.hub = Hub([spec], self.settings, lambda _i, ev: self.events.append(ev), factory)
-
-    async def __aenter__(self) -> Tail:
-        self.hub.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.hub.aclose()
-
-    async def until(self, condition: Callable[[Tail], bool], timeout: float = 10) -> None:
-        try:
-            async with asyncio.timeout(timeout):
-                while not condition(self):
-                    if self.final is not None:
-                        raise AssertionError(f"source ended: {self.final}")
-                    await asyncio.sleep(0.01)
-        except TimeoutError:
-            raise AssertionError(
-                f"timed out; texts {[t[:80] for t in self.texts[-5:]]}, states {self.states[-3:]}"
-            ) from None
+        super().__init__(url, settings, quick)
 
     @property
-    def records(self) -> list[Record]:
-        return [r for ev in self.events if isinstance(ev, Batch) for r in ev.records()]
-
-    @property
-    def texts(self) -> list[str]:
-        return [r.text for r in self.records]
-
-    @property
-    def states(self) -> list[StateChanged]:
-        return [ev for ev in self.events if isinstance(ev, StateChanged)]
-
-    @property
-    def final(self) -> StateChanged | None:
-        states = self.states
-        return states[-1] if states and states[-1].state.final else None
+    def source(self) -> LokiSource:
+        assert isinstance(self.sources[0], LokiSource)
+        return self.sources[0]
 
 
 def count_at_least(n: int) -> Callable[[Tail], bool]:
@@ -150,7 +112,7 @@ async def test_every_entry_once_across_max_duration_closes() -> None:
     resumed = [c for c in loki.connections[1:] if "start" in c]
     assert resumed, loki.connections
     # Loki resent the boundary entry each time; we skipped it rather than show it twice.
-    assert tail.sources[0].tail.duplicates >= 1
+    assert tail.source.tail.duplicates >= 1
     retrying = [s for s in tail.states if s.state is State.RETRYING]
     assert retrying and "Loki ended the tail" in retrying[0].detail
 
@@ -256,7 +218,7 @@ async def test_bad_query_fails_with_the_server_reason() -> None:
     async with FakeLoki() as loki:
         tail = Tail(loki.url("app=api"))
         async with tail:
-            await asyncio.wait_for(tail.hub.wait(), 5)
+            await tail.ended()
     assert tail.final is not None and tail.final.state is State.FAILED
     assert "parse error" in tail.final.detail and "LogQL" in tail.final.detail
 
@@ -264,7 +226,7 @@ async def test_bad_query_fails_with_the_server_reason() -> None:
 async def test_missing_query_is_one_clear_sentence() -> None:
     tail = Tail("loki://127.0.0.1:1/")
     async with tail:
-        await asyncio.wait_for(tail.hub.wait(), 5)
+        await tail.ended()
     assert tail.final is not None and tail.final.state is State.FAILED
     assert "no LogQL query" in tail.final.detail
 

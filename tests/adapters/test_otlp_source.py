@@ -9,11 +9,12 @@ import json
 import logging
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from live_hub import LiveHub
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
@@ -24,10 +25,10 @@ from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 
-from logtail_tui.core.record import Batch, Level, Record
+from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
-from logtail_tui.sources.contract import SourceEvent, State, StateChanged
+from logtail_tui.sources.contract import SourceEvent, State
 from logtail_tui.sources.hub import Hub
 from logtail_tui.sources.otlp import parse_target
 
@@ -42,51 +43,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class Receiver:
-    """A Hub over one otlp: source on a free port, recording every event."""
+class Receiver(LiveHub):
+    """An otlp: source on a free port, live once ``async with`` has entered."""
 
-    def __init__(self, url: str | None = None, settings: Settings | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.port = free_port()
-        self.url = url or f"otlp://127.0.0.1:{self.port}"
-        self.settings = settings or Settings()
-        self.events: list[SourceEvent] = []
-        spec = registry.resolve(self.url, self.settings)
-        self.hub = Hub([spec], self.settings, lambda _i, ev: self.events.append(ev))
+        super().__init__(f"otlp://{host}:{self.port}")
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1/logs"
 
     async def __aenter__(self) -> Receiver:
-        self.hub.start()
+        await super().__aenter__()
         await self.until(lambda r: any(s.state is State.LIVE for s in r.states))
         return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.hub.aclose()
-
-    async def until(self, condition: Callable[[Receiver], bool], timeout: float = 10) -> None:
-        try:
-            async with asyncio.timeout(timeout):
-                while not condition(self):
-                    final = self.states[-1] if self.states else None
-                    if final is not None and final.state.final:
-                        raise AssertionError(f"source ended: {final}")
-                    await asyncio.sleep(0.01)
-        except TimeoutError:
-            raise AssertionError(f"timed out; texts {[t[:80] for t in self.texts[-5:]]}") from None
-
-    @property
-    def records(self) -> list[Record]:
-        return [r for ev in self.events if isinstance(ev, Batch) for r in ev.records()]
-
-    @property
-    def texts(self) -> list[str]:
-        return [r.text for r in self.records]
-
-    @property
-    def states(self) -> list[StateChanged]:
-        return [ev for ev in self.events if isinstance(ev, StateChanged)]
 
 
 def sdk_logger(
@@ -337,10 +308,7 @@ def test_targets_default_to_loopback_4318_and_v1_logs() -> None:
 
 
 async def test_binding_beyond_loopback_warns_in_state_and_log() -> None:
-    rx = Receiver()
-    rx.url = f"otlp://0.0.0.0:{rx.port}"
-    rx.hub = Hub([registry.resolve(rx.url)], rx.settings, lambda _i, ev: rx.events.append(ev))
-    async with rx:
+    async with Receiver("0.0.0.0") as rx:
         live = next(s for s in rx.states if s.state is State.LIVE)
         await rx.until(lambda r: len(r.records) >= 1)
     assert "reachable from other machines" in live.detail
