@@ -21,6 +21,7 @@ import asyncio
 import base64
 import json
 import re
+import ssl
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -69,6 +70,10 @@ class FakeLoki:
     entries: list[Entry] = field(default_factory=list)
     connections: list[dict[str, str]] = field(default_factory=list)
     port: int = 0
+    ssl: ssl.SSLContext | None = None
+    """Serve TLS (``lokis://``) with this context."""
+    headers: list[dict[str, str]] = field(default_factory=list)
+    """Request headers of each accepted tail."""
     _server: Server | None = None
     _live: dict[int, tuple[asyncio.Queue[Any], dict[str, str]]] = field(default_factory=dict)
     _clock: int = 0
@@ -76,7 +81,7 @@ class FakeLoki:
     # -- running
     async def start(self) -> None:
         self._server = await serve(
-            self._handler, "127.0.0.1", self.port, process_request=self._check
+            self._handler, "127.0.0.1", self.port, process_request=self._check, ssl=self.ssl
         )
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -155,6 +160,7 @@ class FakeLoki:
         assert ws.request is not None
         params = {k: v[-1] for k, v in parse_qs(urlsplit(ws.request.path).query).items()}
         self.connections.append(params)
+        self.headers.append(dict(ws.request.headers.raw_items()))
         matchers = parse_selector(params["query"]) or {}
         limit = int(params.get("limit", "100"))
         delay = int(params.get("delay_for", "0"))

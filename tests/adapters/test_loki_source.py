@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import socket
+import ssl
 import sys
 import time
 from collections.abc import Callable
@@ -25,7 +27,8 @@ LOGTAIL = [sys.executable, "-m", "logtail_tui", "--plain", "--color", "never"]
 
 
 def quick(spec: SourceSpec, settings: Settings) -> LokiSource:
-    return LokiSource(spec, settings, Backoff(base=0.05, floor=0.05, cap=0.2))
+    backoff = Backoff(base=0.05, floor=0.05, cap=0.2, retries=settings.retries)
+    return LokiSource(spec, settings, backoff)
 
 
 class Tail(LiveHub):
@@ -38,6 +41,12 @@ class Tail(LiveHub):
     def source(self) -> LokiSource:
         assert isinstance(self.sources[0], LokiSource)
         return self.sources[0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def count_at_least(n: int) -> Callable[[Tail], bool]:
@@ -286,3 +295,29 @@ async def test_cli_basic_auth_from_the_url_and_stream_tags_in_plain_mode() -> No
     assert "s3cret-pass" not in err
     assert rc2 == 1 and out2 == "" and "401" in err2 and "wrong-pass" not in err2
     assert len(err2.strip().splitlines()) == 1
+
+
+async def test_lokis_over_tls_with_headers_passed_through(tls_files: tuple[str, str]) -> None:
+    cert, key = tls_files
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    settings = Settings(cacert=cert, headers=(("X-Scope-OrgID", "tenant-1"),), token="tok-123456")
+    async with FakeLoki(ssl=context, token="tok-123456") as loki:
+        loki.push({"app": "api"}, "over tls")
+        async with Tail(loki.url('{app="api"}', scheme="lokis"), settings) as tail:
+            await tail.until(count_at_least(1))
+    assert tail.texts == ["over tls"]
+    assert loki.headers[0]["X-Scope-OrgID"] == "tenant-1"
+    assert loki.headers[0]["Authorization"] == "Bearer tok-123456"
+    assert all("tok-123456" not in s.detail for s in tail.states)
+
+
+async def test_refused_connection_retries_and_retries_limit_it() -> None:
+    port = free_port()
+    tail = Tail(f'loki://127.0.0.1:{port}/?query={{app="api"}}', Settings(retries=2))
+    async with tail:
+        await tail.ended()
+    retrying = [s for s in tail.states if s.state is State.RETRYING]
+    assert [s.attempt for s in retrying] == [1, 2]
+    assert all("connection refused" in s.detail for s in retrying)
+    assert tail.final is not None and "Gave up after 2 retries" in tail.final.detail
