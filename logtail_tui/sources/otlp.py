@@ -167,7 +167,7 @@ class OtlpSource(Source):
         conn = h11.Connection(h11.SERVER)
         while True:
             try:
-                request, body, too_big = await self._read_request(conn, reader)
+                request, body, too_big = await self._read_request(conn, reader, writer)
             except h11.RemoteProtocolError as exc:
                 if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
                     status, headers, payload = _status(
@@ -197,7 +197,7 @@ class OtlpSource(Source):
             conn.start_next_cycle()
 
     async def _read_request(
-        self, conn: h11.Connection, reader: asyncio.StreamReader
+        self, conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> tuple[h11.Request | None, bytes, bool]:
         """The next request and its body (``too_big`` when it exceeded `MAX_BODY`)."""
         request: h11.Request | None = None
@@ -206,6 +206,9 @@ class OtlpSource(Source):
         while True:
             event = conn.next_event()
             if event is h11.NEED_DATA:
+                if conn.they_are_waiting_for_100_continue:
+                    # curl asks before sending a body over 1 KiB, and waits a second if not told.
+                    writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
                 data = await asyncio.wait_for(reader.read(65536), IDLE_TIMEOUT)
                 conn.receive_data(data)
             elif isinstance(event, h11.Request):

@@ -371,3 +371,24 @@ async def test_cli_plain_mode_prints_exported_records() -> None:
         await proc.communicate()
     assert resp.status_code == 200
     assert line.decode() == "2023-11-14T22:13:20.000000Z WARN  [svc] from afar\n"
+
+
+async def test_expect_100_continue_and_chunked_bodies() -> None:
+    body = json.dumps(otlp_json({"body": {"stringValue": "y" * 2000}})).encode()
+    async with Receiver() as rx:
+        reader, writer = await asyncio.open_connection("127.0.0.1", rx.port)
+        writer.write(
+            b"POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+        )
+        interim = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        half = len(body) // 2
+        for part in (body[:half], body[half:]):
+            writer.write(b"%x\r\n%s\r\n" % (len(part), part))
+        writer.write(b"0\r\n\r\n")
+        final = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        writer.close()
+        await rx.until(lambda r: len(r.records) >= 1)
+    assert interim.startswith(b"HTTP/1.1 100")
+    assert final.startswith(b"HTTP/1.1 200")
+    assert rx.texts == ["[svc] " + "y" * 2000]
