@@ -321,3 +321,15 @@ async def test_refused_connection_retries_and_retries_limit_it() -> None:
     assert [s.attempt for s in retrying] == [1, 2]
     assert all("connection refused" in s.detail for s in retrying)
     assert tail.final is not None and "Gave up after 2 retries" in tail.final.detail
+
+
+async def test_no_follow_ends_when_loki_closes_the_tail() -> None:
+    async with FakeLoki(max_duration=0.3) as loki:
+        for i in range(3):
+            loki.push({"app": "api"}, f"line {i}")
+        tail = Tail(loki.url('{app="api"}'), Settings(follow=False))
+        async with tail:
+            await tail.ended()
+    assert tail.texts == ["line 0", "line 1", "line 2"]
+    assert tail.final is not None and tail.final.state is State.COMPLETED
+    assert len(loki.connections) == 1

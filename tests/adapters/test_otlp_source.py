@@ -25,10 +25,10 @@ from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
 from opentelemetry.sdk.resources import Resource
 
-from logtail_tui.core.record import Level
+from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources import registry
-from logtail_tui.sources.contract import SourceEvent, State
+from logtail_tui.sources import otlp, registry
+from logtail_tui.sources.contract import SourceEvent, State, StateChanged
 from logtail_tui.sources.hub import Hub
 from logtail_tui.sources.otlp import parse_target
 
@@ -392,3 +392,34 @@ async def test_expect_100_continue_and_chunked_bodies() -> None:
     assert interim.startswith(b"HTTP/1.1 100")
     assert final.startswith(b"HTTP/1.1 200")
     assert rx.texts == ["[svc] " + "y" * 2000]
+
+
+async def test_a_consumer_far_behind_gets_503_and_nothing_is_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(otlp, "MAX_PENDING", 5)
+    monkeypatch.setattr(otlp, "ROOM_WAIT", 0.2)
+    port = free_port()
+    source = otlp.OtlpSource(registry.resolve(f"otlp://127.0.0.1:{port}"), Settings())
+    stream = source.events()
+    url = f"http://127.0.0.1:{port}/v1/logs"
+    try:
+        live = await anext(stream)
+        assert isinstance(live, StateChanged) and live.state is State.LIVE
+        # From here nobody takes records until we say so: the consumer is behind.
+        async with httpx.AsyncClient() as client:
+            first = await client.post(
+                url, json=otlp_json(*({"body": {"stringValue": f"r{i}"}} for i in range(5)))
+            )
+            refused = await client.post(url, json=otlp_json({"body": {"stringValue": "r5"}}))
+            taken = await anext(stream)
+            retried = await client.post(url, json=otlp_json({"body": {"stringValue": "r5"}}))
+            rest = await anext(stream)
+    finally:
+        await stream.aclose()
+        await source.aclose()
+    assert first.status_code == 200
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+    assert retried.status_code == 200
+    assert isinstance(taken, Batch) and isinstance(rest, Batch)
+    assert taken.texts + rest.texts == [f"[svc] r{i}" for i in range(6)]
