@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     alarms = sum(s.false_alarms for s in scores)
     overall = right / labelled if labelled else 0.0
     worst = min((s for s in scores if s.labelled), key=lambda s: s.accuracy or 0.0, default=None)
-    print(f"{'all':<12} {sum(s.lines for s in scores):>6} {labelled:>9} {overall:9.2%} {alarms:>13}")
+    print(
+        f"{'all':<12} {sum(s.lines for s in scores):>6} {labelled:>9} {overall:9.2%} {alarms:>13}"
+    )
     summary = {
         "overall_accuracy": round(overall, 4),
         "labelled": labelled,

@@ -55,14 +55,26 @@ def test_quoted_text_and_numbers_outside_access_logs_stay_levelless() -> None:
         ("2026-12-01 02:35:16, Warning               CBS    Unrecognized attribute", L.WARNING),
         ("2026-12-01 02:35:16, Error                 CSI    Hydration failed", L.ERROR),
         # BGL: label, epoch, date, node, time, node, type, component, then the level
-        ("- 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS KERNEL INFO "
-         "cache parity error corrected", L.INFO),
-        ("KERNDTLB 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS "
-         "KERNEL FATAL data TLB error interrupt", L.CRITICAL),
-        ("- 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS APP "
-         "FAILURE ciod: failed to read", L.ERROR),
-        ("- 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS MMCS "
-         "SEVERE link lost", L.ERROR),
+        (
+            "- 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS KERNEL INFO "
+            "cache parity error corrected",
+            L.INFO,
+        ),
+        (
+            "KERNDTLB 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS "
+            "KERNEL FATAL data TLB error interrupt",
+            L.CRITICAL,
+        ),
+        (
+            "- 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS APP "
+            "FAILURE ciod: failed to read",
+            L.ERROR,
+        ),
+        (
+            "- 1764556516 2026.12.01 R01-M0-N2 2026-12-01-02.35.16.123456 R01-M0-N2 RAS MMCS "
+            "SEVERE link lost",
+            L.ERROR,
+        ),
         # forms that already worked stay right
         ("261201 023516 148 WARN dfs.DataNode: slow block", L.WARNING),
         ("26/12/01 02:35:16 ERROR executor.Executor: task 3 failed", L.ERROR),
