@@ -11,7 +11,7 @@ level of every line is compared with the ``Level`` column of ``X_2k.log_structur
   leaves unlabelled (several datasets have no level column at all; Linux's holds host
   names).
 
-Prints one row per dataset, the totals, and one JSON line with everything. Exits 0 with
+Also counts the lines whose time `parse_times` reads. Prints one row per dataset, the totals, and one JSON line with everything. Exits 0 with
 a message when the directory is absent (the samples are not part of the repository).
 """
 
@@ -27,6 +27,7 @@ from pathlib import Path
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Level
+from logtail_tui.core.times import parse_times
 
 TRUTH: dict[str, Level] = {
     "v": Level.TRACE, "verbose": Level.TRACE, "trace": Level.TRACE,
@@ -47,6 +48,8 @@ class Score:
     labelled: int = 0
     right: int = 0
     false_alarms: int = 0
+    timed: int = 0
+    """Lines `parse_times` found a time in."""
 
     @property
     def accuracy(self) -> float | None:
@@ -66,10 +69,11 @@ def truth_levels(csv_path: Path) -> list[Level | None]:
 
 def score(log: Path, csv_path: Path, mistakes: int = 0) -> Score:
     ours, truth = our_levels(log), truth_levels(csv_path)
+    timed = sum(t is not None for t in parse_times(log.read_text(errors="replace").splitlines()))
     name = log.name.removesuffix("_2k.log")
     if len(ours) != len(truth):
         print(f"{name}: {len(ours)} lines but {len(truth)} truth rows; compared the first ones")
-    s = Score(name)
+    s = Score(name, timed=timed)
     shown = 0
     texts = log.read_text(errors="replace").splitlines() if mistakes else []
     for i, (mine, real) in enumerate(zip(ours, truth, strict=False)):
@@ -104,10 +108,15 @@ def main(argv: list[str] | None = None) -> int:
         csv_path = log.with_name(log.name + "_structured.csv")
         if csv_path.exists():
             scores.append(score(log, csv_path, args.mistakes))
-    print(f"{'dataset':<12} {'lines':>6} {'labelled':>9} {'accuracy':>9} {'false alarms':>13}")
+    print(
+        f"{'dataset':<12} {'lines':>6} {'labelled':>9} {'accuracy':>9} {'false alarms':>13}"
+        f" {'with time':>10}"
+    )
     for s in scores:
         acc = f"{s.accuracy:9.2%}" if s.accuracy is not None else f"{'-':>9}"
-        print(f"{s.dataset:<12} {s.lines:>6} {s.labelled:>9} {acc} {s.false_alarms:>13}")
+        print(
+            f"{s.dataset:<12} {s.lines:>6} {s.labelled:>9} {acc} {s.false_alarms:>13} {s.timed:>10}"
+        )
     labelled = sum(s.labelled for s in scores)
     right = sum(s.right for s in scores)
     alarms = sum(s.false_alarms for s in scores)

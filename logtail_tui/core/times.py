@@ -1,0 +1,221 @@
+"""Times found in log lines, as epoch seconds, and shown in one zone.
+
+`parse_time` reads the time a text line starts with (after an optional ``<PRI>`` or
+``[``) in the common layouts:
+
+- ISO 8601 / RFC 3339 with ``T`` or a space, ``-`` or ``/`` in the date, a ``.`` or ``,``
+  fraction (Python logging, log4j, Zookeeper), ``Z``, an offset or none; also as the
+  second token (OpenStack's ``file.log 2026-12-01 02:35:16.008``);
+- syslog ``Dec  1 02:35:16`` and glog ``I1201 02:35:16.123456``, Android ``12-01
+  02:35:16.123``, Proxifier ``[12.01 02:35:16]`` (no year: see below);
+- Apache error logs ``[Tue Dec 01 02:35:16.123 2026]``; access logs
+  ``host ident user [01/Dec/2026:02:35:16 +0000]``;
+- HDFS ``261201 023516``, Spark/Hadoop ``26/12/01 02:35:16``, HealthApp
+  ``20261201-02:35:16:123``, BGL/Thunderbird ``- 1764556516 2026.12.01 ...`` and HPC
+  (epoch seconds as a field), and ``1764556516.123`` epoch prefixes (squid).
+
+A time without a zone is local time. A time without a year gets the current one, or the
+previous one when that would put it more than a day in the future (a December log read in
+January). One compiled, anchored regular expression per line; calendar work is cached per
+day and hour, so bulk parsing (`parse_times`) stays cheap.
+
+`format_epoch` shows an epoch in one zone, local by default or UTC, always with the zone
+(``+01:00``, ``Z``) so mixed sources line up; `format_time` does that to a record's time
+text and leaves text it cannot read as it was (the record keeps the original).
+"""
+
+from __future__ import annotations
+
+import re
+import time as _time
+from datetime import date
+from functools import lru_cache
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+)}  # fmt: skip
+_MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_HMS = r"(\d\d):(\d\d):(\d\d)"
+_FRAC = r"(?:[.,](\d{1,9}))?"
+_ZONE = r"(Z|[+-]\d\d(?::?\d\d)?(?!\d)|\ [+-]\d{4}(?!\d))?"
+_ISO = rf"(\d{{4}})[-/](\d\d)[-/](\d\d)[T\ ]{_HMS}{_FRAC}{_ZONE}"
+
+# Each alternative is one named group; the groups inside it are read by position.
+_PATTERN = re.compile(
+    rf"""\s*+(?:<\d{{1,3}}>(?:1\ )?)?\[?(?:
+        (?P<iso>{_ISO})
+      | (?P<syslog>{_MON}\ \ ?(\d\d?)\ {_HMS}{_FRAC})
+      | (?P<apache>{_DAY}\ {_MON}\ (\d\d)\ {_HMS}{_FRAC}\ (\d{{4}}))
+      | (?P<clf>(\d\d)/{_MON}/(\d{{4}}):{_HMS}\ ([+-]\d{{4}}))
+      | (?P<hdfs>(\d\d)(\d\d)(\d\d)\ (\d\d)(\d\d)(\d\d))(?=\s)
+      | (?P<yymmdd>(\d\d)/(\d\d)/(\d\d)\ {_HMS}{_FRAC})
+      | (?P<health>(\d{{4}})(\d\d)(\d\d)-(\d\d?):(\d\d?):(\d\d?):(\d{{1,3}}))
+      | (?P<android>(\d\d)-(\d\d)\ +{_HMS}{_FRAC})
+      | (?P<proxifier>(\d\d)\.(\d\d)\ {_HMS})\]
+      | [IWEF](?P<glog>(\d\d)(\d\d)\ {_HMS}{_FRAC})
+      | (?P<epoch>(\d{{10}})\.(\d{{1,6}}))(?=\s)
+      | [-A-Z][-A-Z]*+\ (?P<bgl>(\d{{10}}))\ \d{{4}}\.\d\d\.\d\d[\ ]
+      | \d++\ \S++\ \S++\ \S++\ (?P<hpc>(\d{{10}}))\ -?\d[\ ]
+      | \S++\ \[?(?P<iso2>{_ISO})
+      | \S++\ \S++\ \S++\ \[(?P<clf2>(\d\d)/{_MON}/(\d{{4}}):{_HMS}\ ([+-]\d{{4}}))\]
+    )""",
+    re.VERBOSE,
+)
+
+
+def parse_time(line: str, now: float | None = None) -> tuple[float | None, tuple[int, int]]:
+    """The time a line starts with.
+
+    Args:
+        line: A log line (or a record's time field).
+        now: The current epoch, to infer a missing year; defaults to the clock.
+
+    Returns:
+        ``(epoch_seconds, (start, end))`` with the time's span in ``line``, or
+        ``(None, (0, 0))`` when the line starts with no time we know.
+    """
+    m = _PATTERN.match(line)
+    if m is None:
+        return None, (0, 0)
+    epoch = _convert(m, now)
+    return (epoch, m.span(m.lastgroup)) if epoch is not None else (None, (0, 0))  # type: ignore[arg-type]
+
+
+def parse_times(lines: list[str], now: float | None = None) -> list[float | None]:
+    """`parse_time`'s epochs for a batch of lines (``None`` where a line has none)."""
+    if now is None:
+        now = _time.time()
+    convert = _convert
+    return [convert(m, now) if m else None for m in map(_PATTERN.match, lines)]
+
+
+def _convert(m: re.Match[str], now: float | None) -> float | None:
+    kind = m.lastgroup
+    base = m.re.groupindex[kind]  # type: ignore[index]
+    g = m.groups()[base : base + 9]  # the alternative's own groups, in order
+    try:
+        if kind in ("iso", "iso2"):
+            return _epoch(int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], g[6], g[7])
+        if kind == "syslog":
+            return _yearless(_MONTHS[g[0]], int(g[1]), g[2], g[3], g[4], g[5], now)
+        if kind == "apache":
+            return _epoch(int(g[6]), _MONTHS[g[0]], int(g[1]), g[2], g[3], g[4], g[5], None)
+        if kind in ("clf", "clf2"):
+            return _epoch(int(g[2]), _MONTHS[g[1]], int(g[0]), g[3], g[4], g[5], None, g[6])
+        if kind == "hdfs":
+            return _epoch(2000 + int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], None, None)
+        if kind == "yymmdd":
+            return _epoch(2000 + int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], g[6], None)
+        if kind == "health":
+            return _epoch(int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], g[6].zfill(3), None)
+        if kind in ("android", "glog"):
+            return _yearless(int(g[0]), int(g[1]), g[2], g[3], g[4], g[5], now)
+        if kind == "proxifier":
+            return _yearless(int(g[0]), int(g[1]), g[2], g[3], g[4], None, now)
+        if kind == "epoch":
+            return int(g[0]) + int(g[1]) / 10 ** len(g[1])
+        return float(g[0])  # bgl, hpc: epoch seconds
+    except (ValueError, OverflowError):  # 2026-02-30, hour 25...
+        return None
+
+
+def _epoch(
+    year: int,
+    month: int,
+    day: int,
+    hh: str,
+    mm: str,
+    ss: str,
+    fraction: str | None,
+    zone: str | None,
+) -> float | None:
+    h, mi, s = int(hh), int(mm), int(ss)
+    if h > 23 or mi > 59 or s > 60:
+        return None
+    seconds = h * 3600 + mi * 60 + s
+    if zone is None:
+        # Local time: the zone's offset (daylight saving included) is looked up once an hour.
+        epoch: float = _local_hour(year, month, day, h) + mi * 60 + s
+    else:
+        epoch = _utc_day(year, month, day) + seconds - _offset(zone)
+    if fraction:
+        epoch += int(fraction) / 10 ** len(fraction)
+    return epoch
+
+
+def _yearless(
+    month: int, day: int, hh: str, mm: str, ss: str, fraction: str | None, now: float | None
+) -> float | None:
+    if now is None:
+        now = _time.time()
+    year = _time.localtime(now).tm_year
+    epoch = _epoch(year, month, day, hh, mm, ss, fraction, None)
+    if epoch is not None and epoch > now + 86_400:
+        epoch = _epoch(year - 1, month, day, hh, mm, ss, fraction, None)
+    return epoch
+
+
+@lru_cache(maxsize=1024)
+def _utc_day(year: int, month: int, day: int) -> int:
+    return (date(year, month, day).toordinal() - _EPOCH_ORDINAL) * 86_400
+
+
+@lru_cache(maxsize=4096)
+def _local_hour(year: int, month: int, day: int, hour: int) -> float:
+    date(year, month, day)  # raises ValueError for a day that does not exist
+    return _time.mktime((year, month, day, hour, 0, 0, 0, 0, -1))
+
+
+@lru_cache(maxsize=64)
+def _offset(zone: str) -> int:
+    zone = zone.strip()
+    if zone == "Z":
+        return 0
+    digits = zone[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) > 2 else 0)
+    return (-60 if zone[0] == "-" else 60) * minutes
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_FRACTION = re.compile(r":\d\d[.,]\d")
+
+
+def format_epoch(epoch: float, utc: bool = False, digits: int = 3) -> str:
+    """``2026-12-01 03:35:16.123+01:00`` (local) or ``2026-12-01 02:35:16.123Z`` (``utc``).
+
+    Args:
+        epoch: Seconds since 1970 (UTC).
+        utc: Show UTC instead of the local zone.
+        digits: Fraction digits, 0 to 6.
+    """
+    whole = int(epoch // 1)
+    text, zone = _second(whole, utc)
+    if digits:
+        micros = round((epoch - whole) * 1_000_000)
+        text += f".{min(micros, 999_999):06d}"[: digits + 1]
+    return text + zone
+
+
+@lru_cache(maxsize=4096)
+def _second(seconds: int, utc: bool) -> tuple[str, str]:
+    # Records arrive many to a second: each second is formatted once.
+    t = _time.gmtime(seconds) if utc else _time.localtime(seconds)
+    text = _time.strftime("%Y-%m-%d %H:%M:%S", t)
+    if utc:
+        return text, "Z"
+    off = t.tm_gmtoff // 60
+    sign = "-" if off < 0 else "+"
+    return text, f"{sign}{abs(off) // 60:02d}:{abs(off) % 60:02d}"
+
+
+def format_time(text: str, utc: bool = False) -> str:
+    """A record's time text shown in one zone (see `format_epoch`); unreadable text as is.
+
+    The fraction is kept to milliseconds when the original has one.
+    """
+    epoch, (start, end) = parse_time(text)
+    if epoch is None or text[end:].strip():
+        return text  # not a time, or a time followed by something else: show what came
+    digits = 3 if _FRACTION.search(text, start, end) else 0
+    return format_epoch(epoch, utc, digits)
