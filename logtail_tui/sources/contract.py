@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar, Self
 
+from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 
@@ -75,7 +76,9 @@ class Heartbeat:
     at: float = field(default_factory=time.monotonic)
 
 
-SourceEvent = Batch | StateChanged | Heartbeat
+SourceEvent = Batch | Chunk | StateChanged | Heartbeat
+"""A `Chunk` is a bulk alternative to a `Batch` (a file read in blocks): lines left where
+they are, parsed when looked at; ``chunk.history`` ones go before the oldest line."""
 
 
 class Source(ABC):

@@ -33,6 +33,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from logtail_tui.core.chunks import FileBacking, FileChunk
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser
@@ -41,6 +42,14 @@ from logtail_tui.core.settings import Settings
 from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.dirwatch import DirWatcher
+from logtail_tui.sources.file_index import (
+    BULK_LINES,
+    TAIL_LINES,
+    ChunkMaker,
+    block_after,
+    block_before,
+    keep_last,
+)
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
 TAIL_BLOCK = 64 << 10
@@ -65,11 +74,18 @@ class _Handle:
     decoder: LineDecoder
     pos: int = 0
     closed: bool = field(default=False)
+    backing: FileBacking | None = None
+    """What chunks of this generation read their lines back from (made on first use)."""
 
     def close(self) -> None:
         if not self.closed:
             self.closed = True
             os.close(self.fd)
+
+    def backing_for_chunks(self) -> FileBacking:
+        if self.backing is None:
+            self.backing = FileBacking(self.fd)
+        return self.backing
 
 
 def access_error(exc: OSError, path: str) -> SourceError:
@@ -120,6 +136,20 @@ def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
     return 0, read
 
 
+@dataclass
+class _Backlog:
+    """History still to index backwards: ``[lo, hi)`` of ``handle``'s file."""
+
+    backing: FileBacking
+    """The generation being indexed (its own descriptor: rotation does not close it)."""
+    lo: int
+    hi: int
+    wanted: int | None
+    """Lines still wanted (``-n N``); ``None`` for all."""
+    total: int
+    """Bytes of history in all, for the progress shown."""
+
+
 class FileSource(Source):
     """Follows one file by path across appends, truncation, rotation and re-creation."""
 
@@ -143,6 +173,8 @@ class FileSource(Source):
         self._dirwatch: DirWatcher | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._pipe: PipeReader | None = None
+        self._chunks = ChunkMaker(settings, in_memory=settings.plain)
+        self._backlog: _Backlog | None = None
 
     # -- opening
     def _open(self) -> _Handle | None:
@@ -162,10 +194,23 @@ class FileSource(Source):
         return _Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
 
     # -- reading
-    async def _drain(self, h: _Handle) -> AsyncIterator[Batch]:
-        """Read ``h`` from its position to its current end, a batch per chunk."""
+    async def _drain(self, h: _Handle) -> AsyncIterator[Batch | FileChunk]:
+        """Read ``h`` from its position to its current end, a batch per chunk.
+
+        Big stretches of whole lines (a burst, a file opened whole) become chunks indexed in
+        bulk instead: no per-line object, parsed only when looked at.
+        """
         while True:
-            if os.fstat(h.fd).st_size - h.pos > INLINE_READ:
+            pending = os.fstat(h.fd).st_size - h.pos
+            if pending > INLINE_READ and h.decoder.at_line_start:
+                block = await asyncio.to_thread(block_after, h.fd, h.pos, h.pos + pending)
+                if block is not None:
+                    h.pos = block.start + len(block.blob) + 1
+                    self.bytes_read += len(block.blob) + 1
+                    yield self._chunks.chunk(block, h.backing_for_chunks())
+                    await asyncio.sleep(0)
+                    continue
+            if pending > INLINE_READ:
                 # Big reads go to a thread so a cold disk never stalls the loop.
                 data = await asyncio.to_thread(os.pread, h.fd, READ_CHUNK, h.pos)
             else:
@@ -209,31 +254,90 @@ class FileSource(Source):
                     yield event
                 return
             self._cur = h
-            size = os.fstat(h.fd).st_size
-            h.pos, read = tail_offset(h.fd, size, self.settings.lines)
-            self.bytes_read += read
-            async for batch in self._drain(h):
-                yield batch
+            async for event in self._history(h):
+                yield event
             if not self.settings.follow:
+                while self._backlog is not None:
+                    yield await self._backlog_step()
                 if (last := self._flush(h)) is not None:
                     yield last
                 return
-            yield StateChanged(State.LIVE, "following")
+            yield StateChanged(State.LIVE, self._live_detail())
         self._dirwatch = DirWatcher(self.path, self._wake, use_inotify=self.use_inotify)
         self._watcher = asyncio.create_task(self._dirwatch.run(), name=f"watch:{self.label}")
         try:
             while True:
-                # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
-                # that races the wake-up, and the source would then never stop.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(SAFETY_POLL):
-                        await self._wake.wait()
+                if self._backlog is not None:
+                    # Index one block of history, then look at the file again.
+                    yield await self._backlog_step()
+                    if self._backlog is None or not self._wake.is_set():
+                        if self._backlog is None:
+                            yield StateChanged(State.LIVE, self._live_detail())
+                        continue
+                else:
+                    # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
+                    # that races the wake-up, and the source would then never stop.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(SAFETY_POLL):
+                            await self._wake.wait()
                 self._wake.clear()
                 async for event in self._check():
                     yield event
         finally:
             if self._dirwatch is not None:
                 self._dirwatch.stop.set()
+
+    # -- history
+    async def _history(self, h: _Handle) -> AsyncIterator[SourceEvent]:
+        """The lines asked for with ``-n``: small histories as batches; big ones in bulk,
+        the last screen first (TUI) or in order (plain mode)."""
+        size = os.fstat(h.fd).st_size
+        lines = self.settings.lines
+        if lines is not None and lines <= BULK_LINES:
+            h.pos, read = tail_offset(h.fd, size, lines)
+            self.bytes_read += read
+            async for batch in self._drain(h):
+                yield batch
+            return
+        if self.settings.plain:
+            h.pos, read = await asyncio.to_thread(tail_offset, h.fd, size, lines)
+            self.bytes_read += read
+            async for event in self._drain(h):
+                yield event
+            return
+        # Last screen first; the rest is indexed backwards between looks at the file.
+        tail, read = tail_offset(h.fd, size, TAIL_LINES)
+        self.bytes_read += read
+        h.pos = tail
+        async for event in self._drain(h):
+            yield event
+        wanted = None if lines is None else lines - TAIL_LINES
+        if tail > 0 and (wanted is None or wanted > 0):
+            self._backlog = _Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
+
+    async def _backlog_step(self) -> SourceEvent:
+        """Index the next block of history backwards; returns its chunk or a state."""
+        log = self._backlog
+        assert log is not None
+        block = await asyncio.to_thread(block_before, log.backing.fd, log.lo, log.hi)
+        if block is None:
+            self._backlog = None
+            return StateChanged(State.LIVE, self._live_detail())
+        if log.wanted is not None:
+            block = keep_last(block, log.wanted)
+            log.wanted -= block.lines
+        log.hi = block.start
+        self.bytes_read += len(block.blob) + 1
+        if log.hi <= log.lo or (log.wanted is not None and log.wanted <= 0):
+            self._backlog = None
+        return self._chunks.chunk(block, log.backing, history=True)
+
+    def _live_detail(self) -> str:
+        log = self._backlog
+        if log is None:
+            return "following"
+        done = 1 - log.hi / log.total if log.total else 1
+        return f"following, indexing history {done:.0%}"
 
     async def _read_stream(self) -> AsyncIterator[SourceEvent]:
         """A FIFO, pipe or device named by path: read it like standard input."""

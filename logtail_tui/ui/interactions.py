@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -287,17 +288,17 @@ class Interactions:
         if number is None:
             return
         label = self.specs[self.store.source(number)].label
-        self.push_screen(DetailScreen(self.store.record(number), label, number + 1))
+        line = number - self.store.origin + 1
+        self.push_screen(DetailScreen(self.store.record(number), label, line))
 
     def action_copy(self: LogtailApp) -> None:
         number = self.pane.selected_number()
         if number is None:
             return
-        text = self.store.raw(number) or self.store.text(number)
+        text = self.store.export(number)
         self.copy_to_clipboard(text)
-        self.notify(
-            f"Copied line {number + 1:,} ({len(text):,} characters).", timeout=1.5, markup=False
-        )
+        line = number - self.store.origin + 1
+        self.notify(f"Copied line {line:,} ({len(text):,} characters).", timeout=1.5, markup=False)
 
     def action_save(self: LogtailApp) -> None:
         self.push_screen(SaveScreen(), self._save_to)
@@ -305,31 +306,30 @@ class Interactions:
     def _save_to(self: LogtailApp, path: str | None) -> None:
         if path is None:
             return
+        # Snapshot the view's numbers now (one array); lines are read chunk by chunk.
+        numbers = array("q", self.view)
+        self.run_worker(self._write(Path(path), numbers), group="save")
+
+    async def _write(self: LogtailApp, path: Path, numbers: array[int]) -> None:
         store = self.store
-        first = store.first
-        # Snapshot now (cheap list of str), write off the UI thread.
-        raws = store.raw_column()
-        texts = store.texts
-        lines = [
-            (raws[n - first] if raws is not None else None) or texts[n - first] for n in self.view
-        ]
-        self.run_worker(self._write(Path(path), lines), group="save")
-
-    async def _write(self: LogtailApp, path: Path, lines: list[str]) -> None:
-        def write() -> None:
-            with path.open("w", encoding="utf-8", errors="replace") as f:
-                f.write("\n".join(lines))
-                if lines:
-                    f.write("\n")
-
+        written = 0
         try:
-            await asyncio.to_thread(write)
+            with path.open("w", encoding="utf-8", errors="replace") as f:
+                for start in range(0, len(numbers), self.FILTER_CHUNK):
+                    part = [n for n in numbers[start : start + self.FILTER_CHUNK] if n in store]
+                    lines = list(map(store.export, part))
+                    if lines:
+                        await asyncio.to_thread(f.write, "\n".join(lines) + "\n")
+                    written += len(lines)
+                    await asyncio.sleep(0)
         except OSError as exc:
             self.notify(
                 f"Could not write {path}: {exc.strerror or exc}.", severity="error", markup=False
             )
             return
-        self.notify(f"Wrote {len(lines):,} lines to {path}.", title="Saved", markup=False)
+        lost = len(numbers) - written
+        note = f" ({lost:,} were evicted while saving)" if lost else ""
+        self.notify(f"Wrote {written:,} lines to {path}{note}.", title="Saved", markup=False)
 
     def action_clear(self: LogtailApp) -> None:
         self.flush_now()
