@@ -107,6 +107,7 @@ class PlainPrinter:
             [r.text for r in records],
             [r.level for r in records],
             [r.time for r in records] if any(r.time for r in records) else None,
+            [r.raw for r in records] if any(r.raw for r in records) else None,
         )
         self.batch(index, batch)
 

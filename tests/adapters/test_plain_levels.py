@@ -92,3 +92,13 @@ def test_several_sources_put_the_tag_in_the_same_place(tmp_path: Path) -> None:
             f"[{app}] 2026-12-01T02:31:39Z ERROR text line",
         ]
     )
+
+
+def test_level_word_also_when_a_big_file_is_read_in_bulk(tmp_path: Path) -> None:
+    # Over a MiB: the file source hands it over in bulk chunks rather than batches.
+    path = tmp_path / "big.json"
+    path.write_text("".join(json.dumps({"level": "error", "msg": f"db down {i}"}) + "\n"
+                            for i in range(40_000)))  # fmt: skip
+    assert path.stat().st_size > 1 << 20
+    out = logtail("--plain", "--no-follow", "-n", "all", str(path)).stdout.splitlines()
+    assert out == [f"ERROR db down {i}" for i in range(40_000)]
