@@ -75,6 +75,7 @@ def parse_time(line: str, now: float | None = None) -> tuple[float | None, tuple
         ``(epoch_seconds, (start, end))`` with the time's span in ``line``, or
         ``(None, (0, 0))`` when the line starts with no time we know.
     """
+    _follow_zone()
     m = _PATTERN.match(line)
     if m is None:
         return None, (0, 0)
@@ -86,6 +87,7 @@ def parse_times(lines: list[str], now: float | None = None) -> list[float | None
     """`parse_time`'s epochs for a batch of lines (``None`` where a line has none)."""
     if now is None:
         now = _time.time()
+    _follow_zone()
     convert = _convert
     return [convert(m, now) if m else None for m in map(_PATTERN.match, lines)]
 
@@ -96,23 +98,21 @@ def _convert(m: re.Match[str], now: float | None) -> float | None:
     g = m.groups()[base : base + 9]  # the alternative's own groups, in order
     try:
         if kind in ("iso", "iso2"):
-            return _epoch(int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], g[6], g[7])
+            return _epoch(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7])
         if kind == "syslog":
-            return _yearless(_MONTHS[g[0]], int(g[1]), g[2], g[3], g[4], g[5], now)
+            return _yearless(g[0], g[1], g[2], g[3], g[4], g[5], now)
         if kind == "apache":
-            return _epoch(int(g[6]), _MONTHS[g[0]], int(g[1]), g[2], g[3], g[4], g[5], None)
+            return _epoch(g[6], g[0], g[1], g[2], g[3], g[4], g[5], None)
         if kind in ("clf", "clf2"):
-            return _epoch(int(g[2]), _MONTHS[g[1]], int(g[0]), g[3], g[4], g[5], None, g[6])
-        if kind == "hdfs":
-            return _epoch(2000 + int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], None, None)
-        if kind == "yymmdd":
-            return _epoch(2000 + int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], g[6], None)
+            return _epoch(g[2], g[1], g[0], g[3], g[4], g[5], None, g[6])
+        if kind == "hdfs" or kind == "yymmdd":
+            return _epoch("20" + g[0], g[1], g[2], g[3], g[4], g[5], g[6], None)
         if kind == "health":
-            return _epoch(int(g[0]), int(g[1]), int(g[2]), g[3], g[4], g[5], g[6].zfill(3), None)
+            return _epoch(g[0], g[1], g[2], g[3], g[4], g[5], g[6].zfill(3), None)
         if kind in ("android", "glog"):
-            return _yearless(int(g[0]), int(g[1]), g[2], g[3], g[4], g[5], now)
+            return _yearless(g[0], g[1], g[2], g[3], g[4], g[5], now)
         if kind == "proxifier":
-            return _yearless(int(g[0]), int(g[1]), g[2], g[3], g[4], None, now)
+            return _yearless(g[0], g[1], g[2], g[3], g[4], None, now)
         if kind == "epoch":
             return int(g[0]) + int(g[1]) / 10 ** len(g[1])
         return float(g[0])  # bgl, hpc: epoch seconds
@@ -120,40 +120,75 @@ def _convert(m: re.Match[str], now: float | None) -> float | None:
         return None
 
 
+_MINUTES: dict[tuple[str | int, str, str, str, str, str | None], float] = {}
+"""Epoch of each minute seen, by its text: most lines of a log share their minute."""
+
+
 def _epoch(
-    year: int,
-    month: int,
-    day: int,
+    year: str | int,
+    month: str,
+    day: str,
     hh: str,
     mm: str,
     ss: str,
     fraction: str | None,
     zone: str | None,
-) -> float | None:
-    h, mi, s = int(hh), int(mm), int(ss)
-    if h > 23 or mi > 59 or s > 60:
-        return None
-    seconds = h * 3600 + mi * 60 + s
-    if zone is None:
-        # Local time: the zone's offset (daylight saving included) is looked up once an hour.
-        epoch: float = _local_hour(year, month, day, h) + mi * 60 + s
-    else:
-        epoch = _utc_day(year, month, day) + seconds - _offset(zone)
+) -> float:
+    """Raises ValueError for a date or time that does not exist."""
+    key = (year, month, day, hh, mm, zone)
+    minute = _MINUTES.get(key)
+    if minute is None:
+        minute = _minute(int(year), _MONTHS.get(month) or int(month), int(day), hh, mm, zone)
+        if len(_MINUTES) >= 4096:
+            _MINUTES.clear()
+        _MINUTES[key] = minute
+    s = int(ss)
+    if s > 60:
+        raise ValueError(ss)
     if fraction:
-        epoch += int(fraction) / 10 ** len(fraction)
-    return epoch
+        return minute + s + int(fraction) / 10 ** len(fraction)
+    return minute + s
+
+
+def _minute(year: int, month: int, day: int, hh: str, mm: str, zone: str | None) -> float:
+    h, mi = int(hh), int(mm)
+    if h > 23 or mi > 59:
+        raise ValueError(f"{hh}:{mm}")
+    if zone is None:
+        # Local time: mktime knows the zone's offset then, daylight saving included.
+        return _local_hour(year, month, day, h) + mi * 60
+    return _utc_day(year, month, day) + h * 3600 + mi * 60 - _offset(zone)
 
 
 def _yearless(
-    month: int, day: int, hh: str, mm: str, ss: str, fraction: str | None, now: float | None
-) -> float | None:
+    month: str, day: str, hh: str, mm: str, ss: str, fraction: str | None, now: float | None
+) -> float:
     if now is None:
         now = _time.time()
-    year = _time.localtime(now).tm_year
+    year = _this_year(now)
     epoch = _epoch(year, month, day, hh, mm, ss, fraction, None)
-    if epoch is not None and epoch > now + 86_400:
+    if epoch > now + 86_400:
         epoch = _epoch(year - 1, month, day, hh, mm, ss, fraction, None)
     return epoch
+
+
+_zone_seen: tuple[str, str] = _time.tzname
+
+
+def _follow_zone() -> None:
+    """Forget cached local times when the process changed its zone (``TZ`` + ``tzset``)."""
+    global _zone_seen
+    if _time.tzname != _zone_seen:
+        _zone_seen = _time.tzname
+        _MINUTES.clear()
+        _local_hour.cache_clear()
+        _second.cache_clear()
+        _this_year.cache_clear()
+
+
+@lru_cache(maxsize=16)
+def _this_year(now: float) -> int:
+    return _time.localtime(now).tm_year
 
 
 @lru_cache(maxsize=1024)
@@ -189,6 +224,7 @@ def format_epoch(epoch: float, utc: bool = False, digits: int = 3) -> str:
         utc: Show UTC instead of the local zone.
         digits: Fraction digits, 0 to 6.
     """
+    _follow_zone()
     whole = int(epoch // 1)
     text, zone = _second(whole, utc)
     if digits:

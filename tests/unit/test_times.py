@@ -128,3 +128,12 @@ def test_format_time_keeps_the_offset_and_converts_to_one_zone() -> None:
 def test_format_time_leaves_what_it_cannot_read() -> None:
     for text in ("yesterday", "", "2026-12-01T02:31:38Z and more", "12"):
         assert format_time(text) == text
+
+
+def test_a_change_of_zone_is_followed() -> None:
+    line = "2026-12-01 02:35:16 local"
+    paris = parse_time(line, NOW)[0]
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    assert parse_time(line, NOW)[0] == paris + 6 * 3600
+    assert format_epoch(utc(2026, 12, 1, 2, 35, 16), digits=0) == "2026-11-30 21:35:16-05:00"
