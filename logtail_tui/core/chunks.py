@@ -347,12 +347,14 @@ class FileChunk(Chunk):
         return self.backing.read(self.offset, self.length)
 
     def load(self) -> tuple[Any, ...]:
-        text = self.raw_bytes().decode("utf-8", "replace")
+        data = self.raw_bytes()
+        text = data.decode("utf-8", "replace")
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         lines = text.split("\n")
         n = len(self.levels)
-        if len(lines) < n:  # truncated under us: say so rather than shift lines
+        if len(data) < self.length:  # truncated under us: say so rather than shift lines
+            lines = lines[:-1]
             lines.extend(["(no longer in the file: it was truncated)"] * (n - len(lines)))
         return (lines[:n],)
 

@@ -29,12 +29,15 @@ from logtail_tui.core.store import LogStore
 
 _DENSE = 32
 """Give up the sweep once more than one line in this many has matched."""
-_SPANS_BUFFER = re.compile(r"\\[AZz]|\(\?[a-zA-Z]*s")
-"""``\\A``, ``\\Z`` and DOTALL mean something else over a whole buffer than over one line."""
+_SPANS_BUFFER = re.compile(r"\\[AZzn]|\(\?[a-zA-Z]*s|\(\?<?[=!]|\n")
+"""What means something else over a whole buffer than over one line: ``\\A``, ``\\Z``,
+DOTALL, lookarounds and line feeds (they would see the neighbouring lines)."""
 
 
 @lru_cache(maxsize=64)
-def _sweepers(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[bytes] | None, bool] | None:
+def _sweepers(
+    pattern: re.Pattern[str],
+) -> tuple[re.Pattern[str], re.Pattern[bytes] | None, bool] | None:
     """(text, bytes, lower-case-first) forms of ``pattern`` for whole buffers, or ``None``."""
     source, flags = pattern.pattern, pattern.flags
     if flags & re.DOTALL or _SPANS_BUFFER.search(source):
@@ -73,9 +76,12 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
         text_rx, bytes_rx, lower = forms
         rx = bytes_rx if isinstance(buffer, bytes) else text_rx
         if rx is not None:
-            hits = _sweep(rx, buffer.lower() if lower else buffer, chunk.n)  # type: ignore[arg-type]
-            if hits is not None:
-                return hits[bisect_left(hits, i) : bisect_left(hits, j)]
+            haystack = buffer.lower() if lower else buffer
+            hits = _sweep(rx, haystack, chunk.n)
+            if hits is None:  # dense: ask each line, still without decoding anything
+                lines = haystack.split(b"\n" if isinstance(haystack, bytes) else "\n")  # type: ignore[arg-type]
+                return list(compress(range(i, j), map(rx.search, lines[i:j])))
+            return hits[bisect_left(hits, i) : bisect_left(hits, j)]
     return [i + k for k in lines_matching(pattern, chunk.texts(i, j))]
 
 
@@ -128,8 +134,11 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
         hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))
         wanted = bytearray(j - i)
         deque(map(wanted.__setitem__, map((-i).__add__, hits), repeat(1)), maxlen=0)
-        keep = bytearray((int.from_bytes(keep, "little") & int.from_bytes(wanted, "little"))
-                         .to_bytes(j - i, "little"))
+        keep = bytearray(
+            (int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")).to_bytes(
+                j - i, "little"
+            )
+        )
     for pattern in line_filter.exclude:
         if 1 not in keep:
             break
@@ -162,9 +171,7 @@ def _mask(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> bytes | None
     return mask
 
 
-def search_numbers(
-    pattern: re.Pattern[str], store: LogStore, numbers: Sequence[int]
-) -> list[int]:
+def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[int]) -> list[int]:
     """The absolute ``numbers`` (ascending, kept in the store) whose lines ``pattern`` matches."""
     if not numbers:
         return []

@@ -66,6 +66,9 @@ class StateChanged:
     detail: str = ""
     retry_in: float | None = None
     attempt: int = 0
+    progress: float | None = None
+    """Share (0..1) of a long preparation done while already live (a file's history being
+    indexed), shown as ``indexing 45%``; ``None`` when there is none."""
     at: float = field(default_factory=time.monotonic)
 
 

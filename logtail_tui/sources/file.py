@@ -45,15 +45,16 @@ from logtail_tui.sources.dirwatch import DirWatcher
 from logtail_tui.sources.file_index import (
     BULK_LINES,
     TAIL_LINES,
+    Backlog,
     ChunkMaker,
     block_after,
     block_before,
     keep_last,
+    numbered_between,
+    tail_offset,
 )
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
-TAIL_BLOCK = 64 << 10
-"""Block size when reading backwards for the last lines."""
 SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
 MISSING_GRACE = 0.25
@@ -102,54 +103,6 @@ def access_error(exc: OSError, path: str) -> SourceError:
     return SourceError(f"Cannot read {path} ({exc.strerror}); check the path.")
 
 
-def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
-    """Where the last ``lines`` lines of the first ``size`` bytes start, reading backwards.
-
-    Returns:
-        ``(offset, bytes_read)``; ``lines=None`` means the whole file (offset 0).
-    """
-    if lines is None:
-        return 0, 0
-    if lines <= 0:
-        return size, 0
-    pos, seen, read = size, 0, 0
-    first = True
-    while pos > 0:
-        step = min(TAIL_BLOCK, pos)
-        pos -= step
-        block = os.pread(fd, step, pos)
-        read += len(block)
-        end = len(block)
-        if first and block.endswith(b"\n"):
-            end -= 1  # the final newline ends the last line; it does not start another
-        first = False
-        count = block.count(b"\n", 0, end)
-        if seen + count < lines:
-            seen += count
-            continue
-        i = end
-        while True:
-            i = block.rfind(b"\n", 0, i)
-            seen += 1
-            if seen == lines:
-                return pos + i + 1, read
-    return 0, read
-
-
-@dataclass
-class _Backlog:
-    """History still to index backwards: ``[lo, hi)`` of ``handle``'s file."""
-
-    backing: FileBacking
-    """The generation being indexed (its own descriptor: rotation does not close it)."""
-    lo: int
-    hi: int
-    wanted: int | None
-    """Lines still wanted (``-n N``); ``None`` for all."""
-    total: int
-    """Bytes of history in all, for the progress shown."""
-
-
 class FileSource(Source):
     """Follows one file by path across appends, truncation, rotation and re-creation."""
 
@@ -174,7 +127,7 @@ class FileSource(Source):
         self._watcher: asyncio.Task[None] | None = None
         self._pipe: PipeReader | None = None
         self._chunks = ChunkMaker(settings, in_memory=settings.plain)
-        self._backlog: _Backlog | None = None
+        self._backlog: Backlog | None = None
 
     # -- opening
     def _open(self) -> _Handle | None:
@@ -262,7 +215,7 @@ class FileSource(Source):
                 if (last := self._flush(h)) is not None:
                     yield last
                 return
-            yield StateChanged(State.LIVE, self._live_detail())
+            yield self._live()
         self._dirwatch = DirWatcher(self.path, self._wake, use_inotify=self.use_inotify)
         self._watcher = asyncio.create_task(self._dirwatch.run(), name=f"watch:{self.label}")
         try:
@@ -270,9 +223,8 @@ class FileSource(Source):
                 if self._backlog is not None:
                     # Index one block of history, then look at the file again.
                     yield await self._backlog_step()
-                    if self._backlog is None or not self._wake.is_set():
-                        if self._backlog is None:
-                            yield StateChanged(State.LIVE, self._live_detail())
+                    yield self._live()
+                    if self._backlog is not None and not self._wake.is_set():
                         continue
                 else:
                     # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
@@ -313,7 +265,7 @@ class FileSource(Source):
             yield event
         wanted = None if lines is None else lines - TAIL_LINES
         if tail > 0 and (wanted is None or wanted > 0):
-            self._backlog = _Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
+            self._backlog = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
 
     async def _backlog_step(self) -> SourceEvent:
         """Index the next block of history backwards; returns its chunk or a state."""
@@ -322,7 +274,7 @@ class FileSource(Source):
         block = await asyncio.to_thread(block_before, log.backing.fd, log.lo, log.hi)
         if block is None:
             self._backlog = None
-            return StateChanged(State.LIVE, self._live_detail())
+            return self._live()
         if log.wanted is not None:
             block = keep_last(block, log.wanted)
             log.wanted -= block.lines
@@ -332,12 +284,12 @@ class FileSource(Source):
             self._backlog = None
         return self._chunks.chunk(block, log.backing, history=True)
 
-    def _live_detail(self) -> str:
+    def _live(self) -> StateChanged:
         log = self._backlog
         if log is None:
-            return "following"
-        done = 1 - log.hi / log.total if log.total else 1
-        return f"following, indexing history {done:.0%}"
+            return StateChanged(State.LIVE, "following")
+        done = 1 - log.hi / log.total if log.total else 1.0
+        return StateChanged(State.LIVE, "following", progress=done)
 
     async def _read_stream(self) -> AsyncIterator[SourceEvent]:
         """A FIFO, pipe or device named by path: read it like standard input."""
@@ -428,7 +380,7 @@ class FileSource(Source):
         for attempt in range(RECOVER_ATTEMPTS):
             if attempt:
                 await asyncio.sleep(0.002 * attempt)
-            plan = self._plan(old, new)
+            plan = numbered_between(self.path, (old.dev, old.ino), (new.dev, new.ino))
             if plan is None:
                 if os.fstat(old.fd).st_nlink == 0:
                     return []  # deleted, not rotated: nothing numbered to find
@@ -446,38 +398,12 @@ class FileSource(Source):
             except OSError:
                 ok = False
             else:
-                ok = self._plan(old, new) == plan
+                ok = numbered_between(self.path, (old.dev, old.ino), (new.dev, new.ino)) == plan
             if ok:
                 return handles
             for h in handles:
                 h.close()
         return []
-
-    def _plan(self, old: _Handle, new: _Handle) -> list[tuple[int, int, str]] | None:
-        """``(dev, ino, path)`` of ``base.K-1`` .. ``base.1`` where ``old`` is ``base.K``."""
-        directory, base = os.path.split(self.path)
-        prefix = base + "."
-        numbered: dict[int, tuple[int, int, str]] = {}
-        try:
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    suffix = entry.name[len(prefix) :]
-                    if entry.name.startswith(prefix) and suffix.isdigit():
-                        st = entry.stat()
-                        numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
-        except OSError:
-            return None
-        index = {(dev, ino): k for k, (dev, ino, _) in numbered.items()}
-        k_old = index.get((old.dev, old.ino))
-        if k_old is None:
-            return None
-        k_new = index.get((new.dev, new.ino), 0)
-        plan = []
-        for k in range(k_old - 1, k_new, -1):
-            if k not in numbered:
-                return None  # a gap: a rename is under way
-            plan.append(numbered[k])
-        return plan
 
     async def aclose(self) -> None:
         if self._timer is not None:

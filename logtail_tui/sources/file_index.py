@@ -23,10 +23,64 @@ from logtail_tui.core.settings import Settings
 
 BLOCK = 4 << 20
 """Bytes read per block: ~10-20 ms of indexing, so the loop gets a turn often."""
+MAX_LINE_BYTES = 64 << 20
+"""A line longer than this is cut into pieces when read backwards (memory stays bounded)."""
 BULK_LINES = 5000
 """History of more lines than this (or ``-n all``) is read in bulk."""
 TAIL_LINES = 2000
 """Lines shown first when history is read backwards (a screen and then some)."""
+
+
+def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
+    """Where the last ``lines`` lines of the first ``size`` bytes start, reading backwards.
+
+    Returns:
+        ``(offset, bytes_read)``; ``lines=None`` means the whole file (offset 0).
+    """
+    if lines is None:
+        return 0, 0
+    if lines <= 0:
+        return size, 0
+    pos, seen, read = size, 0, 0
+    first = True
+    while pos > 0:
+        step = min(TAIL_BLOCK, pos)
+        pos -= step
+        block = os.pread(fd, step, pos)
+        read += len(block)
+        end = len(block)
+        if first and block.endswith(b"\n"):
+            end -= 1  # the final newline ends the last line; it does not start another
+        first = False
+        count = block.count(b"\n", 0, end)
+        if seen + count < lines:
+            seen += count
+            continue
+        i = end
+        while True:
+            i = block.rfind(b"\n", 0, i)
+            seen += 1
+            if seen == lines:
+                return pos + i + 1, read
+    return 0, read
+
+
+TAIL_BLOCK = 64 << 10
+"""Block size when reading backwards for the last lines."""
+
+
+@dataclass
+class Backlog:
+    """History still to index backwards: ``[lo, hi)`` of ``handle``'s file."""
+
+    backing: FileBacking
+    """The generation being indexed (its own descriptor: rotation does not close it)."""
+    lo: int
+    hi: int
+    wanted: int | None
+    """Lines still wanted (``-n N``); ``None`` for all."""
+    total: int
+    """Bytes of history in all, for the progress shown."""
 
 
 @dataclass
@@ -50,11 +104,13 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
             return None  # truncated under us
         if start > lo:
             nl = data.find(b"\n")
-            if nl < 0 or nl == len(data) - 1:
+            if (nl < 0 or nl == len(data) - 1) and size < MAX_LINE_BYTES:
                 size *= 2  # no whole line in the block: look further back
                 continue
-            data = data[nl + 1 :]
-            start += nl + 1
+            if 0 <= nl < len(data) - 1:
+                data = data[nl + 1 :]
+                start += nl + 1
+            # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
         if data.endswith(b"\n"):
             data = data[:-1]
         return Block(start, data, data.count(b"\n") + 1)
@@ -105,9 +161,7 @@ class ChunkMaker:
         self.last_level = 0
         """Level of the newest line made into a forward chunk (continuation lines inherit)."""
 
-    def chunk(
-        self, block: Block, backing: FileBacking | None, history: bool = False
-    ) -> FileChunk:
+    def chunk(self, block: Block, backing: FileBacking | None, history: bool = False) -> FileChunk:
         previous = 0 if history else self.last_level
         exact_before = self.indexer.exact_blocks
         levels, orphans = self.indexer.levels(block.blob, block.lines, previous)
@@ -134,3 +188,33 @@ class ChunkMaker:
         chunk.history = history
         chunk.plain_text = plain_text and is_clean(block.blob) if self.in_memory else False
         return chunk
+
+
+def numbered_between(
+    path: str, old: tuple[int, int], new: tuple[int, int]
+) -> list[tuple[int, int, str]] | None:
+    """``(dev, ino, path)`` of ``base.K-1`` .. ``base.1`` where ``old`` (dev, inode) is
+    ``base.K`` and ``new`` is ``base`` itself or a lower number (rotation recovery)."""
+    directory, base = os.path.split(path)
+    prefix = base + "."
+    numbered: dict[int, tuple[int, int, str]] = {}
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                suffix = entry.name[len(prefix) :]
+                if entry.name.startswith(prefix) and suffix.isdigit():
+                    st = entry.stat()
+                    numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
+    except OSError:
+        return None
+    index = {(dev, ino): k for k, (dev, ino, _) in numbered.items()}
+    k_old = index.get(old)
+    if k_old is None:
+        return None
+    k_new = index.get(new, 0)
+    plan = []
+    for k in range(k_old - 1, k_new, -1):
+        if k not in numbered:
+            return None  # a gap: a rename is under way
+        plan.append(numbered[k])
+    return plan

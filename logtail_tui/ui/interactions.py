@@ -84,6 +84,8 @@ class Interactions:
         self.search_bar = SearchBar(id="search-bar")
         self.search_index: SearchIndex | None = None
         self._busy: dict[str, float] = {}
+        self.requested_filter = self.view.filter
+        """The newest filter asked for (the view's own changes when its re-filter is done)."""
         self._pending_jump: int = 0
 
     def compose_interactions(self: LogtailApp) -> Iterable[Widget]:
@@ -142,7 +144,7 @@ class Interactions:
     # -- filter -------------------------------------------------------------------------
     def action_filter(self: LogtailApp) -> None:
         self.search_bar.close()
-        self.filter_bar.set_filter(self.view.filter)
+        self.filter_bar.set_filter(self.requested_filter)
         self.filter_bar.open()
 
     def on_filter_bar_changed(self: LogtailApp, message: FilterBar.Changed) -> None:
@@ -153,6 +155,7 @@ class Interactions:
 
     def apply_filter(self: LogtailApp, line_filter: LineFilter) -> None:
         """Re-filter the whole scrollback off the UI path; the newest request wins."""
+        self.requested_filter = line_filter
         self.run_worker(self._refilter(line_filter), group="filter", exclusive=True)
 
     async def _refilter(self: LogtailApp, line_filter: LineFilter) -> None:
@@ -166,10 +169,12 @@ class Interactions:
         self.refresh_status()
 
     def action_cycle_level(self: LogtailApp) -> None:
-        current = self.view.filter.level
+        # From the newest request, so quick presses step on while a re-filter still runs.
+        base = self.requested_filter
+        current = base.level
         position = LEVEL_CYCLE.index(current) if current in LEVEL_CYCLE else 0
         level = LEVEL_CYCLE[(position + 1) % len(LEVEL_CYCLE)]
-        new = dataclasses.replace(self.view.filter, level=level)
+        new = dataclasses.replace(base, level=level)
         self.filter_bar.set_filter(new)
         self.notify(f"Minimum level: {level.label.lower() or 'all'}", timeout=1.5, markup=False)
         self.apply_filter(new)
@@ -357,4 +362,4 @@ class Interactions:
         if choice is None:
             return
         sources = frozenset() if choice < 0 else frozenset({choice})
-        self.apply_filter(dataclasses.replace(self.view.filter, sources=sources))
+        self.apply_filter(dataclasses.replace(self.requested_filter, sources=sources))
