@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import run_cli
 
 from logtail_tui.core.errors import SourceError
 from logtail_tui.core.settings import Settings
@@ -21,7 +22,6 @@ from logtail_tui.sources.compressed import CANNOT_GROW
 from logtail_tui.sources.contract import SourceSpec, State, StateChanged
 from logtail_tui.sources.file import FileSource
 
-LOGTAIL = [sys.executable, "-m", "logtail_tui"]
 TEXT = "".join(f"2026-12-01T02:35:{i % 60:02d}Z {'ERROR' if i % 7 == 0 else 'INFO'} job {i}\n"
                for i in range(20_000))  # fmt: skip
 
@@ -41,8 +41,9 @@ COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
 
 
 def logtail(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-c", code, *args] if code else [*LOGTAIL, *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if code is None:
+        return run_cli(*args)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
 
 
 async def collect(path: Path, **settings: Any) -> tuple[list[str], list[StateChanged]]:

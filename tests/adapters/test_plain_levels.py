@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-LOGTAIL = [sys.executable, "-m", "logtail_tui"]
+from support import run_cli
 
 
 def logtail(
     *args: str, stdin: str | None = None, tz: str = "UTC"
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOGTAIL, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**os.environ, "TZ": tz, "NO_COLOR": "1"},
-    )
+    return run_cli(*args, stdin=stdin, env={"TZ": tz, "NO_COLOR": "1"})
 
 
 def test_structured_record_without_time_prints_its_level_word() -> None:
