@@ -41,6 +41,10 @@ TRUTH: dict[str, Level] = {
 """loghub's level names, lower-cased, in our levels; anything else is unlabelled."""
 
 
+GOAL_OVERALL, GOAL_DATASET, GOAL_ALARMS = 0.99, 0.95, 282
+"""What ``--check`` requires (282 false alarms: the figure before Windows CBS levels)."""
+
+
 @dataclass
 class Score:
     dataset: str
@@ -98,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("directory", nargs="?", type=Path, default=default)
     ap.add_argument("--mistakes", type=int, default=0, help="print up to N wrong lines per dataset")
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit 1 unless overall >= {GOAL_OVERALL:.0%}, every dataset >= "
+        f"{GOAL_DATASET:.0%} and false alarms < {GOAL_ALARMS}",
+    )
     args = ap.parse_args(argv)
     logs = sorted(args.directory.glob("*_2k.log")) if args.directory.is_dir() else []
     if not logs:
@@ -133,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         "datasets": [{**asdict(s), "accuracy": s.accuracy} for s in scores],
     }
     print(json.dumps(summary))
+    if args.check:
+        low = [s.dataset for s in scores if s.accuracy is not None and s.accuracy < GOAL_DATASET]
+        if overall < GOAL_OVERALL or low or alarms >= GOAL_ALARMS:
+            print(
+                f"Below the goal: overall {overall:.2%}, datasets {low or 'ok'}, {alarms} alarms."
+            )
+            return 1
     return 0
 
 
