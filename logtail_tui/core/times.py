@@ -183,6 +183,7 @@ def _follow_zone() -> None:
         _MINUTES.clear()
         _local_hour.cache_clear()
         _second.cache_clear()
+        _shift.cache_clear()
         _this_year.cache_clear()
 
 
@@ -250,8 +251,30 @@ def format_time(text: str, utc: bool = False) -> str:
 
     The fraction is kept to milliseconds when the original has one.
     """
+    if len(text) >= 19 and text[10] in "T " and text[4] == "-":
+        # The common RFC 3339 shape, once per record, in string operations: the zone only
+        # moves whole seconds, so each second is converted once (cached) and the fraction
+        # carried over as written.
+        rest = text[19:]
+        digits = ""
+        if rest[:1] in (".", ","):
+            zone = rest[1:].lstrip("0123456789")
+            digits = rest[1 : len(rest) - len(zone)]
+            rest = zone
+        shown = _shift(text[:19], rest, utc)
+        if shown is not None and (digits or text[19:20] not in (".", ",")):
+            return f"{shown[0]}.{(digits + '00')[:3]}{shown[1]}" if digits else "".join(shown)
     epoch, (start, end) = parse_time(text)
     if epoch is None or text[end:].strip():
         return text  # not a time, or a time followed by something else: show what came
     digits = 3 if _FRACTION.search(text, start, end) else 0
     return format_epoch(epoch, utc, digits)
+
+
+@lru_cache(maxsize=4096)
+def _shift(second: str, zone: str, utc: bool) -> tuple[str, str] | None:
+    """``second`` (``2026-12-01T02:35:16``) in ``zone`` (``""``, ``Z``, ``+01:00``) as
+    `_second` shows it, ``None`` unless the two make exactly one time."""
+    text = second + zone
+    epoch, (_, end) = parse_time(text)
+    return None if epoch is None or end != len(text) else _second(int(epoch), utc)

@@ -137,3 +137,19 @@ def test_a_change_of_zone_is_followed() -> None:
     time.tzset()
     assert parse_time(line, NOW)[0] == paris + 6 * 3600
     assert format_epoch(utc(2026, 12, 1, 2, 35, 16), digits=0) == "2026-11-30 21:35:16-05:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2026-12-01T02:35:16,5Z", "2026-12-01 03:35:16.500+01:00"),
+        ("2026-12-01T02:35:16.123456789+0100", "2026-12-01 02:35:16.123+01:00"),
+        ("2026-12-01 02:35:16", "2026-12-01 02:35:16+01:00"),  # no zone: local already
+        ("2026-12-01T02:35:16.Z", "2026-12-01T02:35:16.Z"),
+        ("2026-13-01T00:00:00Z", "2026-13-01T00:00:00Z"),
+        ("2026-12-01T02:35:16Z trailing", "2026-12-01T02:35:16Z trailing"),
+        ("2026-12-01T02:35:16+01:00:00", "2026-12-01T02:35:16+01:00:00"),
+    ],
+)
+def test_format_time_shapes(text: str, shown: str) -> None:
+    assert format_time(text) == shown
