@@ -57,7 +57,7 @@ def test_json_records_print_time_level_message(tmp_path: Path) -> None:
         json.dumps({"time": "2026-01-01T00:00:00Z", "level": "error", "msg": "boom"}) + "\n"
     )
     out = run("--no-follow", "--utc", str(path)).stdout
-    assert out.startswith("2026-01-01 00:00:00Z ERROR") and "boom" in out
+    assert out.startswith("2026-01-01T00:00:00Z ERROR") and "boom" in out
 
 
 def test_several_sources_are_labelled(app_log: Path, tmp_path: Path) -> None:

@@ -17,11 +17,12 @@
 A time without a zone is local time. A time without a year gets the current one, or the
 previous one when that would put it more than a day in the future (a December log read in
 January). One compiled, anchored regular expression per line; calendar work is cached per
-day and hour, so bulk parsing (`parse_times`) stays cheap.
+minute, so bulk parsing (`parse_times`) stays cheap.
 
 `format_epoch` shows an epoch in one zone, local by default or UTC, always with the zone
 (``+01:00``, ``Z``) so mixed sources line up; `format_time` does that to a record's time
-text and leaves text it cannot read as it was (the record keeps the original).
+text (its fraction as written) and leaves text it cannot read as it was (the record
+keeps the original).
 """
 
 from __future__ import annotations
@@ -214,11 +215,13 @@ def _offset(zone: str) -> int:
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_FRACTION = re.compile(r":\d\d[.,]\d")
+_FRACTION = re.compile(r":\d\d[.,](\d+)")
 
 
 def format_epoch(epoch: float, utc: bool = False, digits: int = 3) -> str:
-    """``2026-12-01 03:35:16.123+01:00`` (local) or ``2026-12-01 02:35:16.123Z`` (``utc``).
+    """``2026-12-01T03:35:16.123+01:00`` (local) or ``2026-12-01T02:35:16.123Z`` (``utc``).
+
+    RFC 3339 throughout, so a UTC source shown with ``utc`` reads exactly as it was written.
 
     Args:
         epoch: Seconds since 1970 (UTC).
@@ -238,7 +241,7 @@ def format_epoch(epoch: float, utc: bool = False, digits: int = 3) -> str:
 def _second(seconds: int, utc: bool) -> tuple[str, str]:
     # Records arrive many to a second: each second is formatted once.
     t = _time.gmtime(seconds) if utc else _time.localtime(seconds)
-    text = _time.strftime("%Y-%m-%d %H:%M:%S", t)
+    text = _time.strftime("%Y-%m-%dT%H:%M:%S", t)
     if utc:
         return text, "Z"
     off = t.tm_gmtoff // 60
@@ -249,7 +252,8 @@ def _second(seconds: int, utc: bool) -> tuple[str, str]:
 def format_time(text: str, utc: bool = False) -> str:
     """A record's time text shown in one zone (see `format_epoch`); unreadable text as is.
 
-    The fraction is kept to milliseconds when the original has one.
+    The fraction keeps the digits the original has (at most 6 for layouts other than
+    RFC 3339).
     """
     if len(text) >= 19 and text[10] in "T " and text[4] == "-":
         # The common RFC 3339 shape, once per record, in string operations: the zone only
@@ -263,11 +267,12 @@ def format_time(text: str, utc: bool = False) -> str:
             rest = zone
         shown = _shift(text[:19], rest, utc)
         if shown is not None and (digits or text[19:20] not in (".", ",")):
-            return f"{shown[0]}.{(digits + '00')[:3]}{shown[1]}" if digits else "".join(shown)
+            return f"{shown[0]}.{digits}{shown[1]}" if digits else "".join(shown)
     epoch, (start, end) = parse_time(text)
     if epoch is None or text[end:].strip():
         return text  # not a time, or a time followed by something else: show what came
-    digits = 3 if _FRACTION.search(text, start, end) else 0
+    found = _FRACTION.search(text, start, end)
+    digits = min(len(found[1]), 6) if found else 0
     return format_epoch(epoch, utc, digits)
 
 

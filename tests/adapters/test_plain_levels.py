@@ -49,15 +49,15 @@ def test_times_are_shown_in_one_zone_local_by_default_or_utc(tmp_path: Path) -> 
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     local = logtail("--no-follow", str(path), tz="Asia/Tokyo").stdout.splitlines()
     assert local == [
-        "2026-12-01 10:31:38+09:00 INFO  from Paris",
-        "2026-12-01 10:31:39.250+09:00 ERROR from London",
-        "2026-12-01 10:31:40.000+09:00 WARN  epoch seconds",
+        "2026-12-01T10:31:38+09:00 INFO  from Paris",
+        "2026-12-01T10:31:39.250+09:00 ERROR from London",
+        "2026-12-01T10:31:40.000+09:00 WARN  epoch seconds",
     ]
     utc = logtail("--no-follow", "--utc", str(path), tz="Asia/Tokyo").stdout.splitlines()
-    assert [line.split(" ", 2)[:2] for line in utc] == [
-        ["2026-12-01", "01:31:38Z"],
-        ["2026-12-01", "01:31:39.250Z"],
-        ["2026-12-01", "01:31:40.000Z"],
+    assert [line.split(" ", 1)[0] for line in utc] == [
+        "2026-12-01T01:31:38Z",
+        "2026-12-01T01:31:39.250Z",  # as written: a UTC time shown in UTC is unchanged
+        "2026-12-01T01:31:40.000Z",
     ]
 
 
@@ -78,7 +78,7 @@ def test_several_sources_put_the_tag_in_the_same_place(tmp_path: Path) -> None:
     out = logtail("--no-follow", "--utc", str(api), str(app)).stdout.splitlines()
     assert sorted(out) == sorted(
         [
-            f"[{api}] 2026-12-01 02:31:38Z ERROR db down",
+            f"[{api}] 2026-12-01T02:31:38Z ERROR db down",
             f"[{api}] WARN  no time",
             f"[{app}] 2026-12-01T02:31:39Z ERROR text line",
         ]

@@ -110,19 +110,21 @@ def test_parse_times_in_bulk_matches_one_by_one() -> None:
 
 def test_format_epoch_in_one_zone_with_its_marker() -> None:
     epoch = utc(2026, 12, 1, 2, 35, 16, micro=123456)
-    assert format_epoch(epoch) == "2026-12-01 03:35:16.123+01:00"
-    assert format_epoch(epoch, utc=True) == "2026-12-01 02:35:16.123Z"
-    assert format_epoch(epoch, utc=True, digits=0) == "2026-12-01 02:35:16Z"
-    assert format_epoch(epoch, utc=True, digits=6) == "2026-12-01 02:35:16.123456Z"
-    assert format_epoch(utc(2026, 7, 1, 0, 0, 0)) == "2026-07-01 02:00:00.000+02:00"  # summer
+    assert format_epoch(epoch) == "2026-12-01T03:35:16.123+01:00"
+    assert format_epoch(epoch, utc=True) == "2026-12-01T02:35:16.123Z"
+    assert format_epoch(epoch, utc=True, digits=0) == "2026-12-01T02:35:16Z"
+    assert format_epoch(epoch, utc=True, digits=6) == "2026-12-01T02:35:16.123456Z"
+    assert format_epoch(utc(2026, 7, 1, 0, 0, 0)) == "2026-07-01T02:00:00.000+02:00"  # summer
 
 
 def test_format_time_keeps_the_offset_and_converts_to_one_zone() -> None:
     # The pane used to cut this to "2026-12-01T02:31:38+01:"; the instant must survive.
-    assert format_time("2026-12-01T02:31:38+01:00") == "2026-12-01 02:31:38+01:00"
-    assert format_time("2026-12-01T02:31:38+01:00", utc=True) == "2026-12-01 01:31:38Z"
-    assert format_time("2026-12-01T06:31:38.250-04:00", utc=True) == "2026-12-01 10:31:38.250Z"
-    assert format_time("2026-12-01T02:31:38.000123Z") == "2026-12-01 03:31:38.000+01:00"
+    assert format_time("2026-12-01T02:31:38+01:00") == "2026-12-01T02:31:38+01:00"
+    assert format_time("2026-12-01T02:31:38+01:00", utc=True) == "2026-12-01T01:31:38Z"
+    assert format_time("2026-12-01T06:31:38.250-04:00", utc=True) == "2026-12-01T10:31:38.250Z"
+    assert format_time("2026-12-01T02:31:38.000123Z") == "2026-12-01T03:31:38.000123+01:00"
+    # a UTC source shown in UTC reads exactly as written
+    assert format_time("2026-12-01T02:31:38.000001Z", utc=True) == "2026-12-01T02:31:38.000001Z"
 
 
 def test_format_time_leaves_what_it_cannot_read() -> None:
@@ -136,15 +138,15 @@ def test_a_change_of_zone_is_followed() -> None:
     os.environ["TZ"] = "America/New_York"
     time.tzset()
     assert parse_time(line, NOW)[0] == paris + 6 * 3600
-    assert format_epoch(utc(2026, 12, 1, 2, 35, 16), digits=0) == "2026-11-30 21:35:16-05:00"
+    assert format_epoch(utc(2026, 12, 1, 2, 35, 16), digits=0) == "2026-11-30T21:35:16-05:00"
 
 
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
-        ("2026-12-01T02:35:16,5Z", "2026-12-01 03:35:16.500+01:00"),
-        ("2026-12-01T02:35:16.123456789+0100", "2026-12-01 02:35:16.123+01:00"),
-        ("2026-12-01 02:35:16", "2026-12-01 02:35:16+01:00"),  # no zone: local already
+        ("2026-12-01T02:35:16,5Z", "2026-12-01T03:35:16.5+01:00"),
+        ("2026-12-01T02:35:16.123456789+0100", "2026-12-01T02:35:16.123456789+01:00"),
+        ("2026-12-01 02:35:16", "2026-12-01T02:35:16+01:00"),  # no zone: local already
         ("2026-12-01T02:35:16.Z", "2026-12-01T02:35:16.Z"),
         ("2026-13-01T00:00:00Z", "2026-13-01T00:00:00Z"),
         ("2026-12-01T02:35:16Z trailing", "2026-12-01T02:35:16Z trailing"),
