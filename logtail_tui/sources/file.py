@@ -18,6 +18,8 @@ found by their numbers and read in order, so nothing is skipped.
 The directory watch is `DirWatcher` (inotify in the event loop on Linux, watchfiles
 elsewhere). A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
 as paths (``<(cmd)``, ``/dev/stdin``) are read like standard input.
+Compressed files (gzip, bzip2, xz, zstd: told by their first bytes) are decompressed by
+`compressed.read_compressed` instead, and end once read since they cannot grow.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
+from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.dirwatch import DirWatcher
 from logtail_tui.sources.file_index import (
@@ -170,6 +173,13 @@ class FileSource(Source):
             self._waiting = True
             yield StateChanged(State.WAITING, f"waiting for {self.label} to appear")
         else:
+            if (kind := sniff(h.fd)) is not None:
+                h.closed = True  # the compressed reader owns (and closes) the descriptor
+                async for event in read_compressed(
+                    h.fd, kind, self.label, self.settings, self.parser
+                ):
+                    yield event
+                return
             self._cur = h
             async for event in self._history(h):
                 yield event
