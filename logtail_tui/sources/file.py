@@ -27,7 +27,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -120,10 +120,17 @@ def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
 class FileSource(Source):
     """Follows one file by path across appends, truncation, rotation and re-creation."""
 
-    schemes = ("file",)
     description = "a local file, followed like 'tail -F' (PATH or file:PATH)"
     use_inotify: ClassVar[bool] = True
     """Watch with inotify where available; ``False`` forces watchfiles."""
+
+    @classmethod
+    def parse_target(cls, scheme: str, rest: str, text: str) -> str:
+        return rest[2:] if rest.startswith("//") else rest
+
+    @classmethod
+    def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
+        return target
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
@@ -180,7 +187,7 @@ class FileSource(Source):
         return self.parser.parse(rest) if rest else None
 
     # -- the stream
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:

@@ -84,7 +84,6 @@ class HttpSource(Source):
             uses `Backoff` with its defaults and ``settings.retries``.
     """
 
-    schemes = ("http", "https", "sse+http", "sse+https")
     description = "HTTP stream: SSE (text/event-stream), NDJSON or text lines; sse+ forces SSE"
 
     def __init__(

@@ -10,14 +10,13 @@ Usage::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 
 
 class MemorySource(Source):
-    schemes = ("memory",)
     description = "events pushed by a program (tests, embedding)"
 
     def __init__(
@@ -33,7 +32,7 @@ class MemorySource(Source):
     def feed() -> asyncio.Queue[SourceEvent | None]:
         return asyncio.Queue()
 
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         yield StateChanged(State.LIVE)
         while (event := await self.queue.get()) is not None:
             yield event

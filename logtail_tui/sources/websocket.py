@@ -125,7 +125,6 @@ class WebSocketSource(Source):
         backoff: The reconnect policy; tests may pass a faster one.
     """
 
-    schemes = ("ws", "wss")
     description = "WebSocket log streams (JSON log messages, text and binary frames)"
 
     def __init__(
