@@ -37,6 +37,7 @@ from logtail_tui.sources.contract import (
     StateChanged,
 )
 from logtail_tui.sources.hub import Hub
+from logtail_tui.sources.redact import url_secrets
 
 __all__ = ["MemorySource", "Probe", "probe", "spec_for"]
 
@@ -115,7 +116,7 @@ def spec_for(cls: type[Source], target: str, settings: Settings, scheme: str = "
     target = cls.parse_target(scheme, target, text)
     label = cls.describe_target(scheme, target, settings)
     values = _options.typed(scheme, cls.options, settings.options)
-    return SourceSpec(text, scheme, target, label, values)
+    return SourceSpec(text, scheme, target, label, values, url_secrets(text))
 
 
 async def probe(

@@ -4,6 +4,9 @@
 `httpx_sse.SSEDecoder` interprets fields. Where httpx-sse 0.4 deviates from the HTML
 spec, this layer corrects it (each case has a test in tests/unit/test_sse_layer.py):
 
+- a CR ending a chunk ends the line at once (httpx-sse holds it until the next chunk
+  shows whether a LF follows, so a CR-only server's last event would wait for more
+  traffic); a LF starting the next chunk is then skipped;
 - a byte-order mark at the start of the stream is dropped (httpx-sse keeps it, which
   would turn the first field name into ``\\ufeffdata``);
 - an event is dispatched only when it has a ``data`` line (httpx-sse also dispatches
@@ -75,6 +78,7 @@ class SSEParser:
             self._fields.decode(f"id:{self.last_event_id}")
         self._at_start = True
         self._has_data = False
+        self._skip_lf = False
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         """Events completed by ``chunk``.
@@ -94,7 +98,17 @@ class SSEParser:
                 text = text[1:]
                 if not text:
                     return []
+        if self._skip_lf:
+            # The last chunk ended in CR, taken as a line end at once: a LF now is its pair.
+            self._skip_lf = False
+            if text[0] == "\n":
+                text = text[1:]
+                if not text:
+                    return []
         lines = self._lines.decode(text)
+        if self._lines.trailing_cr:
+            lines += self._lines.flush()
+            self._skip_lf = True
         pending = self._lines.buffer
         if pending and sum(map(len, pending)) > MAX_LINE_BYTES:
             raise ProtocolFailure(
