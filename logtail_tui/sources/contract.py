@@ -68,7 +68,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Level, Record
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.options import Option
-from logtail_tui.sources.redact import hide_param, redact
+from logtail_tui.sources.redact import redact, redact_label
 
 __all__ = [
     "MAX_BATCH_LINES",
@@ -195,8 +195,7 @@ class Source(ABC):
         The default hides URL user info, secret-looking query values, the
         ``--token-param`` value and the run's secrets (tokens, auth headers).
         """
-        text = redact(f"{scheme}:{target}", settings.secrets())
-        return hide_param(text, settings.token_param) if settings.token_param else text
+        return redact_label(f"{scheme}:{target}", settings.secrets(), settings.token_param)
 
     @abstractmethod
     def events(self) -> AsyncGenerator[SourceEvent] | AsyncIterator[SourceEvent]:

@@ -54,7 +54,7 @@ from logtail_tui.sources.contract import (
 )
 from logtail_tui.sources.payloads import Kind, PayloadMapper
 from logtail_tui.sources.reconnect import End, Ending
-from logtail_tui.sources.redact import hide_param, redact
+from logtail_tui.sources.redact import redact_label
 from logtail_tui.sources.replay import BodyReplay
 from logtail_tui.sources.sse import SSEParser
 
@@ -100,8 +100,7 @@ class HttpSource(Source):
 
     @classmethod
     def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
-        label = redact(target, settings.secrets())
-        return hide_param(label, settings.token_param) if settings.token_param else label
+        return redact_label(target, settings.secrets(), settings.token_param)
 
     async def events(self) -> AsyncGenerator[SourceEvent]:
         s = self.settings

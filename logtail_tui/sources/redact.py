@@ -40,6 +40,12 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def redact_label(text: str, secrets: tuple[str, ...], token_param: str | None) -> str:
+    """A display label for ``text``: `redact`, and the ``--token-param`` value hidden."""
+    text = redact(text, secrets)
+    return hide_param(text, token_param) if token_param else text
+
+
 def hide_param(text: str, name: str) -> str:
     """``text`` with the value of query parameter ``name`` hidden (``--token-param``)."""
     return re.sub(rf"([?&]{re.escape(name)}=)[^&#]*", r"\1***", text)

@@ -51,7 +51,7 @@ from logtail_tui.sources.contract import (
     StateChanged,
 )
 from logtail_tui.sources.reconnect import End, Ending, describe_close
-from logtail_tui.sources.redact import hide_param, redact, shorten
+from logtail_tui.sources.redact import redact, redact_label, shorten
 from logtail_tui.sources.ws_messages import PONG, Kind, MessageInterpreter
 
 MAX_MESSAGE = 16 * 2**20
@@ -118,8 +118,7 @@ class WebSocketSource(Source):
 
     @classmethod
     def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
-        label = redact(target, settings.secrets())
-        return hide_param(label, settings.token_param) if settings.token_param else label
+        return redact_label(target, settings.secrets(), settings.token_param)
 
     async def events(self) -> AsyncGenerator[SourceEvent]:
         settings = self.settings
