@@ -3,6 +3,8 @@
 An adapter turns a SOURCE argument (``scheme:target``) into an async stream of
 `Batch` (parsed records), `StateChanged` and `Heartbeat` events. A minimal adapter::
 
+    from collections.abc import AsyncGenerator
+
     from logtail_tui.sources.contract import (
         LineParser, Option, Source, SourceEvent, SourceNotFound, State, StateChanged, batches,
     )

@@ -27,6 +27,23 @@ from logtail_tui.testing import MemorySource, probe, spec_for
 EXAMPLE = Path(__file__).resolve().parent.parent / "example_adapter"
 
 
+async def test_the_contract_docstring_example_works_as_written() -> None:
+    import logtail_tui.sources.contract as contract
+
+    doc = contract.__doc__ or ""
+    block = doc.split("A minimal adapter::", 1)[1].split("Register it", 1)[0]
+    code = "\n".join(line[4:] for line in block.splitlines())
+    scope: dict[str, object] = {}
+    exec(compile(code, "contract-docstring", "exec"), scope)
+    echo = scope["EchoSource"]
+    got = await probe(echo, Settings(options=(("times", "2"),)), target="hi")  # type: ignore[arg-type]
+    assert got.texts == ["hi", "hi"] and got.final is not None
+    assert got.final.state is State.COMPLETED
+    empty = await probe(echo, target="")  # type: ignore[arg-type]
+    assert empty.final is not None and empty.final.state is State.FAILED
+    assert empty.final.detail == "echo: needs a text; use echo:hello."
+
+
 async def test_demo_options_are_typed_and_the_old_form_still_works() -> None:
     new = await probe("demo:", Settings(options=(("count", "40"), ("seed", "3"))))
     old = await probe("demo:count=40,seed=3", Settings())
