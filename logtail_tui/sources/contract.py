@@ -58,6 +58,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
+from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import (
     AccessDenied,
@@ -76,6 +77,7 @@ __all__ = [
     "MAX_BATCH_LINES",
     "AccessDenied",
     "Batch",
+    "Chunk",
     "Heartbeat",
     "Level",
     "LineDecoder",
@@ -142,6 +144,9 @@ class StateChanged:
     detail: str = ""
     retry_in: float | None = None
     attempt: int = 0
+    progress: float | None = None
+    """Share (0..1) of a long preparation done while already live (a file's history being
+    indexed), shown as ``indexing 45%``; ``None`` when there is none."""
     at: float = field(default_factory=time.monotonic)
 
 
@@ -152,7 +157,9 @@ class Heartbeat:
     at: float = field(default_factory=time.monotonic)
 
 
-SourceEvent = Batch | StateChanged | Heartbeat
+SourceEvent = Batch | Chunk | StateChanged | Heartbeat
+"""A `Chunk` is a bulk alternative to a `Batch` (a file read in blocks): lines left where
+they are, parsed when looked at; ``chunk.history`` ones go before the oldest line."""
 
 
 def batches(parser: LineParser, lines: list[str]) -> Iterator[Batch]:

@@ -138,7 +138,14 @@ RETRY_STATUS = frozenset({408, 425, 429})
 
 
 def http_status(
-    code: int, label: str, *, token_given: bool, wait: Callable[[], float | None] = lambda: None
+    code: int,
+    label: str,
+    *,
+    token_given: bool,
+    wait: Callable[[], float | None] = lambda: None,
+    said: str = "",
+    auth_hint: str = "",
+    advice: str = "check the URL and options",
 ) -> Ending:
     """The `Ending` for a non-2xx answer (an HTTP response or a WebSocket handshake).
 
@@ -147,6 +154,10 @@ def http_status(
         label: The source's display label.
         token_given: Whether ``--token`` (or an auth header) was sent, for the 401 hint.
         wait: Reads ``Retry-After`` when the answer is retried.
+        said: The server's own explanation (already short and redacted), quoted for
+            other 4xx and retried answers.
+        auth_hint: Replaces the 401 hint, for adapters with other credentials.
+        advice: What to check after another 4xx answer.
 
     Raises:
         AccessDenied: for 401 and 403.
@@ -154,10 +165,11 @@ def http_status(
         SourceError: for other 4xx answers; `ProtocolFailure` for 1xx/3xx.
     """
     phrase = _phrase(code)
+    quoted = f"{phrase}: {said}" if said else phrase
     if code >= 500 or code in RETRY_STATUS:
-        return Ending(End.DROPPED, phrase, wait_at_least=wait())
+        return Ending(End.DROPPED, quoted, wait_at_least=wait())
     if code == 401:
-        hint = (
+        hint = auth_hint or (
             "the token was rejected; check --token or LOGTAIL_TOKEN"
             if token_given
             else "give a token with --token or LOGTAIL_TOKEN"
@@ -173,7 +185,7 @@ def http_status(
     if code == 410:
         raise SourceNotFound(f"{label} answered {phrase}: that stream no longer exists.")
     if 400 <= code < 500:
-        raise SourceError(f"{label} answered {phrase}; check the URL and options.")
+        raise SourceError(f"{label} answered {quoted.rstrip('.')}; {advice}.")
     raise ProtocolFailure(f"{label} answered {phrase}, which is not a log stream; check the URL.")
 
 
