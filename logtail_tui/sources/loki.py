@@ -24,24 +24,21 @@ from __future__ import annotations
 import base64
 import contextlib
 import re
-import socket
 import ssl
 from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidMessage, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from logtail_tui.core.sanitize import sanitize
 from logtail_tui.sources import auth, reconnect
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import (
-    AccessDenied,
     Batch,
     Level,
     LineParser,
-    ProtocolFailure,
     Settings,
     Source,
     SourceError,
@@ -53,6 +50,7 @@ from logtail_tui.sources.contract import (
 from logtail_tui.sources.loki_tail import TailInterpreter
 from logtail_tui.sources.reconnect import End, Ending
 from logtail_tui.sources.redact import redact, shorten
+from logtail_tui.sources.websocket import connect_failure
 
 TAIL_PATH = "/loki/api/v1/tail"
 MAX_MESSAGE = 64 * 2**20
@@ -224,27 +222,13 @@ class LokiSource(Source):
             code = exc.rcvd.code if exc.rcvd is not None else 1006
             reason = shorten(self._redact(exc.rcvd.reason), 200) if exc.rcvd else ""
             return reconnect.close_code(code, reason, f"the Loki tail {label}")
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            raise AccessDenied(
-                f"The TLS certificate of {label} could not be verified ({exc.verify_message}); "
-                "pass --cacert with the right CA or --insecure."
-            ) from None
-        if isinstance(exc, InvalidMessage):
-            return Ending(End.DROPPED, "the server dropped the connection during the handshake")
-        if isinstance(exc, InvalidHandshake):
-            raise ProtocolFailure(
-                f"{label} did not complete a WebSocket handshake ({self._redact(str(exc))}); "
-                "check that host and port are Loki's HTTP port."
-            ) from None
-        if isinstance(exc, TimeoutError):
-            return Ending(End.DROPPED, f"no answer within {self.settings.timeout:g} s")
-        if isinstance(exc, socket.gaierror):
-            return Ending(End.DROPPED, "host not found")
-        if isinstance(exc, OSError):
-            if isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
-                return Ending(End.DROPPED, "connection refused")
-            return Ending(End.DROPPED, self._redact(exc.strerror or str(exc) or type(exc).__name__))
-        raise exc
+        return connect_failure(
+            exc,
+            label,
+            self.settings.timeout,
+            self._redact,
+            endpoint="check that host and port are Loki's HTTP port",
+        )
 
     # -- closing
     def _redact(self, text: str) -> str:

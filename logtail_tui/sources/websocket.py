@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import socket
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,28 +196,7 @@ class WebSocketSource(Source):
             raise SourceError(
                 f"{label} is not a valid WebSocket URL; use ws://host/path or wss://host/path."
             ) from None
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            raise AccessDenied(
-                f"The TLS certificate of {label} could not be verified ({exc.verify_message}); "
-                "pass --cacert with the right CA or --insecure."
-            ) from None
-        if isinstance(exc, InvalidMessage):
-            return Ending(End.DROPPED, "the server dropped the connection during the handshake")
-        if isinstance(exc, InvalidHandshake):
-            raise ProtocolFailure(
-                f"{label} did not complete a WebSocket handshake "
-                f"({self._redact(str(exc))}); check that the URL is a WebSocket endpoint."
-            ) from None
-        if isinstance(exc, TimeoutError):
-            return Ending(End.DROPPED, f"no answer within {self.settings.timeout:g} s")
-        if isinstance(exc, socket.gaierror):
-            return Ending(End.DROPPED, "host not found")
-        if isinstance(exc, OSError):
-            text = str(exc)
-            if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
-                return Ending(End.DROPPED, "connection refused")
-            return Ending(End.DROPPED, self._redact(exc.strerror or text or type(exc).__name__))
-        raise exc
+        return connect_failure(exc, label, self.settings.timeout, self._redact)
 
     # -- one connection
     async def _stream(self, ws: ClientConnection) -> AsyncIterator[SourceEvent]:
@@ -281,6 +260,42 @@ class WebSocketSource(Source):
             with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
                 await reader
         await self._close_socket()
+
+
+def connect_failure(
+    exc: Exception,
+    label: str,
+    timeout: float,
+    redact: Callable[[str], str],
+    endpoint: str = "check that the URL is a WebSocket endpoint",
+) -> Ending:
+    """Handshake and socket failures of any WebSocket-based adapter (after its own
+    status and close-code handling): an `Ending` to retry, or a raised `SourceError`.
+
+    Args:
+        endpoint: What to check when the peer does not speak WebSocket at all.
+    """
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        raise AccessDenied(
+            f"The TLS certificate of {label} could not be verified ({exc.verify_message}); "
+            "pass --cacert with the right CA or --insecure."
+        ) from None
+    if isinstance(exc, InvalidMessage):
+        return Ending(End.DROPPED, "the server dropped the connection during the handshake")
+    if isinstance(exc, InvalidHandshake):
+        raise ProtocolFailure(
+            f"{label} did not complete a WebSocket handshake ({redact(str(exc))}); {endpoint}."
+        ) from None
+    if isinstance(exc, TimeoutError):
+        return Ending(End.DROPPED, f"no answer within {timeout:g} s")
+    if isinstance(exc, socket.gaierror):
+        return Ending(End.DROPPED, "host not found")
+    if isinstance(exc, OSError):
+        text = str(exc)
+        if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
+            return Ending(End.DROPPED, "connection refused")
+        return Ending(End.DROPPED, redact(exc.strerror or text or type(exc).__name__))
+    raise exc
 
 
 class _Pending:
