@@ -29,7 +29,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ALL_LINES_SCROLLBACK = 10_000_000
+ALL_LINES_SCROLLBACK = 1 << 40
 """Scrollback for ``-n all`` when ``--max-lines`` is not given."""
 NET = "Network"
 VIEW = "Filtering and view"
@@ -136,7 +136,7 @@ def logtail(
         int | None,
         typer.Option(
             "--max-lines",
-            help="Scrollback kept in memory; older lines are evicted (default 100000, 10M with -n all).",
+            help="Scrollback kept; older lines are evicted and counted (default 1000000; the whole file with -n all).",
             show_default=False,
         ),
     ] = None,
