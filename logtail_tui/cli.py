@@ -264,6 +264,7 @@ def logtail(
         typer.Option(
             "--option",
             "-o",
+            metavar="NAME=VALUE",
             help="Adapter option NAME=VALUE or SCHEME.NAME=VALUE (repeatable; see --list-sources).",
         ),
     ] = [],  # noqa: B006

@@ -4,6 +4,7 @@ example third-party adapter installed from tests/example_adapter and run by `log
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,10 +131,12 @@ async def test_memory_source_feeds_the_hub() -> None:
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> str:
     """tests/example_adapter installed with pip into a folder of its own."""
     site = tmp_path_factory.mktemp("site")
-    work = tmp_path_factory.mktemp("build")
+    work = tmp_path_factory.mktemp("build") / "example_adapter"
+    # Built from a copy: setuptools writes build/ and *.egg-info next to the sources.
+    shutil.copytree(EXAMPLE, work, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(site), str(EXAMPLE)],
+         "--no-index", "--target", str(site), str(work)],
         check=True, capture_output=True, timeout=120, cwd=work,
     )  # fmt: skip
     return str(site)
