@@ -117,6 +117,7 @@ def _build_settings(**o: object) -> Settings:
         search=o["search"] or None,  # type: ignore[arg-type]
         plain=plain,
         color=use_color,
+        utc=bool(o["utc"]),
     )
 
 
@@ -226,6 +227,9 @@ def logtail(
     color: Annotated[
         str, typer.Option("--color", help="Plain mode colour: auto, always or never.")
     ] = "auto",
+    utc: Annotated[
+        bool, typer.Option("--utc", help="Show record times in UTC (default: local time).")
+    ] = False,
     format: Annotated[
         str, typer.Option("--format", help="Parsing: auto, text, json or logfmt.")
     ] = "auto",

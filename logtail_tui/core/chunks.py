@@ -20,7 +20,6 @@ Both answer `texts` (what filters and search read), `record` (what is drawn) and
 from __future__ import annotations
 
 import os
-import tempfile
 from array import array
 from collections import OrderedDict
 from typing import Any
@@ -29,6 +28,7 @@ from logtail_tui.core.decoder import CONTINUED
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.sanitize import sanitize
+from logtail_tui.core.spill import SpillFile
 
 CHUNK_LINES = 65_536
 """A stream chunk is sealed once it holds this many lines."""
@@ -58,39 +58,6 @@ class LineCache:
 
     def clear(self) -> None:
         self._items.clear()
-
-
-class SpillFile:
-    """A private, already unlinked temporary file that sealed chunks move to.
-
-    Segments are closed (and their disk space freed) when the last chunk in them goes.
-    """
-
-    SEGMENT_BYTES = 256 << 20
-
-    def __init__(self, directory: str | None = None) -> None:
-        self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - lives with its chunks
-        self.size = 0
-        self.users = 0
-
-    @property
-    def full(self) -> bool:
-        return self.size >= self.SEGMENT_BYTES
-
-    def write(self, data: bytes) -> int:
-        offset = self.size
-        os.pwrite(self._file.fileno(), data, offset)
-        self.size += len(data)
-        self.users += 1
-        return offset
-
-    def read(self, offset: int, length: int) -> bytes:
-        return os.pread(self._file.fileno(), length, offset)
-
-    def release(self) -> None:
-        self.users -= 1
-        if self.users <= 0 and self.full:
-            self._file.close()
 
 
 class Chunk:

@@ -18,6 +18,8 @@ found by their numbers and read in order, so nothing is skipped.
 The directory watch is `DirWatcher` (inotify in the event loop on Linux, watchfiles
 elsewhere). A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
 as paths (``<(cmd)``, ``/dev/stdin``) are read like standard input.
+Compressed files (gzip, bzip2, xz, zstd: told by their first bytes) are decompressed by
+`compressed.read_compressed` instead, and end once read since they cannot grow.
 """
 
 from __future__ import annotations
@@ -28,15 +30,15 @@ import errno
 import os
 import stat
 from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass, field
 from typing import ClassVar
 
-from logtail_tui.core.chunks import FileBacking, FileChunk
+from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
+from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.dirwatch import DirWatcher
 from logtail_tui.sources.file_index import (
@@ -44,10 +46,11 @@ from logtail_tui.sources.file_index import (
     TAIL_LINES,
     Backlog,
     ChunkMaker,
+    Handle,
     block_after,
     block_before,
     keep_last,
-    numbered_between,
+    open_between,
     tail_offset,
 )
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
@@ -56,34 +59,8 @@ SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
 MISSING_GRACE = 0.25
 """Seconds a name may be missing (mid-rotation) before the state becomes waiting."""
-RECOVER_ATTEMPTS = 5
-"""Listings tried when looking for generations rotated away between two wake-ups."""
 INLINE_READ = 1 << 20
 """Reads smaller than this run on the loop; bigger ones go to a thread."""
-
-
-@dataclass(eq=False)
-class _Handle:
-    """One open generation of the file (one inode)."""
-
-    fd: int
-    dev: int
-    ino: int
-    decoder: LineDecoder
-    pos: int = 0
-    closed: bool = field(default=False)
-    backing: FileBacking | None = None
-    """What chunks of this generation read their lines back from (made on first use)."""
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            os.close(self.fd)
-
-    def backing_for_chunks(self) -> FileBacking:
-        if self.backing is None:
-            self.backing = FileBacking(self.fd)
-        return self.backing
 
 
 def access_error(exc: OSError, path: str) -> SourceError:
@@ -122,7 +99,7 @@ class FileSource(Source):
         self.parser = LineParser(settings.format, settings.field_map)
         self.bytes_read = 0
         """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
-        self._cur: _Handle | None = None
+        self._cur: Handle | None = None
         self._waiting = False
         self._missing_since: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -134,7 +111,7 @@ class FileSource(Source):
         self._backlog: Backlog | None = None
 
     # -- opening
-    def _open(self) -> _Handle | None:
+    def _open(self) -> Handle | None:
         """Open the path; ``None`` if it does not exist. Raises `SourceError` otherwise."""
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -148,10 +125,10 @@ class FileSource(Source):
             raise SourceError(f"{self.label} is a directory; give a log file inside it.")
         if stat.S_ISREG(st.st_mode):
             os.set_blocking(fd, True)
-        return _Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
+        return Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
 
     # -- reading
-    async def _drain(self, h: _Handle) -> AsyncIterator[Batch | FileChunk]:
+    async def _drain(self, h: Handle) -> AsyncIterator[Batch | FileChunk]:
         """Read ``h`` from its position to its current end, a batch per chunk.
 
         Big stretches of whole lines (a burst, a file opened whole) become chunks indexed in
@@ -165,9 +142,7 @@ class FileSource(Source):
                     h.pos = block.start + block.length + 1
                     self.bytes_read += block.length + 1
                     # Indexed off the loop, so keys are answered between blocks.
-                    yield await asyncio.to_thread(
-                        self._chunks.chunk, block, h.backing_for_chunks()
-                    )
+                    yield await asyncio.to_thread(self._chunks.chunk, block, h.backing_for_chunks())
                     continue
             if pending > INLINE_READ:
                 # Big reads go to a thread so a cold disk never stalls the loop.
@@ -182,7 +157,7 @@ class FileSource(Source):
                 yield batch
                 await asyncio.sleep(0)  # give the consumer and the UI a turn
 
-    def _flush(self, h: _Handle) -> Batch | None:
+    def _flush(self, h: Handle) -> Batch | None:
         rest = h.decoder.flush()
         return self.parser.parse(rest) if rest else None
 
@@ -205,6 +180,13 @@ class FileSource(Source):
             self._waiting = True
             yield StateChanged(State.WAITING, f"waiting for {self.label} to appear")
         else:
+            if (kind := sniff(h.fd)) is not None:
+                h.closed = True  # the compressed reader owns (and closes) the descriptor
+                async for event in read_compressed(
+                    h.fd, kind, self.label, self.settings, self.parser
+                ):
+                    yield event
+                return
             self._cur = h
             async for event in self._history(h):
                 yield event
@@ -239,7 +221,7 @@ class FileSource(Source):
                 self._dirwatch.stop.set()
 
     # -- history
-    async def _history(self, h: _Handle) -> AsyncIterator[SourceEvent]:
+    async def _history(self, h: Handle) -> AsyncIterator[SourceEvent]:
         """The lines asked for with ``-n``: small histories as batches; big ones in bulk,
         the last screen first (TUI) or in order (plain mode)."""
         size = os.fstat(h.fd).st_size
@@ -358,9 +340,9 @@ class FileSource(Source):
                 continue
             return
 
-    async def _read_skipped(self, old: _Handle, new: _Handle) -> AsyncIterator[Batch]:
+    async def _read_skipped(self, old: Handle, new: Handle) -> AsyncIterator[Batch]:
         """Generations rotated away between ``old`` and ``new`` (``base.K-1`` .. ``base.1``)."""
-        for h in await self._open_between(old, new):
+        for h in await open_between(self.path, old, new, self.settings.max_line_length):
             try:
                 async for batch in self._drain(h):
                     yield batch
@@ -368,41 +350,6 @@ class FileSource(Source):
                     yield last
             finally:
                 h.close()
-
-    async def _open_between(self, old: _Handle, new: _Handle) -> list[_Handle]:
-        """Open the numbered files newer than ``old`` and older than ``new``, oldest first.
-
-        A writer may be renaming while we look (a directory listing is not a snapshot),
-        so a plan is trusted only when two listings agree and every file opened is the
-        one listed; otherwise look again shortly.
-        """
-        for attempt in range(RECOVER_ATTEMPTS):
-            if attempt:
-                await asyncio.sleep(0.002 * attempt)
-            plan = numbered_between(self.path, (old.dev, old.ino), (new.dev, new.ino))
-            if plan is None:
-                if os.fstat(old.fd).st_nlink == 0:
-                    return []  # deleted, not rotated: nothing numbered to find
-                continue  # not found (yet): mid-rename, or not numbered rotation
-            handles: list[_Handle] = []
-            try:
-                for dev, ino, path in plan:
-                    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                    handles.append(
-                        _Handle(fd, dev, ino, LineDecoder(self.settings.max_line_length))
-                    )
-                    st = os.fstat(fd)
-                    if (st.st_dev, st.st_ino) != (dev, ino):
-                        raise FileNotFoundError(path)
-            except OSError:
-                ok = False
-            else:
-                ok = numbered_between(self.path, (old.dev, old.ino), (new.dev, new.ino)) == plan
-            if ok:
-                return handles
-            for h in handles:
-                h.close()
-        return []
 
     async def aclose(self) -> None:
         if self._timer is not None:

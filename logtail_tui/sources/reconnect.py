@@ -243,8 +243,8 @@ def close_code(code: int, reason: str, label: str) -> Ending:
         return Ending(End.CLEAN, said)
     if code in _DENIED_CLOSE:
         raise AccessDenied(
-            f"The server closed {label} with code {code} ({why}): it refused this stream; "
-            "check the URL and your token."
+            f"The server closed {label} with code {code} ({why}) and will not stream it to "
+            "you; check the URL and your credentials."
         )
     if code in _NOT_FOUND_CLOSE:
         raise SourceNotFound(
