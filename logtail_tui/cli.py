@@ -20,6 +20,7 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_LINES, Settings
 from logtail_tui.sources.contract import SourceSpec
+from logtail_tui.sources.options import split_pairs
 
 app = typer.Typer(
     add_completion=False,
@@ -108,6 +109,8 @@ def _build_settings(**o: object) -> Settings:
         cacert=o["cacert"] or None,  # type: ignore[arg-type]
         timeout=float(o["timeout"]),  # type: ignore[arg-type]
         retries=o["retries"],  # type: ignore[arg-type]
+        reconnect=bool(o["reconnect"]),
+        options=split_pairs(o["option"]),  # type: ignore[arg-type]
         level=level,
         include=tuple(o["include"]),  # type: ignore[call-overload]
         exclude=tuple(o["exclude"]),  # type: ignore[call-overload]
@@ -252,6 +255,23 @@ def logtail(
             rich_help_panel=NET,
         ),
     ] = None,
+    reconnect: Annotated[
+        bool,
+        typer.Option(
+            "--reconnect",
+            help="Fetch an HTTP NDJSON or text stream again after it ends (poll).",
+            rich_help_panel=NET,
+        ),
+    ] = False,
+    option: Annotated[
+        list[str],
+        typer.Option(
+            "--option",
+            "-o",
+            metavar="NAME=VALUE",
+            help="Adapter option NAME=VALUE or SCHEME.NAME=VALUE (repeatable; see --list-sources).",
+        ),
+    ] = [],  # noqa: B006
     list_sources: Annotated[
         bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")
     ] = False,
@@ -264,8 +284,10 @@ def logtail(
     from logtail_tui.sources import registry
 
     if list_sources:
-        for scheme, target, desc in registry.describe():
+        for scheme, target, desc, opts in registry.describe():
             print(f"{scheme + ':':<11} {desc}  ({target})")
+            for line in opts:
+                print(f"{'':<13}-o {line}")
         raise typer.Exit(0)
     if not sources:
         raise UsageError(
@@ -276,9 +298,7 @@ def logtail(
     settings = _build_settings(
         **{k: v for k, v in locals().items() if k not in {"sources", "registry"}}
     )
-    specs = [registry.resolve(s, settings) for s in sources]
-    for spec in specs:
-        registry.load(spec.scheme)  # an unknown scheme is a usage error before anything starts
+    specs = registry.resolve_all(sources, settings)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
     if settings.plain:

@@ -13,7 +13,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import SourceEvent, SourceSpec
-from logtail_tui.sources.memory import MemorySource
+from logtail_tui.testing import MemorySource
 
 
 async def until(condition: Callable[[], object], timeout: float = 5.0, step: float = 0.005) -> None:
