@@ -12,31 +12,19 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
 from logtail_tui import __version__
+from logtail_tui import option_values as opt
 from logtail_tui.core.errors import LogtailError, UsageError
-from logtail_tui.core.parse import FORMATS
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import (
     DEFAULT_LINES,
     DEFAULT_MAX_LINE_LENGTH,
     DEFAULT_MAX_LINES,
     Settings,
-)
-from logtail_tui.option_values import (
-    COLORS,
-    Pair,
-    choice,
-    parse_cacert,
-    parse_field,
-    parse_header,
-    parse_level,
-    parse_lines,
-    parse_max_lines,
-    regex,
 )
 from logtail_tui.sources.contract import Source, SourceSpec
 
@@ -52,8 +40,6 @@ app = typer.Typer(
 
 ALL_LINES_SCROLLBACK = 10_000_000
 """Scrollback for ``-n all`` when ``--max-lines`` is not given."""
-NET = "Network"
-VIEW = "Filtering and view"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,198 +52,31 @@ class Invocation:
 
 @app.command()
 def logtail(
-    sources: Annotated[list[str] | None, typer.Argument(metavar="SOURCE", hidden=True)] = None,
-    lines: Annotated[
-        int | None,
-        typer.Option(
-            "--lines",
-            "-n",
-            parser=parse_lines,
-            metavar="N|all",
-            help="History to load from files at start: N or all.",
-        ),
-    ] = DEFAULT_LINES,
-    max_lines: Annotated[
-        int | None,
-        typer.Option(
-            "--max-lines",
-            parser=parse_max_lines,
-            metavar="N",
-            help="Scrollback kept in memory; older lines are evicted (default 100000, 10M with -n all).",
-            show_default=False,
-        ),
-    ] = None,
-    max_line_length: Annotated[
-        int,
-        typer.Option(
-            "--max-line-length", metavar="N", help="Longer lines are split into marked pieces."
-        ),
-    ] = DEFAULT_MAX_LINE_LENGTH,
-    header: Annotated[
-        list[Pair],
-        typer.Option(
-            "--header",
-            "-H",
-            parser=parse_header,
-            metavar="'NAME: VALUE'",
-            help="Extra request header (repeatable).",
-            rich_help_panel=NET,
-        ),
-    ] = [],  # noqa: B006
-    token: Annotated[
-        str | None,
-        typer.Option(
-            "--token",
-            envvar="LOGTAIL_TOKEN",
-            show_envvar=True,
-            metavar="TOKEN",
-            help="Sent as Authorization: Bearer TOKEN.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    token_param: Annotated[
-        str | None,
-        typer.Option(
-            "--token-param",
-            metavar="NAME",
-            help="Send the token as this query parameter instead.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    send: Annotated[
-        list[str],
-        typer.Option(
-            "--send",
-            metavar="TEXT",
-            help="WebSocket message sent after every (re)connect (repeatable).",
-            rich_help_panel=NET,
-        ),
-    ] = [],  # noqa: B006
-    resume_param: Annotated[
-        str | None,
-        typer.Option(
-            "--resume-param",
-            metavar="NAME",
-            help="On reconnect, set this query parameter to the last record's timestamp.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    level: Annotated[
-        Level,
-        typer.Option(
-            "--level",
-            "-l",
-            parser=parse_level,
-            metavar="LEVEL",
-            help="Minimum level shown (trace, debug, info, notice, warn, error, crit).",
-            show_default=False,
-            rich_help_panel=VIEW,
-        ),
-    ] = Level.NONE,
-    include: Annotated[
-        list[str],
-        typer.Option(
-            "--include",
-            "-i",
-            parser=regex("include"),
-            metavar="REGEX",
-            help="Show only lines matching REGEX (repeatable).",
-            rich_help_panel=VIEW,
-        ),
-    ] = [],  # noqa: B006
-    exclude: Annotated[
-        list[str],
-        typer.Option(
-            "--exclude",
-            "-e",
-            parser=regex("exclude"),
-            metavar="REGEX",
-            help="Hide lines matching REGEX (repeatable).",
-            rich_help_panel=VIEW,
-        ),
-    ] = [],  # noqa: B006
-    search: Annotated[
-        str | None,
-        typer.Option(
-            "--search", "-s", metavar="TEXT", help="Initial search.", rich_help_panel=VIEW
-        ),
-    ] = None,
-    follow: Annotated[
-        bool,
-        typer.Option(
-            "--follow", "-f", "-F", help="Accepted for tail habits; following is the default."
-        ),
-    ] = False,
-    no_follow: Annotated[
-        bool, typer.Option("--no-follow", help="Read what is there and exit.")
-    ] = False,
-    plain: Annotated[
-        bool,
-        typer.Option(
-            "--plain",
-            help="No TUI: print lines to stdout (automatic when stdout is not a terminal).",
-        ),
-    ] = False,
-    color: Annotated[
-        str,
-        typer.Option(
-            "--color",
-            parser=choice("--color", COLORS),
-            metavar="auto|always|never",
-            help="Plain mode colour.",
-        ),
-    ] = "auto",
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            parser=choice("--format", FORMATS),
-            metavar="|".join(FORMATS),
-            help="How to parse lines.",
-        ),
-    ] = "auto",
-    field: Annotated[
-        list[Pair],
-        typer.Option(
-            "--field",
-            parser=parse_field,
-            metavar="MEANING=KEY",
-            help="Which key holds the message, level or time, e.g. message=msg (repeatable).",
-        ),
-    ] = [],  # noqa: B006
-    insecure: Annotated[
-        bool,
-        typer.Option("--insecure", help="Do not verify TLS certificates.", rich_help_panel=NET),
-    ] = False,
-    cacert: Annotated[
-        str | None,
-        typer.Option(
-            "--cacert",
-            parser=parse_cacert,
-            metavar="PEM",
-            help="CA bundle to verify TLS with.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    timeout: Annotated[
-        float,
-        typer.Option(
-            "--timeout", metavar="SECONDS", help="Connect timeout.", rich_help_panel=NET
-        ),
-    ] = 30.0,
-    retries: Annotated[
-        int | None,
-        typer.Option(
-            "--retries",
-            metavar="N",
-            help="Give up after N failed reconnects in a row (default: never).",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    list_sources: Annotated[
-        bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")
-    ] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    sources: opt.SourcesOpt = None,
+    lines: opt.LinesOpt = DEFAULT_LINES,
+    max_lines: opt.MaxLinesOpt = None,
+    max_line_length: opt.MaxLineLengthOpt = DEFAULT_MAX_LINE_LENGTH,
+    header: opt.HeaderOpt = [],  # noqa: B006
+    token: opt.TokenOpt = None,
+    token_param: opt.TokenParamOpt = None,
+    send: opt.SendOpt = [],  # noqa: B006
+    resume_param: opt.ResumeParamOpt = None,
+    level: opt.LevelOpt = Level.NONE,
+    include: opt.IncludeOpt = [],  # noqa: B006
+    exclude: opt.ExcludeOpt = [],  # noqa: B006
+    search: opt.SearchOpt = None,
+    follow: opt.FollowOpt = False,
+    no_follow: opt.NoFollowOpt = False,
+    plain: opt.PlainOpt = False,
+    color: opt.ColorOpt = "auto",
+    format: opt.FormatOpt = "auto",
+    field: opt.FieldOpt = [],  # noqa: B006
+    insecure: opt.InsecureOpt = False,
+    cacert: opt.CacertOpt = None,
+    timeout: opt.TimeoutOpt = 30.0,
+    retries: opt.RetriesOpt = None,
+    list_sources: opt.ListSourcesOpt = False,
+    version: opt.VersionOpt = False,
 ) -> Invocation | None:
     """Follow logs from files, stdin, commands, HTTP streams (SSE, NDJSON, text) and WebSockets.
 

@@ -1,22 +1,28 @@
-"""Command-line option values: each parser turns typed text into a typed value.
+"""The command's options: each declared once as a typed annotation with its parser.
 
-A bad value raises `UsageError` with one sentence (exit status 2). Typer also passes
-defaults through the parsers, so each accepts its already-typed default unchanged.
+A parser turns typed text into a typed value or raises `UsageError` with one sentence
+(exit status 2). Typer also passes defaults through the parsers, so each accepts its
+already-typed default unchanged. `cli.logtail` only names these annotations.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
+
+import typer
 
 from logtail_tui.core.errors import UsageError
 from logtail_tui.core.filters import compile_pattern
+from logtail_tui.core.parse import FORMATS
 from logtail_tui.core.record import Level
 
 FIELDS = ("message", "level", "time")
 """Meanings ``--field`` can map to a key."""
 COLORS = ("auto", "always", "never")
+NET = "Network"
+VIEW = "Filtering and view"
 
 
 class Pair(NamedTuple):
@@ -113,3 +119,216 @@ def parse_cacert(value: str) -> str:
     if not os.path.isfile(value):
         raise UsageError(f"--cacert {value}: no such file; give a PEM bundle.")
     return value
+
+
+# -- every option of the command, with its parser, metavar and help --------------------
+SourcesOpt = Annotated[list[str] | None, typer.Argument(metavar="SOURCE", hidden=True)]
+
+LinesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--lines",
+        "-n",
+        parser=parse_lines,
+        metavar="N|all",
+        help="History to load from files at start: N or all.",
+    ),
+]
+
+MaxLinesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-lines",
+        parser=parse_max_lines,
+        metavar="N",
+        help="Scrollback kept in memory; older lines are evicted (default 100000, 10M with -n all).",
+        show_default=False,
+    ),
+]
+
+MaxLineLengthOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-line-length", metavar="N", help="Longer lines are split into marked pieces."
+    ),
+]
+
+HeaderOpt = Annotated[
+    list[Pair],
+    typer.Option(
+        "--header",
+        "-H",
+        parser=parse_header,
+        metavar="'NAME: VALUE'",
+        help="Extra request header (repeatable).",
+        rich_help_panel=NET,
+    ),
+]
+
+TokenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="LOGTAIL_TOKEN",
+        show_envvar=True,
+        metavar="TOKEN",
+        help="Sent as Authorization: Bearer TOKEN.",
+        rich_help_panel=NET,
+    ),
+]
+
+TokenParamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token-param",
+        metavar="NAME",
+        help="Send the token as this query parameter instead.",
+        rich_help_panel=NET,
+    ),
+]
+
+SendOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--send",
+        metavar="TEXT",
+        help="WebSocket message sent after every (re)connect (repeatable).",
+        rich_help_panel=NET,
+    ),
+]
+
+ResumeParamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--resume-param",
+        metavar="NAME",
+        help="On reconnect, set this query parameter to the last record's timestamp.",
+        rich_help_panel=NET,
+    ),
+]
+
+LevelOpt = Annotated[
+    Level,
+    typer.Option(
+        "--level",
+        "-l",
+        parser=parse_level,
+        metavar="LEVEL",
+        help="Minimum level shown (trace, debug, info, notice, warn, error, crit).",
+        show_default=False,
+        rich_help_panel=VIEW,
+    ),
+]
+
+IncludeOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--include",
+        "-i",
+        parser=regex("include"),
+        metavar="REGEX",
+        help="Show only lines matching REGEX (repeatable).",
+        rich_help_panel=VIEW,
+    ),
+]
+
+ExcludeOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--exclude",
+        "-e",
+        parser=regex("exclude"),
+        metavar="REGEX",
+        help="Hide lines matching REGEX (repeatable).",
+        rich_help_panel=VIEW,
+    ),
+]
+
+SearchOpt = Annotated[
+    str | None,
+    typer.Option("--search", "-s", metavar="TEXT", help="Initial search.", rich_help_panel=VIEW),
+]
+
+FollowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow", "-f", "-F", help="Accepted for tail habits; following is the default."
+    ),
+]
+
+NoFollowOpt = Annotated[bool, typer.Option("--no-follow", help="Read what is there and exit.")]
+
+PlainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="No TUI: print lines to stdout (automatic when stdout is not a terminal).",
+    ),
+]
+
+ColorOpt = Annotated[
+    str,
+    typer.Option(
+        "--color",
+        parser=choice("--color", COLORS),
+        metavar="auto|always|never",
+        help="Plain mode colour.",
+    ),
+]
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        parser=choice("--format", FORMATS),
+        metavar="|".join(FORMATS),
+        help="How to parse lines.",
+    ),
+]
+
+FieldOpt = Annotated[
+    list[Pair],
+    typer.Option(
+        "--field",
+        parser=parse_field,
+        metavar="MEANING=KEY",
+        help="Which key holds the message, level or time, e.g. message=msg (repeatable).",
+    ),
+]
+
+InsecureOpt = Annotated[
+    bool,
+    typer.Option("--insecure", help="Do not verify TLS certificates.", rich_help_panel=NET),
+]
+
+CacertOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cacert",
+        parser=parse_cacert,
+        metavar="PEM",
+        help="CA bundle to verify TLS with.",
+        rich_help_panel=NET,
+    ),
+]
+
+TimeoutOpt = Annotated[
+    float,
+    typer.Option("--timeout", metavar="SECONDS", help="Connect timeout.", rich_help_panel=NET),
+]
+
+RetriesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--retries",
+        metavar="N",
+        help="Give up after N failed reconnects in a row (default: never).",
+        rich_help_panel=NET,
+    ),
+]
+
+ListSourcesOpt = Annotated[
+    bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")
+]
+
+VersionOpt = Annotated[bool, typer.Option("--version", help="Print the version and exit.")]

@@ -80,6 +80,8 @@ class Key:
         )
 
 
+# One row a key, positional like a table: keys, action, group, help, footer, show, palette.
+# fmt: off
 KEYS: tuple[Key, ...] = (
     # -- follow and navigate (the pane answers these)
     # One key, two footer labels: the pane disables whichever does not apply (check_action).
@@ -124,6 +126,7 @@ KEYS: tuple[Key, ...] = (
     Key("question_mark", "help", APP, "this help", "Keys", True),
     Key("q", "quit", APP, "quit (exit status 1 if a source failed)", "Quit", True),
 )
+# fmt: on
 
 
 def bindings(scope: Scope) -> list[Binding]:
