@@ -75,7 +75,10 @@ class Key:
         last = self.keys.split(",")[-1]
         display = _KEY_NAMES.get(last, last) if "," in self.keys or last == "slash" else None
         return Binding(
-            self.keys, self.action, self.footer or self.help or "", show=self.show,
+            self.keys,
+            self.action,
+            self.footer or self.help or "",
+            show=self.show,
             key_display=display,
         )
 
