@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import AsyncIterator
 
+from servers import LiveServer, follow, quick_backoff
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,7 +26,6 @@ from logtail_tui.core.settings import Settings
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import State
 from logtail_tui.sources.sse import SSEParser
-from tests.servers import LiveServer, follow, quick_backoff
 
 SSE = "text/event-stream"
 

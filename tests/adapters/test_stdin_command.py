@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support import until
 
 from logtail_tui.core.errors import SourceError, SourceNotFound
 from logtail_tui.core.record import Batch
@@ -56,13 +57,14 @@ class Run:
             self.error = exc
 
     async def until_lines(self, n: int, timeout: float = 5.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.lines) < n:
-            assert self.task is not None
-            assert not self.task.done(), f"ended early: {self.error} {self.states}"
-            assert loop.time() < deadline, f"timed out with {self.lines[-3:]}"
-            await asyncio.sleep(0.005)
+        assert self.task is not None
+        task = self.task
+        await until(
+            lambda: len(self.lines) >= n,
+            timeout,
+            abort=lambda: task.done() and f"ended early: {self.error} {self.states}",
+            describe=lambda: f"last lines {self.lines[-3:]}",
+        )
 
     async def done(self, timeout: float = 10.0) -> None:
         assert self.task is not None
@@ -293,11 +295,7 @@ def _gone(pid: int) -> bool:
 
 
 async def _wait_gone(pid: int, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not _gone(pid):
-        assert loop.time() < deadline, f"process {pid} still running"
-        await asyncio.sleep(0.01)
+    await until(lambda: _gone(pid), timeout, 0.01, describe=lambda: f"process {pid} still running")
 
 
 async def test_aclose_terminates_the_command_and_its_children() -> None:
