@@ -64,6 +64,8 @@ class LogtailApp(App[int]):
     BINDINGS = keymap.bindings("app")
     FILTER_CHUNK = 65536
     """Lines filtered or searched between two turns of the UI (~15-30 ms of work)."""
+    STATUS_TICK = 1.0
+    """Seconds between status refreshes (rate, "heard N s ago"); snapshot tests stop it."""
 
     def __init__(
         self,
@@ -110,7 +112,7 @@ class LogtailApp(App[int]):
         self.filtering.start()
         self.searching.start()
         self.hub.start()
-        self.set_interval(1.0, self._tick)
+        self.set_interval(self.STATUS_TICK, self._tick)
         self.refresh_status()
         # Everything allocated so far lives for the whole run: keep the GC from re-walking it.
         gc.freeze()
