@@ -1,7 +1,7 @@
 """A real uvicorn server on 127.0.0.1, port 0, in a background thread, for network tests.
 
 ``httpx.ASGITransport`` buffers whole responses, so endless streams never yield through
-it; a real server is the only honest way to test streaming clients (design.md §3).
+it; a real server is the only honest way to test streaming clients (docs/architecture.md, "Engineering notes").
 
 Usage::
 

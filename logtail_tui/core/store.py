@@ -1,7 +1,7 @@
 """The bounded scrollback: flat columns of plain values addressed by absolute line number.
 
 Lines are kept as ``str`` in flat lists and levels in a ``bytearray`` so that a million
-lines are a few big objects, not a million small ones for the GC to walk (design.md §3).
+lines are a few big objects, not a million small ones for the GC to walk (docs/architecture.md, "Engineering notes").
 Absolute numbers never change: line ``n`` stays line ``n`` after older lines are evicted,
 which is what lets the pane cache rendered lines and the filter keep index lists.
 """

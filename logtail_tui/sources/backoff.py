@@ -3,7 +3,7 @@
 Exponential backoff with full jitter, 1 s doubling to a 30 s cap. The delay resets only
 after a connection that stayed up for ``stable_after`` seconds, and there is a floor
 between attempts, so a server that accepts and drops at once is retried at most about
-once a second (websockets' own loop would spin >1000 times a second: design.md §3).
+once a second (websockets' own loop would spin >1000 times a second).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ backoff's base delay and is also the least we wait, so ``retry: 3000`` waits at 
 3 s (doubling on repeated failures) and ``retry: 200`` is allowed to be quicker than
 our 1 s base (down to the backoff's least delay, half the floor); but the floor still
 holds, so no reconnect starts sooner than about a second after the previous attempt
-started: a server cannot talk us into a reconnect storm. The §1 ``timeout`` event reconnects
+started: a server cannot talk us into a reconnect storm. The typed-events ``timeout`` event reconnects
 at once, under that same floor.
 
 A response with a ``Content-Length`` that ends cleanly is a document, not a stream:

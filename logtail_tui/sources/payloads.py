@@ -1,8 +1,8 @@
 """Maps what HTTP log streams send (SSE events, NDJSON, text) to records and controls.
 
-The shapes are those of protocols.md: typed events (§1: ``log``, ``heartbeat``,
-``complete``, ``timeout``, ``error``), data-only snapshots (§2: ``{"logs", "status",
-"final"}``, delta or whole-log-so-far) and generic brokers (§5: raw text or JSON).
+The shapes (docs/architecture.md, "Wire formats"): typed events (``log``, ``heartbeat``,
+``complete``, ``timeout``, ``error``), data-only snapshots (``{"logs", "status",
+"final"}``, delta or whole-log-so-far) and generic brokers (raw text or JSON).
 Records are always built by `LineParser` or `sanitize`, so hostile content is defused.
 One `PayloadMapper` lives as long as its source, across reconnections, because both
 the snapshot prefix and the ids already shown must survive a reconnect.
@@ -36,7 +36,7 @@ class Kind(Enum):
     STATUS = "status"  # still live; ``detail`` says how (server status, server error)
     COMPLETED = "completed"  # finished: no reconnect
     FAILED = "failed"  # finished badly (server status "failed"): no reconnect
-    RECONNECT = "reconnect"  # reconnect at once, resuming (the §1 ``timeout`` event)
+    RECONNECT = "reconnect"  # reconnect at once, resuming (the typed-events ``timeout`` event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,7 @@ class PayloadMapper:
             return [text]
         return self._framer.decode_text(text + "\n")
 
-    # -- §2 data-only snapshots ---------------------------------------------------------
+    # -- data-only snapshots ---------------------------------------------------------
 
     def _add_snapshot(self, obj: dict[str, Any], logs: str, out: Batch) -> Control | None:
         self._add_logs_text(self._new_logs(logs), out)

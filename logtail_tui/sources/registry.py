@@ -62,7 +62,7 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 
 
 def resolve(text: str, settings: Settings | None = None) -> SourceSpec:
-    """Turn a SOURCE argument into a spec, inferring the scheme as design.md §1 describes."""
+    """Turn a SOURCE argument into a spec, inferring the scheme (docs/architecture.md, "Turning a SOURCE argument into a spec")."""
     settings = settings or Settings()
     secrets = settings.secrets()
     if text == "-":

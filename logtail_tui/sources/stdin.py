@@ -2,7 +2,7 @@
 
 Reading goes through ``loop.connect_read_pipe`` so the event loop never blocks on the
 pipe; whatever arrives between two turns of the consumer is decoded as one chunk and
-becomes one batch (never one event per line, design.md §3).
+becomes one batch (never one event per line: docs/architecture.md, "Engineering notes").
 
 When input is piped, Textual still needs a keyboard: the CLI calls `reattach_terminal`
 before starting the app, which moves the pipe to a new descriptor and puts the terminal

@@ -1,4 +1,4 @@
-"""WebSocket source (``ws://``, ``wss://``): task-log sockets as protocols.md §3 describes.
+"""WebSocket source (``ws://``, ``wss://``): task-log sockets (docs/architecture.md, "Wire formats").
 
 Messages become records as `ws_messages` describes (JSON log envelopes, other log-like
 objects, hidden control messages with application pings answered, text and binary frames).
@@ -21,7 +21,7 @@ close by the server with 1000 or 1001 completes it, anything else fails it.
 
 We run our own connect loop because websockets' ``async for ws in connect()`` resets its
 backoff after every handshake and would spin >1000 times a second against a server that
-accepts and drops (design.md §3).
+accepts and drops.
 """
 
 from __future__ import annotations

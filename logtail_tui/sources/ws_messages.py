@@ -1,4 +1,4 @@
-"""What a WebSocket message means for logtail (protocols.md §3); pure, no I/O.
+"""What a WebSocket message means for logtail (docs/architecture.md, "Wire formats"); pure, no I/O.
 
 - JSON ``{"type": "log", "data": {...}}`` -> one record from ``data`` (level, message, time,
   other fields); ``data`` may also be a list of such objects or a string of lines.

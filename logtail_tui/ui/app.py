@@ -1,7 +1,7 @@
 """The Textual app: wires the hub's events into the store and the pane, coalesced.
 
 Sources run as asyncio tasks on the app's loop. Their batches are queued and flushed to
-the store at most ~60 times a second (design.md §3: never cross to the UI per line), but
+the store at most ~60 times a second (never cross to the UI per line: docs/architecture.md, "Engineering notes"), but
 the first batch after a quiet spell is flushed at once so a single appended line shows
 within milliseconds.
 """

@@ -1,4 +1,4 @@
-"""The HTTP adapter on NDJSON and plain chunked text (protocols.md §4), and auth helpers."""
+"""The HTTP adapter on NDJSON and plain chunked text (docs/architecture.md, "Wire formats"), and auth helpers."""
 
 from __future__ import annotations
 
