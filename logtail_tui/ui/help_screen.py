@@ -17,7 +17,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 64; height: auto; max-height: 90%;
+        width: 76; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     """
