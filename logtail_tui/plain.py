@@ -15,8 +15,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch, Level, effective
+from logtail_tui.core.scan import select_in_chunk
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
@@ -76,6 +78,38 @@ class PlainPrinter:
             self.out.write("\n".join(lines))
             self.out.write("\n")
 
+    def chunk(self, index: int, chunk: Chunk) -> None:
+        """Lines read in bulk: clean text ones go out as bytes, filtered in C; others as a batch."""
+        if not isinstance(chunk, FileChunk) or not chunk.plain_text or self.several or self.color:
+            self._as_batch(index, chunk)
+            return
+        blob = chunk.raw_bytes()
+        if self.filter.active:
+            picked = select_in_chunk(self.filter, chunk, 0, chunk.n)
+            if len(picked) != chunk.n:
+                lines = blob.split(b"\n")
+                blob = b"\n".join(map(lines.__getitem__, picked))
+                if not picked:
+                    return
+        self._write_bytes(blob + b"\n")
+
+    def _as_batch(self, index: int, chunk: Chunk) -> None:
+        records = [chunk.record(i) for i in range(chunk.n)]
+        batch = Batch(
+            [r.text for r in records],
+            [r.level for r in records],
+            [r.time for r in records] if any(r.time for r in records) else None,
+        )
+        self.batch(index, batch)
+
+    def _write_bytes(self, data: bytes) -> None:
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None:
+            self.out.write(data.decode("ascii"))
+            return
+        self.out.flush()  # keep order with text written before
+        buffer.write(data)
+
     def state(self, index: int, event: StateChanged) -> None:
         label = self.specs[index].label
         if event.state is State.FAILED:
@@ -104,8 +138,11 @@ class PlainPrinter:
                 self.on_broken()
 
     def _handle(self, index: int, event: SourceEvent) -> None:
-        if isinstance(event, Batch):
-            self.batch(index, event)
+        if isinstance(event, Batch | Chunk):
+            if isinstance(event, Batch):
+                self.batch(index, event)
+            else:
+                self.chunk(index, event)
             if self.out.isatty() or len(event) < 4096:
                 self.out.flush()  # followers expect a line the moment it is written
         elif isinstance(event, StateChanged):

@@ -261,14 +261,26 @@ class LevelDetector:
         return levels
 
     def _learn(self, lines: list[str], levels: list[int]) -> None:
+        position = self._position_of(lines, levels)
+        if position is not None:
+            self._fast = _at_token(*position, self.structured)
+
+    def learn_position(self, lines: list[str]) -> tuple[int, bool] | None:
+        """``(token index, bracketed)`` of the level word in ``lines``, if they show one.
+
+        The bulk indexer (`logtail_tui.core.bulk`) reads whole blocks with it.
+        """
+        return self._position_of(lines, text_levels(lines, self.structured))
+
+    def _position_of(self, lines: list[str], levels: list[int]) -> tuple[int, bool] | None:
         for line, level in zip(lines, levels, strict=True):
             if level > 0:
                 m = self._full.match(line)
                 if m is not None and m.lastgroup in ("upper", "bracket"):
                     bracketed = m.lastgroup == "bracket"
-                    index = len(line[: m.start(m.lastindex) - bracketed].split())
-                    self._fast = _at_token(index, bracketed, self.structured)
-                return
+                    return len(line[: m.start(m.lastindex) - bracketed].split()), bracketed
+                return None
+        return None
 
 
 _MISS = -2

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar, Self
 
+from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 
@@ -65,6 +66,9 @@ class StateChanged:
     detail: str = ""
     retry_in: float | None = None
     attempt: int = 0
+    progress: float | None = None
+    """Share (0..1) of a long preparation done while already live (a file's history being
+    indexed), shown as ``indexing 45%``; ``None`` when there is none."""
     at: float = field(default_factory=time.monotonic)
 
 
@@ -75,7 +79,9 @@ class Heartbeat:
     at: float = field(default_factory=time.monotonic)
 
 
-SourceEvent = Batch | StateChanged | Heartbeat
+SourceEvent = Batch | Chunk | StateChanged | Heartbeat
+"""A `Chunk` is a bulk alternative to a `Batch` (a file read in blocks): lines left where
+they are, parsed when looked at; ``chunk.history`` ones go before the oldest line."""
 
 
 class Source(ABC):

@@ -68,7 +68,7 @@ class Hub:
             self.states[index] = event
         elif isinstance(event, Heartbeat):
             self.last_heard[index] = event.at
-        elif secrets:
+        elif secrets and isinstance(event, Batch):
             scrub(event, secrets)
         self.sink(index, event)
 

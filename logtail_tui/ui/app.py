@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
@@ -82,7 +83,7 @@ class LogtailApp(App[int]):
             LineFilter.build(settings.level, settings.include, settings.exclude),
         )
         self.hub = Hub(self.specs, settings, self._on_source_event, factory)
-        self._pending: list[tuple[int, Batch]] = []
+        self._pending: list[tuple[int, Batch | Chunk]] = []
         self._flush_scheduled = False
         self._last_flush = 0.0
         self._last_flush_lines = 0
@@ -122,7 +123,7 @@ class LogtailApp(App[int]):
 
     # -- events from sources ------------------------------------------------------------
     def _on_source_event(self, index: int, event: SourceEvent) -> None:
-        if isinstance(event, Batch):
+        if isinstance(event, Batch | Chunk):
             if len(event):
                 self._pending.append((index, event))
                 self._schedule_flush()
@@ -160,7 +161,10 @@ class LogtailApp(App[int]):
 
         def append() -> None:
             for index, batch in pending:
-                self.store.extend(batch, index)
+                if isinstance(batch, Batch):
+                    self.store.extend(batch, index)
+                else:
+                    self.store.add_chunk(batch, index, prepend=batch.history)
 
         self.pane.sync(append)
         self.searching.after_sync()

@@ -27,6 +27,8 @@ class FilterController:
         self.app = app
         self.work = work
         self.search = search
+        self.requested_filter = app.view.filter
+        """The newest filter asked for (the view's own changes when its re-filter is done)."""
 
     def start(self) -> None:
         """Pre-fill the bar from the command line (``-l -i -e``)."""
@@ -35,7 +37,7 @@ class FilterController:
     def open(self) -> None:
         app = self.app
         app.search_bar.close()
-        app.filter_bar.set_filter(app.view.filter)
+        app.filter_bar.set_filter(self.requested_filter)
         app.filter_bar.open()
 
     def on_changed(self, message: FilterBar.Changed) -> None:
@@ -43,6 +45,7 @@ class FilterController:
 
     def apply(self, line_filter: LineFilter) -> None:
         """Re-filter the whole scrollback off the UI path; the newest request wins."""
+        self.requested_filter = line_filter
         self.app.run_worker(self._refilter(line_filter), group="filter", exclusive=True)
 
     async def _refilter(self, line_filter: LineFilter) -> None:
@@ -58,10 +61,12 @@ class FilterController:
 
     def cycle_level(self) -> None:
         app = self.app
-        current = app.view.filter.level
+        # From the newest request, so quick presses step on while a re-filter still runs.
+        base = self.requested_filter
+        current = base.level
         position = LEVEL_CYCLE.index(current) if current in LEVEL_CYCLE else 0
         level = LEVEL_CYCLE[(position + 1) % len(LEVEL_CYCLE)]
-        new = dataclasses.replace(app.view.filter, level=level)
+        new = dataclasses.replace(base, level=level)
         app.filter_bar.set_filter(new)
         app.notify(f"Minimum level: {level.label.lower() or 'all'}", timeout=1.5, markup=False)
         self.apply(new)
@@ -78,4 +83,4 @@ class FilterController:
         if choice is None:
             return
         sources = frozenset() if choice < 0 else frozenset({choice})
-        self.apply(dataclasses.replace(self.app.view.filter, sources=sources))
+        self.apply(dataclasses.replace(self.requested_filter, sources=sources))

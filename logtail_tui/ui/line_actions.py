@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from array import array
 from pathlib import Path
 
 from logtail_tui.core.record import Level
@@ -46,18 +47,18 @@ class LineActions:
         if number is None:
             return
         label = app.specs[app.store.source(number)].label
-        app.push_screen(DetailScreen(app.store.record(number), label, number + 1))
+        line = number - app.store.origin + 1
+        app.push_screen(DetailScreen(app.store.record(number), label, line))
 
     def copy(self) -> None:
         app = self.app
         number = app.pane.selected_number()
         if number is None:
             return
-        text = app.store.raw(number) or app.store.text(number)
+        text = app.store.export(number)
         app.copy_to_clipboard(text)
-        app.notify(
-            f"Copied line {number + 1:,} ({len(text):,} characters).", timeout=1.5, markup=False
-        )
+        line = number - app.store.origin + 1
+        app.notify(f"Copied line {line:,} ({len(text):,} characters).", timeout=1.5, markup=False)
 
     # -- the whole view -----------------------------------------------------------------
     def save(self) -> None:
@@ -66,32 +67,31 @@ class LineActions:
     def _save_to(self, path: str | None) -> None:
         if path is None:
             return
-        store = self.app.store
-        first = store.first
-        # Snapshot now (cheap list of str), write off the UI thread.
-        raws = store.raw_column()
-        texts = store.texts
-        lines = [
-            (raws[n - first] if raws is not None else None) or texts[n - first]
-            for n in self.app.view
-        ]
-        self.app.run_worker(self._write(Path(path), lines), group="save")
+        # Snapshot the view's numbers now (one array); lines are read chunk by chunk.
+        numbers = array("q", self.app.view)
+        self.app.run_worker(self._write(Path(path), numbers), group="save")
 
-    async def _write(self, path: Path, lines: list[str]) -> None:
-        def write() -> None:
-            with path.open("w", encoding="utf-8", errors="replace") as f:
-                f.write("\n".join(lines))
-                if lines:
-                    f.write("\n")
-
+    async def _write(self, path: Path, numbers: array[int]) -> None:
+        app = self.app
+        store = app.store
+        written = 0
         try:
-            await asyncio.to_thread(write)
+            with path.open("w", encoding="utf-8", errors="replace") as f:
+                for start in range(0, len(numbers), app.FILTER_CHUNK):
+                    part = [n for n in numbers[start : start + app.FILTER_CHUNK] if n in store]
+                    lines = list(map(store.export, part))
+                    if lines:
+                        await asyncio.to_thread(f.write, "\n".join(lines) + "\n")
+                    written += len(lines)
+                    await asyncio.sleep(0)
         except OSError as exc:
-            self.app.notify(
+            app.notify(
                 f"Could not write {path}: {exc.strerror or exc}.", severity="error", markup=False
             )
             return
-        self.app.notify(f"Wrote {len(lines):,} lines to {path}.", title="Saved", markup=False)
+        lost = len(numbers) - written
+        note = f" ({lost:,} were evicted while saving)" if lost else ""
+        app.notify(f"Wrote {written:,} lines to {path}{note}.", title="Saved", markup=False)
 
     def clear(self) -> None:
         app = self.app

@@ -17,12 +17,14 @@ from typing import Any
 import pytest
 from support import until
 
+from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.errors import SourceError
-from logtail_tui.core.record import Batch
+from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import file as file_module
 from logtail_tui.sources.contract import SourceSpec, State, StateChanged
 from logtail_tui.sources.file import FileSource, access_error, tail_offset
+from logtail_tui.sources.file_index import BLOCK, TAIL_LINES
 from logtail_tui.sources.stdin import MAX_BATCH_LINES
 
 
@@ -42,6 +44,7 @@ class Tail:
         self.backend = backend
         self.lines: list[str] = []
         self.batches: list[int] = []
+        self.chunks: list[FileChunk] = []
         self.states: list[StateChanged] = []
         self.error: SourceError | None = None
         self.task: asyncio.Task[None] | None = None
@@ -64,6 +67,14 @@ class Tail:
                     assert len(event) > 0, "empty batch"
                     self.batches.append(len(event))
                     self.lines.extend(event.texts)
+                elif isinstance(event, FileChunk):
+                    assert len(event) > 0, "empty chunk"
+                    self.chunks.append(event)
+                    texts = [event.record(i).text for i in range(event.n)]
+                    if event.history:  # read backwards: goes before everything so far
+                        self.lines[:0] = texts
+                    else:
+                        self.lines.extend(texts)
                 elif isinstance(event, StateChanged):
                     self.states.append(event)
                     if self.on_state is not None:
@@ -321,15 +332,41 @@ def test_tail_offset_counts_lines_not_bytes(tmp_path: Path) -> None:
         os.close(fd)
 
 
-async def test_all_lines_in_capped_batches(tmp_path: Path) -> None:
+async def test_all_lines_last_screen_first_then_history_in_bounded_chunks(tmp_path: Path) -> None:
     path = tmp_path / "all.log"
-    expected = [f"l{i}" for i in range(300_000)]
+    expected = [f"l{i}" for i in range(1_000_000)]
     path.write_text("\n".join(expected))  # no final newline: the last line still arrives
     async with Tail(path, lines=None, follow=False) as t:
         await t.done()
     assert t.lines == expected
     assert max(t.batches) <= MAX_BATCH_LINES
-    assert len(t.batches) >= 300_000 // MAX_BATCH_LINES
+    # The last screen came first as ordinary lines; the rest as history chunks read
+    # backwards, each a bounded block kept on disk (no bytes held in memory).
+    assert sum(t.batches) <= TAIL_LINES + 1
+    assert len(t.chunks) >= 2 and all(c.history for c in t.chunks)
+    assert all(c.blob is None and c.length <= BLOCK for c in t.chunks)
+
+
+async def test_plain_mode_reads_history_forwards_in_bulk(tmp_path: Path) -> None:
+    path = tmp_path / "all.log"
+    expected = [f"2026-12-01 10:00:00 {'ERROR' if i % 3 else 'INFO'} l{i}" for i in range(300_000)]
+    path.write_text("\n".join(expected) + "\npartial")
+    async with Tail(path, lines=None, follow=False, plain=True) as t:
+        await t.done()
+    assert t.lines == [*expected, "partial"]
+    assert t.chunks and not any(c.history for c in t.chunks)
+    assert all(c.plain_text for c in t.chunks)
+    levels = b"".join(bytes(c.levels) for c in t.chunks)
+    assert levels[:3] == bytes([Level.INFO, Level.ERROR, Level.ERROR])
+
+
+async def test_n_lines_in_bulk_keeps_exactly_n(tmp_path: Path) -> None:
+    path = tmp_path / "n.log"
+    expected = [f"line {i}" for i in range(400_000)]
+    path.write_text("\n".join(expected) + "\n")
+    async with Tail(path, lines=123_456, follow=False) as t:
+        await t.done()
+    assert t.lines == expected[-123_456:]
 
 
 async def test_no_follow_ends_without_going_live(tmp_path: Path) -> None:
