@@ -209,8 +209,9 @@ class LogtailApp(App[int]):
     # -- keys (declared in keymap.py) and the palette -----------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for scope, target in (("app", self), ("pane", self.pane)):
-            for key in keymap.palette(scope):  # type: ignore[arg-type]
+        targets: dict[keymap.Scope, object] = {"app": self, "pane": self.pane}
+        for scope, target in targets.items():
+            for key in keymap.palette(scope):
                 action = getattr(target, f"action_{key.action}")
                 yield SystemCommand(key.palette or "", key.help or "", action)
 

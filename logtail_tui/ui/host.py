@@ -11,7 +11,6 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.worker import Worker
 from textual.worker_manager import WorkerManager
 
@@ -61,14 +60,10 @@ class Host(Protocol):
         thread: bool = False,
     ) -> Worker[Any]: ...
 
-    def push_screen(
-        self,
-        screen: Screen[Any] | str,
-        callback: Callable[[Any], object] | None = None,
-        wait_for_dismiss: bool = False,
-        *,
-        mode: str | None = None,
-    ) -> Any: ...
+    @property
+    def push_screen(self) -> Callable[..., Any]:
+        """`App.push_screen` (overloaded there; controllers pass a screen and a callback)."""
+        ...
 
     def copy_to_clipboard(self, text: str) -> None: ...
 
@@ -100,7 +95,7 @@ class ChunkedWork:
                 await asyncio.sleep(0)
         except asyncio.CancelledError:
             if hasattr(steps, "close"):
-                steps.close()  # type: ignore[attr-defined]
+                steps.close()
             self._busy.pop(what, None)
             raise
         self._busy.pop(what, None)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "pane", "textual"]
 """Who answers the key: the app, the log pane, or Textual itself (no binding generated)."""
@@ -132,7 +132,7 @@ KEYS: tuple[Key, ...] = (
 # fmt: on
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     """Textual bindings for the keys ``scope`` answers."""
     return [key.binding() for key in KEYS if key.scope == scope]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from logtail_tui.core.record import Level
 
-LEVEL_CLASS = {
+LEVEL_CLASS: dict[int, str] = {
     Level.NONE: "log-pane--plain",
     Level.TRACE: "log-pane--trace",
     Level.DEBUG: "log-pane--debug",
