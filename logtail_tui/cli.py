@@ -128,6 +128,7 @@ def logtail(
     specs = [registry.resolve(s, settings) for s in sources]
     for spec in specs:
         registry.load(spec.scheme)  # an unknown scheme is a usage error before anything starts
+        # Checked here so it is a usage error (2); an adapter cannot yet refuse its target early.
         if spec.scheme == "cmd" and not spec.target.strip():
             raise UsageError("No command given after 'cmd:'; write e.g. cmd:journalctl -f.")
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
