@@ -83,7 +83,8 @@ def resolve(text: str, settings: Settings | None = None) -> SourceSpec:
             label = target
         else:
             target = rest
-            label = f"{scheme}:{redact(rest, secrets)}" if rest else f"{scheme}:"
+            # Redact scheme and rest together so ``scheme://user:pass@`` loses its userinfo.
+            label = redact(f"{scheme}:{rest}", secrets) if rest else f"{scheme}:"
         return SourceSpec(text, scheme, target, label)
     if m and len(scheme) > 1 and "/" in m.group(2)[:2]:
         # Looks like a URL (``foo://``) whose scheme nobody installed.
