@@ -38,7 +38,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ALL_LINES_SCROLLBACK = 10_000_000
+ALL_LINES_SCROLLBACK = 1 << 40
 """Scrollback for ``-n all`` when ``--max-lines`` is not given."""
 
 

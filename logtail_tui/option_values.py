@@ -141,7 +141,7 @@ MaxLinesOpt = Annotated[
         "--max-lines",
         parser=parse_max_lines,
         metavar="N",
-        help="Scrollback kept in memory; older lines are evicted (default 100000, 10M with -n all).",
+        help="Scrollback kept; older lines are evicted and counted (default 1000000; the whole file with -n all).",
         show_default=False,
     ),
 ]

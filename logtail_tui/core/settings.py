@@ -9,7 +9,8 @@ from types import MappingProxyType
 from logtail_tui.core.record import Level
 
 DEFAULT_LINES = 1000
-DEFAULT_MAX_LINES = 100_000
+DEFAULT_MAX_LINES = 1_000_000
+DEFAULT_MEMORY_BUDGET = 64 << 20
 DEFAULT_MAX_LINE_LENGTH = 65_536
 
 
@@ -24,7 +25,10 @@ class Settings:
     lines: int | None = DEFAULT_LINES
     """Lines of history to load from files at start; ``None`` means all."""
     max_lines: int = DEFAULT_MAX_LINES
-    """Scrollback kept in memory; older lines are evicted and counted."""
+    """Scrollback kept; older lines are evicted and counted."""
+    memory_budget: int = DEFAULT_MEMORY_BUDGET
+    """Bytes of stream text kept in memory; older stream chunks wait in a private temporary
+    file (file lines always stay in their file). ``0`` keeps everything in memory."""
     max_line_length: int = DEFAULT_MAX_LINE_LENGTH
     """Longer lines are split into marked continuation pieces, never dropped."""
     follow: bool = True

@@ -24,10 +24,8 @@ from logtail_tui.core.chunks import (
     TextChunk,
 )
 from logtail_tui.core.record import Batch, Record
+from logtail_tui.core.settings import DEFAULT_MAX_LINES, DEFAULT_MEMORY_BUDGET
 from logtail_tui.core.spill import SpillFile
-
-DEFAULT_MEMORY_BUDGET = 64 << 20
-"""Bytes of stream text kept in memory before sealed chunks spill to disk."""
 
 
 class LogStore:
@@ -41,7 +39,7 @@ class LogStore:
 
     def __init__(
         self,
-        max_lines: int = 1_000_000,
+        max_lines: int = DEFAULT_MAX_LINES,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         spill_dir: str | None = None,
     ) -> None:

@@ -77,7 +77,7 @@ class LogtailApp(App[int]):
         super().__init__()
         self.specs = list(specs)
         self.settings = settings
-        self.store = LogStore(settings.max_lines)
+        self.store = LogStore(settings.max_lines, settings.memory_budget)
         self.view = View(
             self.store,
             LineFilter.build(settings.level, settings.include, settings.exclude),
