@@ -91,28 +91,33 @@ class LevelIndexer:
         self.exact_blocks = 0
         """Blocks that took the exact path (for tests and benchmarks)."""
 
-    def levels(self, blob: bytes, n: int, previous: int = 0) -> tuple[bytearray, int]:
-        """The level column of ``blob`` (``n`` lines joined by ``\\n``).
+    def levels(
+        self, blob: bytes, n: int, previous: int = 0, start: int = 0, end: int | None = None
+    ) -> tuple[bytearray, int]:
+        """The level column of ``blob[start:end]`` (``n`` lines joined by ``\\n``).
 
         Args:
-            blob: The lines, without a final line feed.
-            n: How many lines ``blob`` holds (``blob.count(b"\\n") + 1``).
+            blob: The lines, without a final line feed; or a bigger buffer holding them at
+                ``start .. end``, with a line feed just before ``start`` (so no copy is made).
+            n: How many lines there are (``count(b"\\n") + 1``).
             previous: Level of the line before the block, for continuation lines.
+            start, end: Where the lines are in ``blob``.
 
         Returns:
             The column, and how many leading lines look like continuations but had no level
             before them to inherit (a block indexed before its predecessor: the store fixes
             them when the predecessor arrives).
         """
+        end = len(blob) if end is None else end
         if not self._learnt:
-            self._learn(blob)
-        fast = self._fast(blob, n) if self._position is not None else None
+            self._learn(blob[start : start + 256 * LEARN_LINES])
+        fast = self._fast(blob, n, start, end) if self._position is not None else None
         if fast is not None:
-            filled = self._fill_gaps(blob, fast, previous)
+            filled = self._fill_gaps(blob[start:end], fast, previous)
             if filled is not None:
                 return filled
         self.exact_blocks += 1
-        return self._exact(blob, previous)
+        return self._exact(blob[start:end], previous)
 
     def _learn(self, blob: bytes) -> None:
         self._learnt = True
@@ -122,15 +127,19 @@ class LevelIndexer:
         if self._position is not None:
             self._column = _common_column(head, *self._position)
 
-    def _fast(self, blob: bytes, n: int) -> bytearray | None:
+    def _fast(self, blob: bytes, n: int, start: int, end: int) -> bytearray | None:
         assert self._position is not None
-        found = _pattern(*self._position, self._column).findall(b"\n" + blob)
+        pattern = _pattern(*self._position, self._column)
+        if start > 0 and blob[start - 1] == 10:  # the line feed before the first line
+            found = pattern.findall(blob, start - 1, end)
+        else:
+            found = pattern.findall(b"\n" + blob[start:end])
         if len(found) != n:
             return None  # cannot happen (one match per line feed); be safe
         levels = bytearray(map(_letter_table(self._position[1]).__getitem__, found))
         if self._column is not None and levels.count(0) * 4 > n:
             self._column = None  # the column was a coincidence: go by tokens
-            return self._fast(blob, n)
+            return self._fast(blob, n, start, end)
         return levels
 
     def _fill_gaps(
@@ -140,7 +149,7 @@ class LevelIndexer:
         line may be JSON or logfmt (the block then takes the exact path)."""
         if 0 not in levels:
             return levels, 0
-        lines = blob.split(b"\n")
+        lines = blob.split(b"\n")  # only blocks with level-less lines pay for this copy
         cont = _CONTINUATION.match
         structured = None if self.fmt == "text" else _STRUCTURED_LINE.match
         i = levels.find(0)

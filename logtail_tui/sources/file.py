@@ -116,10 +116,12 @@ class FileSource(Source):
             if pending > INLINE_READ and h.decoder.at_line_start:
                 block = await asyncio.to_thread(block_after, h.fd, h.pos, h.pos + pending)
                 if block is not None:
-                    h.pos = block.start + len(block.blob) + 1
-                    self.bytes_read += len(block.blob) + 1
-                    yield self._chunks.chunk(block, h.backing_for_chunks())
-                    await asyncio.sleep(0)
+                    h.pos = block.start + block.length + 1
+                    self.bytes_read += block.length + 1
+                    # Indexed off the loop, so keys are answered between blocks.
+                    yield await asyncio.to_thread(
+                        self._chunks.chunk, block, h.backing_for_chunks()
+                    )
                     continue
             if pending > INLINE_READ:
                 # Big reads go to a thread so a cold disk never stalls the loop.
@@ -230,10 +232,10 @@ class FileSource(Source):
             block = keep_last(block, log.wanted)
             log.wanted -= block.lines
         log.hi = block.start
-        self.bytes_read += len(block.blob) + 1
+        self.bytes_read += block.length + 1
         if log.hi <= log.lo or (log.wanted is not None and log.wanted <= 0):
             self._backlog = None
-        return self._chunks.chunk(block, log.backing, history=True)
+        return await asyncio.to_thread(self._chunks.chunk, block, log.backing, True)
 
     def _live(self) -> StateChanged:
         log = self._backlog

@@ -85,11 +85,26 @@ class Backlog:
 
 @dataclass
 class Block:
-    """Whole lines ``[start, start + len(blob))`` of the file, without the final line feed."""
+    """Whole lines of the file: ``data[first:-1]``, starting at file offset ``start``.
+
+    ``data`` is the read as it came (its last byte is the line feed ending the last line,
+    the byte before ``first`` the one before the first line), so no copy is made to index it.
+    """
 
     start: int
-    blob: bytes
+    data: bytes
+    first: int
     lines: int
+
+    @property
+    def length(self) -> int:
+        """Bytes of the lines, without the final line feed."""
+        return len(self.data) - self.first - 1
+
+    @property
+    def blob(self) -> bytes:
+        """The lines as one ``bytes`` (a copy)."""
+        return self.data[self.first : -1]
 
 
 def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
@@ -102,18 +117,18 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
         data = os.pread(fd, hi - start, start)
         if len(data) < hi - start:
             return None  # truncated under us
+        first = 0
         if start > lo:
             nl = data.find(b"\n")
             if (nl < 0 or nl == len(data) - 1) and size < MAX_LINE_BYTES:
                 size *= 2  # no whole line in the block: look further back
                 continue
             if 0 <= nl < len(data) - 1:
-                data = data[nl + 1 :]
-                start += nl + 1
+                first = nl + 1
             # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
-        if data.endswith(b"\n"):
-            data = data[:-1]
-        return Block(start, data, data.count(b"\n") + 1)
+        if not data.endswith(b"\n"):
+            data += b"\n"  # the very end of what is wanted, without its line feed yet
+        return Block(start + first, data, first, data.count(b"\n", first))
     return None
 
 
@@ -129,19 +144,18 @@ def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     cut = data.rfind(b"\n")
     if cut < 0:
         return None
-    blob = data[:cut]
-    return Block(pos, blob, blob.count(b"\n") + 1)
+    data = data[: cut + 1] if cut + 1 < len(data) else data
+    return Block(pos, data, 0, data.count(b"\n"))
 
 
 def keep_last(block: Block, lines: int) -> Block:
     """The last ``lines`` lines of ``block``."""
     if block.lines <= lines:
         return block
-    cut = len(block.blob)
+    cut = len(block.data) - 1
     for _ in range(lines):
-        cut = block.blob.rfind(b"\n", 0, cut)
-    blob = block.blob[cut + 1 :]
-    return Block(block.start + cut + 1, blob, lines)
+        cut = block.data.rfind(b"\n", block.first, cut)
+    return Block(block.start + cut + 1 - block.first, block.data, cut + 1, lines)
 
 
 class ChunkMaker:
@@ -164,7 +178,9 @@ class ChunkMaker:
     def chunk(self, block: Block, backing: FileBacking | None, history: bool = False) -> FileChunk:
         previous = 0 if history else self.last_level
         exact_before = self.indexer.exact_blocks
-        levels, orphans = self.indexer.levels(block.blob, block.lines, previous)
+        levels, orphans = self.indexer.levels(
+            block.data, block.lines, previous, block.first, len(block.data) - 1
+        )
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
         if not history and levels:
             self.last_level = levels[-1]
@@ -181,12 +197,12 @@ class ChunkMaker:
                 self.display,
                 backing=backing,
                 offset=block.start,
-                length=len(block.blob),
+                length=block.length,
                 max_line_length=self.settings.max_line_length,
             )
         chunk.orphans = orphans
         chunk.history = history
-        chunk.plain_text = plain_text and is_clean(block.blob) if self.in_memory else False
+        chunk.plain_text = plain_text and is_clean(chunk.blob) if chunk.blob is not None else False
         return chunk
 
 

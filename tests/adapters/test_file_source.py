@@ -480,3 +480,40 @@ async def test_lines_written_before_the_watch_exists_do_not_wait_for_the_poll(
     async with t:
         await t.has(2)
         assert t.lines == ["a 000000", "b 000000"]
+
+
+async def test_a_file_that_grows_while_its_history_is_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "grow.log"
+    history = lines("old", 600_000)
+    append(path, history)
+    async with Tail(path, lines=None) as t:
+        await t.until(lambda: t.source._backlog is not None and t.chunks != [])
+        appended = lines("new", 3000)
+        for k in range(0, 3000, 500):
+            append(path, appended[k : k + 500])
+        await t.until(lambda: len(t.lines) == 603_000, timeout=30)
+        assert t.lines == history + appended
+
+
+async def test_a_file_truncated_while_its_history_is_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "trunc.log"
+    append(path, lines("old", 600_000))
+    async with Tail(path, lines=None) as t:
+        await t.until(lambda: t.chunks != [])
+        with open(path, "w") as f:  # copytruncate: same inode, emptied
+            f.write("fresh 1\n")
+        await t.until(lambda: bool(t.lines) and t.lines[-1] == "fresh 1", timeout=10)
+        await t.until(lambda: t.source._backlog is None, timeout=10)
+        assert t.state is State.LIVE
+
+
+async def test_files_over_4_gib_are_read_in_bulk_by_offset(tmp_path: Path) -> None:
+    path = tmp_path / "huge.log"
+    rows = lines("far", 200_000)
+    with open(path, "wb") as f:
+        f.seek((4 << 30) + 12345)  # sparse: no disk is used for the hole
+        f.write(b"\n" + "\n".join(rows).encode() + b"\n")
+    async with Tail(path, lines=150_000, follow=False) as t:
+        await t.done()
+    assert t.lines == rows[-150_000:]
+    assert all(c.offset > 1 << 32 for c in t.chunks)
