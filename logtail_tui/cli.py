@@ -69,6 +69,7 @@ def logtail(
     no_follow: opt.NoFollowOpt = False,
     plain: opt.PlainOpt = False,
     color: opt.ColorOpt = "auto",
+    utc: opt.UtcOpt = False,
     format: opt.FormatOpt = "auto",
     field: opt.FieldOpt = [],  # noqa: B006
     insecure: opt.InsecureOpt = False,
@@ -124,6 +125,7 @@ def logtail(
         search=search or None,
         plain=plain or not tty,
         color=color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ),
+        utc=utc,
     )
     specs = [registry.resolve(s, settings) for s in sources]
     for spec in specs:

@@ -276,6 +276,10 @@ ColorOpt = Annotated[
     ),
 ]
 
+UtcOpt = Annotated[
+    bool, typer.Option("--utc", help="Show record times in UTC (default: local time).")
+]
+
 FormatOpt = Annotated[
     str,
     typer.Option(

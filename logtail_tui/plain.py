@@ -1,8 +1,11 @@
 """Plain mode: no TUI, one line a record on stdout (``--plain``, or stdout is not a terminal).
 
-Format: ``TIME LEVEL [source] message`` for records that carry their own time and level
-(JSON, logfmt, SSE/WebSocket events); text lines are printed as they are, like ``tail``,
-with ``[source]`` in front only when several sources are followed.
+Format: structured records (JSON, logfmt, SSE/WebSocket events) print ``TIME LEVEL
+message``, the time shown in one zone (local, or UTC with ``--utc``) and the level word
+whenever one was found, so ``| grep ERROR`` sees it (``ERROR db down`` for a record without
+time). Text lines are printed as they are, like ``tail``: their own time and level are
+already in them. With several sources every line, structured or text, starts with
+``[source]``, so the tag sits in the same place whatever the record's kind.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch, Level, effective
 from logtail_tui.core.scan import select_in_chunk
 from logtail_tui.core.settings import Settings
+from logtail_tui.core.times import format_time
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.hub import Hub
@@ -47,14 +51,15 @@ class PlainPrinter:
         self.color = settings.color
         self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
         self.several = len(specs) > 1
+        self.utc = settings.utc
 
     def batch(self, index: int, batch: Batch) -> None:
-        texts, levels, times = batch.texts, batch.levels, batch.times
+        texts, levels, times, raws = batch.texts, batch.levels, batch.times, batch.raws
         rows = range(len(texts))
         if self.filter.active:
             matches = self.filter.matches
             rows = [i for i in rows if matches(texts[i], levels[i])]  # type: ignore[assignment]
-        if times is None and not self.several and not self.color:
+        if times is None and raws is None and not self.several and not self.color:
             # Fast path: text lines from one source print exactly as read.
             chunk = texts if rows == range(len(texts)) else [texts[i] for i in rows]
             if chunk:
@@ -68,7 +73,10 @@ class PlainPrinter:
             time = times[i] if times is not None else None
             if time is not None:
                 label = Level(levels[i]).label or "-"
-                line = f"{time} {label:<5} {prefix}{line}"
+                line = f"{prefix}{format_time(time, self.utc)} {label:<5} {line}"
+            elif levels[i] and raws is not None and raws[i] is not None:
+                # A structured record's level is not in its message: show the word.
+                line = f"{prefix}{Level(levels[i]).label:<5} {line}"
             elif prefix:
                 line = prefix + line
             if self.color and (code := _COLOR.get(effective(levels[i]))):
@@ -99,6 +107,7 @@ class PlainPrinter:
             [r.text for r in records],
             [r.level for r in records],
             [r.time for r in records] if any(r.time for r in records) else None,
+            [r.raw for r in records] if any(r.raw for r in records) else None,
         )
         self.batch(index, batch)
 

@@ -9,6 +9,9 @@ same for code outside an event loop (a server thread starting).
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -89,3 +92,21 @@ class Feeds:
 
     def __getitem__(self, i: int) -> asyncio.Queue[SourceEvent | None]:
         return self.queues[i]
+
+
+LOGTAIL = [sys.executable, "-m", "logtail_tui"]
+"""The real command line, as a subprocess runs it."""
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``logtail ARGS`` in a subprocess; ``env`` is added to this process's environment."""
+    return subprocess.run(
+        [*LOGTAIL, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )

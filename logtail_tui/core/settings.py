@@ -60,6 +60,8 @@ class Settings:
     search: str | None = None
     plain: bool = False
     color: bool = True
+    utc: bool = False
+    """Show record times in UTC instead of local time (``--utc``)."""
 
     def secrets(self) -> tuple[str, ...]:
         """Strings that must never be displayed (tokens and header values that carry them)."""

@@ -1,4 +1,9 @@
-"""Where sealed stream chunks go when the scrollback outgrows its memory budget."""
+"""Where sealed stream chunks go when memory is full: a private temporary file.
+
+The file is created already unlinked (``tempfile.TemporaryFile``), so nobody else can open
+it and it disappears with the process, however that ends. It is written in segments: a
+segment's disk space is freed when the last chunk in it is evicted.
+"""
 
 from __future__ import annotations
 

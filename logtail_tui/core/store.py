@@ -16,13 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from logtail_tui.core.chunks import (
-    CHUNK_LINES,
-    Chunk,
-    FileChunk,
-    LineCache,
-    TextChunk,
-)
+from logtail_tui.core.chunks import CHUNK_LINES, Chunk, FileChunk, LineCache, TextChunk
 from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.settings import DEFAULT_MAX_LINES, DEFAULT_MEMORY_BUDGET
 from logtail_tui.core.spill import SpillFile

@@ -2,7 +2,7 @@
 
 Start with the last ``settings.lines`` lines (found by reading backwards from the end,
 so a 200 MB file costs a few blocks), then follow. Following watches the *parent
-directory* (a watch on the file itself is lost at rotation) and decides
+directory* (a watch on the file itself is lost at rotation, design.md §3) and decides
 from ``os.stat`` what happened, as ``tail -F`` does:
 
 - same inode, bigger: appended; read the new bytes;
@@ -18,12 +18,15 @@ found by their numbers and read in order, so nothing is skipped.
 The directory watch is `DirWatcher` (inotify in the event loop on Linux, watchfiles
 elsewhere). A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
 as paths (``<(cmd)``, ``/dev/stdin``) are read like standard input.
+Compressed files (gzip, bzip2, xz, zstd: told by their first bytes) are decompressed by
+`compressed.read_compressed` instead, and end once read since they cannot grow.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import AsyncIterator
@@ -31,22 +34,23 @@ from typing import ClassVar
 
 from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.decoder import LineDecoder
-from logtail_tui.core.errors import SourceError, SourceNotFound
+from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
+from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.dirwatch import DirWatcher
-from logtail_tui.sources.file_handle import Generation, access_error
 from logtail_tui.sources.file_index import (
     BULK_LINES,
     TAIL_LINES,
     Backlog,
     ChunkMaker,
+    Handle,
     block_after,
     block_before,
     keep_last,
-    numbered_between,
+    open_between,
     tail_offset,
 )
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
@@ -55,10 +59,22 @@ SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
 MISSING_GRACE = 0.25
 """Seconds a name may be missing (mid-rotation) before the state becomes waiting."""
-RECOVER_ATTEMPTS = 5
-"""Listings tried when looking for generations rotated away between two wake-ups."""
 INLINE_READ = 1 << 20
 """Reads smaller than this run on the loop; bigger ones go to a thread."""
+
+
+def access_error(exc: OSError, path: str) -> SourceError:
+    """The one-sentence error for an ``OSError`` met while opening ``path``."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return AccessDenied(
+            f"Permission denied reading {path}; check its permissions or run as a user "
+            "who can read it."
+        )
+    if exc.errno == errno.EISDIR:
+        return SourceError(f"{path} is a directory; give a log file inside it.")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return SourceNotFound(f"No such file: {path}; check the path.")
+    return SourceError(f"Cannot read {path} ({exc.strerror}); check the path.")
 
 
 class FileSource(Source):
@@ -76,7 +92,7 @@ class FileSource(Source):
         self.parser = LineParser(settings.format, settings.field_map)
         self.bytes_read = 0
         """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
-        self._cur: Generation | None = None
+        self._cur: Handle | None = None
         self._waiting = False
         self._missing_since: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -88,7 +104,7 @@ class FileSource(Source):
         self._backlog: Backlog | None = None
 
     # -- opening
-    def _open(self) -> Generation | None:
+    def _open(self) -> Handle | None:
         """Open the path; ``None`` if it does not exist. Raises `SourceError` otherwise."""
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -102,10 +118,10 @@ class FileSource(Source):
             raise SourceError(f"{self.label} is a directory; give a log file inside it.")
         if stat.S_ISREG(st.st_mode):
             os.set_blocking(fd, True)
-        return Generation(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
+        return Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
 
     # -- reading
-    async def _drain(self, h: Generation) -> AsyncIterator[Batch | FileChunk]:
+    async def _drain(self, h: Handle) -> AsyncIterator[Batch | FileChunk]:
         """Read ``h`` from its position to its current end, a batch per chunk.
 
         Big stretches of whole lines (a burst, a file opened whole) become chunks indexed in
@@ -119,9 +135,7 @@ class FileSource(Source):
                     h.pos = block.start + block.length + 1
                     self.bytes_read += block.length + 1
                     # Indexed off the loop, so keys are answered between blocks.
-                    yield await asyncio.to_thread(
-                        self._chunks.chunk, block, h.backing_for_chunks()
-                    )
+                    yield await asyncio.to_thread(self._chunks.chunk, block, h.backing_for_chunks())
                     continue
             if pending > INLINE_READ:
                 # Big reads go to a thread so a cold disk never stalls the loop.
@@ -136,7 +150,7 @@ class FileSource(Source):
                 yield batch
                 await asyncio.sleep(0)  # give the consumer and the UI a turn
 
-    def _flush(self, h: Generation) -> Batch | None:
+    def _flush(self, h: Handle) -> Batch | None:
         rest = h.decoder.flush()
         return self.parser.parse(rest) if rest else None
 
@@ -159,6 +173,13 @@ class FileSource(Source):
             self._waiting = True
             yield StateChanged(State.WAITING, f"waiting for {self.label} to appear")
         else:
+            if (kind := sniff(h.fd)) is not None:
+                h.closed = True  # the compressed reader owns (and closes) the descriptor
+                async for event in read_compressed(
+                    h.fd, kind, self.label, self.settings, self.parser
+                ):
+                    yield event
+                return
             self._cur = h
             async for event in self._history(h):
                 yield event
@@ -193,7 +214,7 @@ class FileSource(Source):
                 self._dirwatch.stop.set()
 
     # -- history
-    async def _history(self, h: Generation) -> AsyncIterator[SourceEvent]:
+    async def _history(self, h: Handle) -> AsyncIterator[SourceEvent]:
         """The lines asked for with ``-n``: small histories as batches; big ones in bulk,
         the last screen first (TUI) or in order (plain mode)."""
         size = os.fstat(h.fd).st_size
@@ -312,9 +333,9 @@ class FileSource(Source):
                 continue
             return
 
-    async def _read_skipped(self, old: Generation, new: Generation) -> AsyncIterator[Batch]:
+    async def _read_skipped(self, old: Handle, new: Handle) -> AsyncIterator[Batch]:
         """Generations rotated away between ``old`` and ``new`` (``base.K-1`` .. ``base.1``)."""
-        for h in await self._open_between(old, new):
+        for h in await open_between(self.path, old, new, self.settings.max_line_length):
             try:
                 async for batch in self._drain(h):
                     yield batch
@@ -322,41 +343,6 @@ class FileSource(Source):
                     yield last
             finally:
                 h.close()
-
-    async def _open_between(self, old: Generation, new: Generation) -> list[Generation]:
-        """Open the numbered files newer than ``old`` and older than ``new``, oldest first.
-
-        A writer may be renaming while we look (a directory listing is not a snapshot),
-        so a plan is trusted only when two listings agree and every file opened is the
-        one listed; otherwise look again shortly.
-        """
-        for attempt in range(RECOVER_ATTEMPTS):
-            if attempt:
-                await asyncio.sleep(0.002 * attempt)
-            plan = numbered_between(self.path, (old.dev, old.ino), (new.dev, new.ino))
-            if plan is None:
-                if os.fstat(old.fd).st_nlink == 0:
-                    return []  # deleted, not rotated: nothing numbered to find
-                continue  # not found (yet): mid-rename, or not numbered rotation
-            handles: list[Generation] = []
-            try:
-                for dev, ino, path in plan:
-                    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                    handles.append(
-                        Generation(fd, dev, ino, LineDecoder(self.settings.max_line_length))
-                    )
-                    st = os.fstat(fd)
-                    if (st.st_dev, st.st_ino) != (dev, ino):
-                        raise FileNotFoundError(path)
-            except OSError:
-                ok = False
-            else:
-                ok = numbered_between(self.path, (old.dev, old.ino), (new.dev, new.ino)) == plan
-            if ok:
-                return handles
-            for h in handles:
-                h.close()
-        return []
 
     async def aclose(self) -> None:
         if self._timer is not None:

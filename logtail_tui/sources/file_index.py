@@ -13,16 +13,20 @@ of hundreds of thousands of lines). See docs/architecture.md, "Scrollback".
 
 from __future__ import annotations
 
+import asyncio
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from logtail_tui.core.bulk import LevelIndexer, is_clean
 from logtail_tui.core.chunks import FileBacking, FileChunk
+from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
 
 BLOCK = 4 << 20
 """Bytes read per block: ~10-20 ms of indexing, so the loop gets a turn often."""
+RECOVER_ATTEMPTS = 5
+"""Listings tried when looking for generations rotated away between two wake-ups."""
 MAX_LINE_BYTES = 64 << 20
 """A line longer than this is cut into pieces when read backwards (memory stays bounded)."""
 BULK_LINES = 5000
@@ -81,6 +85,30 @@ class Backlog:
     """Lines still wanted (``-n N``); ``None`` for all."""
     total: int
     """Bytes of history in all, for the progress shown."""
+
+
+@dataclass(eq=False)
+class Handle:
+    """One open generation of the file (one inode)."""
+
+    fd: int
+    dev: int
+    ino: int
+    decoder: LineDecoder
+    pos: int = 0
+    closed: bool = field(default=False)
+    backing: FileBacking | None = None
+    """What chunks of this generation read their lines back from (made on first use)."""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
+
+    def backing_for_chunks(self) -> FileBacking:
+        if self.backing is None:
+            self.backing = FileBacking(self.fd)
+        return self.backing
 
 
 @dataclass
@@ -234,3 +262,37 @@ def numbered_between(
             return None  # a gap: a rename is under way
         plan.append(numbered[k])
     return plan
+
+
+async def open_between(path: str, old: Handle, new: Handle, max_line_length: int) -> list[Handle]:
+    """Open the numbered files newer than ``old`` and older than ``new``, oldest first.
+
+    A writer may be renaming while we look (a directory listing is not a snapshot),
+    so a plan is trusted only when two listings agree and every file opened is the
+    one listed; otherwise look again shortly.
+    """
+    for attempt in range(RECOVER_ATTEMPTS):
+        if attempt:
+            await asyncio.sleep(0.002 * attempt)
+        plan = numbered_between(path, (old.dev, old.ino), (new.dev, new.ino))
+        if plan is None:
+            if os.fstat(old.fd).st_nlink == 0:
+                return []  # deleted, not rotated: nothing numbered to find
+            continue  # not found (yet): mid-rename, or not numbered rotation
+        handles: list[Handle] = []
+        try:
+            for dev, ino, numbered in plan:
+                fd = os.open(numbered, os.O_RDONLY | os.O_CLOEXEC)
+                handles.append(Handle(fd, dev, ino, LineDecoder(max_line_length)))
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) != (dev, ino):
+                    raise FileNotFoundError(numbered)
+        except OSError:
+            ok = False
+        else:
+            ok = numbered_between(path, (old.dev, old.ino), (new.dev, new.ino)) == plan
+        if ok:
+            return handles
+        for h in handles:
+            h.close()
+    return []

@@ -208,8 +208,8 @@ class WebSocketSource(Source):
             return True
         if code in _DENIED_CODES:
             raise AccessDenied(
-                f"The server closed {label} with code {code} ({why}): the task does not exist or "
-                "you may not follow it; check the URL and your token."
+                f"The server closed {label} with code {code} ({why}) and will not stream it to "
+                "you; check the URL and your credentials."
             )
         if code in _NOT_FOUND_CODES:
             raise SourceNotFound(

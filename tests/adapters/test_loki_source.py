@@ -286,7 +286,7 @@ async def test_cli_basic_auth_from_the_url_and_stream_tags_in_plain_mode() -> No
         when = datetime.datetime.fromtimestamp(stamp // 10**9, datetime.UTC)
         prefix = when.strftime("%Y-%m-%dT%H:%M:%S")
         url = loki.url('{env="prod"}').replace("loki://", "loki://alice:s3cret-pass@")
-        _rc, out, err = await run_cli(url, until_lines=2)
+        _rc, out, err = await run_cli(url, "--utc", until_lines=2)
         rc2, out2, err2 = await run_cli(url.replace("s3cret-pass", "wrong-pass"))
     assert out.splitlines() == [
         f"{prefix}.000000Z -     [app=api,env=prod] one",

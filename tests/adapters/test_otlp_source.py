@@ -350,7 +350,7 @@ async def test_missing_extra_is_one_line_naming_it_and_exit_1(no_protobuf: dict[
 async def test_cli_plain_mode_prints_exported_records() -> None:
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        *LOGTAIL, f"otlp://127.0.0.1:{port}",
+        *LOGTAIL, f"otlp://127.0.0.1:{port}", "--utc",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stdout is not None
