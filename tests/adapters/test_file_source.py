@@ -486,13 +486,21 @@ async def test_a_file_that_grows_while_its_history_is_indexed(tmp_path: Path) ->
     path = tmp_path / "grow.log"
     history = lines("old", 600_000)
     append(path, history)
+    appended = lines("new", 3000)
+    progress: list[float] = []
+
+    def grow(state: StateChanged) -> None:
+        # Called between two events: the first progress report comes with history still
+        # to index, so these appends land while indexing goes on.
+        if state.progress is not None and state.progress < 1 and not progress:
+            progress.append(state.progress)
+            for k in range(0, 3000, 500):
+                append(path, appended[k : k + 500])
+
     async with Tail(path, lines=None) as t:
-        await t.until(lambda: t.source._backlog is not None and t.chunks != [])
-        appended = lines("new", 3000)
-        for k in range(0, 3000, 500):
-            append(path, appended[k : k + 500])
+        t.on_state = grow
         await t.until(lambda: len(t.lines) == 603_000, timeout=30)
-        assert t.lines == history + appended
+        assert progress and t.lines == history + appended
 
 
 async def test_a_file_truncated_while_its_history_is_indexed(tmp_path: Path) -> None:

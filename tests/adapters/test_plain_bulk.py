@@ -81,7 +81,7 @@ def test_structured_lines_in_a_big_file_keep_their_level_word(tmp_path: Path) ->
         for i in range(30_000)
     ]
     path.write_text("\n".join(rows) + "\n")
-    done = run("-n", "all", "-l", "error", str(path))
+    done = run("-n", "all", "-l", "error", "--utc", str(path))
     shown = done.stdout.decode().splitlines()
     assert len(shown) == 15_000
     assert shown[0] == "2026-12-01T10:00:01Z ERROR m1"
