@@ -2,7 +2,7 @@
 
 Start with the last ``settings.lines`` lines (found by reading backwards from the end,
 so a 200 MB file costs a few blocks), then follow. Following watches the *parent
-directory* (a watch on the file itself is lost at rotation, design.md §3) and decides
+directory* (a watch on the file itself is lost at rotation) and decides
 from ``os.stat`` what happened, as ``tail -F`` does:
 
 - same inode, bigger: appended; read the new bytes;
