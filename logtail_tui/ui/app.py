@@ -91,7 +91,7 @@ class LogtailApp(App[int]):
         self._rate = 0.0
         self._announced_failures: set[int] = set()
         labels = [spec.label for spec in self.specs]
-        self.pane = LogPane(self.view, labels, id="log")
+        self.pane = LogPane(self.view, labels, utc=settings.utc, id="log")
         self.status = StatusBar(labels, id="status")
         self.filter_bar = FilterBar(id="filter-bar")
         self.search_bar = SearchBar(id="search-bar")

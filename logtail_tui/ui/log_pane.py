@@ -22,12 +22,14 @@ from textual.strip import Strip
 
 from logtail_tui.core.record import Record
 from logtail_tui.core.search import SearchQuery
+from logtail_tui.core.times import format_time
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, LEVEL_CLASS, PANE_CSS
 
-TIME_WIDTH = 25
-"""Cells of the time column of structured records (ISO 8601 to milliseconds, two spaces)."""
+TIME_WIDTH = 31
+"""Cells of the time column of structured records: RFC 3339 to milliseconds with the zone
+offset (``2026-12-01T03:35:16.123+01:00``) and two spaces; longer times push the line."""
 
 
 class LogPane(ScrollView, can_focus=True):
@@ -55,6 +57,7 @@ class LogPane(ScrollView, can_focus=True):
         view: View,
         source_labels: Sequence[str] = (),
         *,
+        utc: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -62,6 +65,8 @@ class LogPane(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.view = view
         self.source_labels = list(source_labels)
+        self.utc = utc
+        """Show record times in UTC instead of the local zone."""
         self.query_: SearchQuery | None = None
         self.cursor: int | None = None
         """Visible index of the selected line; ``None`` while following."""
@@ -313,9 +318,10 @@ class LogPane(ScrollView, can_focus=True):
         text = Text(no_wrap=True, end="")
         time = record.time if self.show_times else None
         if time:
-            # Text lines carry their time inline; only structured records get a column.
+            # Text lines carry their time inline; only structured records get a column,
+            # in one zone (local, or UTC with --utc), never cut (an offset matters).
             text.append(
-                f"{time[: TIME_WIDTH - 2]:<{TIME_WIDTH - 2}}  ",
+                f"{format_time(time, self.utc):<{TIME_WIDTH - 2}}  ",
                 self.get_component_rich_style("log-pane--time"),
             )
         if len(self.source_labels) > 1:
