@@ -55,7 +55,7 @@ def make_app(*argv: str) -> LogtailApp:
         queue.put_nowait(demo_batch(spec, settings))
         return MemorySource(spec, settings, queue)  # never ends: the source stays live
 
-    app = app_from_argv([*argv, "demo:seed=7"], factory)
+    app = app_from_argv(["--utc", *argv, "demo:seed=7"], factory)  # times in one zone everywhere
     app.STATUS_TICK = 3600  # no rate ticks: the picture must not depend on timing
     return app
 
