@@ -76,6 +76,8 @@ def logtail(
     cacert: opt.CacertOpt = None,
     timeout: opt.TimeoutOpt = 30.0,
     retries: opt.RetriesOpt = None,
+    reconnect: opt.ReconnectOpt = False,
+    option: opt.OptionOpt = [],  # noqa: B006
     list_sources: opt.ListSourcesOpt = False,
     version: opt.VersionOpt = False,
 ) -> Invocation | None:
@@ -90,8 +92,10 @@ def logtail(
     from logtail_tui.sources import registry
 
     if list_sources:
-        for scheme, target, desc in registry.describe():
+        for scheme, target, desc, opts in registry.describe():
             print(f"{scheme + ':':<11} {desc}  ({target})")
+            for line in opts:
+                print(f"{'':<13}-o {line}")
         return None
     if not sources:
         raise UsageError(
@@ -119,6 +123,8 @@ def logtail(
         cacert=cacert or None,
         timeout=timeout,
         retries=retries,
+        reconnect=reconnect,
+        options=tuple(option),
         level=level,
         include=tuple(include),
         exclude=tuple(exclude),
@@ -127,9 +133,8 @@ def logtail(
         color=color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ),
         utc=utc,
     )
-    specs = [registry.resolve(s, settings) for s in sources]
+    specs = registry.resolve_all(sources, settings)  # unknown schemes and -o are usage errors
     for spec in specs:
-        registry.load(spec.scheme)  # an unknown scheme is a usage error before anything starts
         # Checked here so it is a usage error (2); an adapter cannot yet refuse its target early.
         if spec.scheme == "cmd" and not spec.target.strip():
             raise UsageError("No command given after 'cmd:'; write e.g. cmd:journalctl -f.")

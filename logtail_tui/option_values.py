@@ -17,6 +17,7 @@ from logtail_tui.core.errors import UsageError
 from logtail_tui.core.filters import compile_pattern
 from logtail_tui.core.parse import FORMATS
 from logtail_tui.core.record import Level
+from logtail_tui.sources.options import split_pairs
 
 FIELDS = ("message", "level", "time")
 """Meanings ``--field`` can map to a key."""
@@ -93,6 +94,12 @@ def parse_level(value: str | Level) -> Level:
         return Level.parse(value)
     except ValueError as exc:
         raise UsageError(_sentence(exc)) from None
+
+
+def parse_adapter_option(value: str | Pair) -> Pair:
+    if isinstance(value, Pair):
+        return value
+    return Pair(*split_pairs([value])[0])
 
 
 def regex(option: str) -> Callable[[str], str]:
@@ -328,6 +335,26 @@ RetriesOpt = Annotated[
         metavar="N",
         help="Give up after N failed reconnects in a row (default: never).",
         rich_help_panel=NET,
+    ),
+]
+
+ReconnectOpt = Annotated[
+    bool,
+    typer.Option(
+        "--reconnect",
+        help="Fetch an HTTP NDJSON or text stream again after it ends (poll).",
+        rich_help_panel=NET,
+    ),
+]
+
+OptionOpt = Annotated[
+    list[Pair],
+    typer.Option(
+        "--option",
+        "-o",
+        parser=parse_adapter_option,
+        metavar="NAME=VALUE",
+        help="Adapter option NAME=VALUE or SCHEME.NAME=VALUE (repeatable; see --list-sources).",
     ),
 ]
 

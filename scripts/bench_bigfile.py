@@ -122,6 +122,53 @@ def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 
     return result
 
 
+def stream_memory(lines: int, before: str = "") -> dict:
+    """``generator | logtail -`` in tmux: RSS of logtail sampled as ``lines`` lines stream in."""
+    gen = (
+        "import sys\n"
+        f"n = {lines}\n"
+        "w = sys.stdout.write\n"
+        "for start in range(0, n, 10000):\n"
+        "    w(''.join(f'2026-11-21T10:00:00.{i % 1000:03d}Z INFO [svc-{i % 7}] request {i} "
+        "served in {i % 997} ms status=ok\\n' for i in range(start, min(n, start + 10000))))\n"
+        "print('STREAM-END-MARKER', flush=True)\n"
+    )
+    script = Path(tempfile.gettempdir()) / "logtail-bench-gen.py"
+    script.write_text(gen)
+    results = {}
+    variants = [("logtail", ["-m", "logtail_tui", "-"])]
+    if before:
+        variants.append(("logtail-before", ["-P", "-m", "logtail_tui", "-"]))
+    for name, args in variants:
+        env = f"PYTHONPATH={before} " if name == "logtail-before" else ""
+        command = f"{sys.executable} {script} | {env}{sys.executable} {' '.join(args)}"
+        tmux("kill-session", "-t", SESSION)
+        t0 = time.perf_counter()
+        tmux("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45", command)
+        pid = pane_pid()
+        samples: list[tuple[float, int]] = []
+        while time.perf_counter() - t0 < 900:
+            samples.append((time.perf_counter() - t0, tree_rss_kib(pid)))
+            if "STREAM-END-MARKER" in screen():
+                break
+            time.sleep(0.2)
+        done = time.perf_counter() - t0
+        tmux("kill-session", "-t", SESSION)
+        peak = max(r for _, r in samples)
+        quarter = [r for t, r in samples if t >= done * 0.25]
+        results[name] = {
+            "seconds": round(done, 1),
+            "peak_rss_mib": round(peak / 1024),
+            "rss_mib_at_25_50_75_100": [
+                round(next(r for t, r in samples if t >= done * f) / 1024)
+                for f in (0.25, 0.5, 0.75)
+            ]
+            + [round(samples[-1][1] / 1024)],
+            "growth_after_25pct_mib": round((max(quarter) - quarter[0]) / 1024) if quarter else 0,
+        }
+    return results
+
+
 def plain_speed(path: Path, lines: int, before: str = "") -> dict:
     logtail = [
         sys.executable,
@@ -165,6 +212,9 @@ def main() -> None:
     ap.add_argument("--toolong", default=shutil.which("tl") or "", help="toolong's tl command")
     ap.add_argument("--plain-lines", type=int, default=1_000_000)
     ap.add_argument("--timeout", type=float, default=120, help="seconds allowed per tool run")
+    ap.add_argument(
+        "--stream-lines", type=int, default=0, help="also stream this many lines into 'logtail -'"
+    )
     ap.add_argument("--dir", default=tempfile.gettempdir())
     ap.add_argument(
         "--before", default="", help="a checkout of an older logtail, run as 'logtail-before'"
@@ -216,6 +266,11 @@ def main() -> None:
         results["plain"] = plain
         for name, r in plain.items():
             print(f"{name:20} {r['seconds']:.3f} s  {r['mlines_per_s']} M lines/s", flush=True)
+    if args.stream_lines:
+        stream = stream_memory(args.stream_lines, args.before)
+        results["stream"] = stream
+        for name, r in stream.items():
+            print(f"{name:15} {args.stream_lines:,} lines via stdin: {r}", flush=True)
     print(json.dumps(results))
 
 

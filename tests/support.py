@@ -19,7 +19,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import SourceEvent, SourceSpec
-from logtail_tui.sources.memory import MemorySource
+from logtail_tui.testing import MemorySource
 
 
 def _check(

@@ -194,6 +194,13 @@ class TextChunk(Chunk):
     def in_memory(self) -> bool:
         return self._spilled is None
 
+    def spilled_text(self) -> bytes | None:
+        """The display texts joined by line feeds, as UTF-8 read back from the spill file."""
+        if self._spilled is None:
+            return None
+        spill, offset, length = self._spilled[0], self._spilled[1], self._spilled[2]
+        return spill.read(offset, length)
+
     def joined_text(self) -> str | None:
         """The display texts joined by line feeds, when sealed and in memory."""
         return self._joined[0] if self._joined is not None else None

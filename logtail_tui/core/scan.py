@@ -27,6 +27,8 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.store import LogStore
 
+_SAMPLES = 48
+"""Lines sampled from a chunk to tell dense hits from rare ones."""
 _DENSE = 32
 """Give up the sweep once more than one line in this many has matched."""
 _SPANS_BUFFER = re.compile(r"\\[AZzn]|\(\?[a-zA-Z]*s|\(\?<?[=!]|\n")
@@ -45,9 +47,8 @@ def _sweepers(
     lower = False
     if flags & re.IGNORECASE:
         lowered = plan_for(pattern).lowered  # sre has no fast scan for IGNORECASE
-        if lowered is None:
-            return None
-        source, flags, lower = lowered.pattern, lowered.flags, True
+        if lowered is not None and not lowered.flags & re.IGNORECASE:  # no inline (?i)
+            source, flags, lower = lowered.pattern, lowered.flags, True
     text_rx = re.compile(source, flags | re.MULTILINE)
     bytes_rx = None
     if source.isascii():
@@ -62,7 +63,11 @@ def _buffer(chunk: Chunk) -> str | bytes | None:
         # Raw bytes behave like the decoded lines only for clean ASCII without CR.
         return data if data.isascii() and b"\r" not in data else None
     if isinstance(chunk, TextChunk):
-        return chunk.joined_text()
+        text = chunk.joined_text()
+        if text is None:  # spilled: its UTF-8 bytes, which sweep as well when ASCII
+            data = chunk.spilled_text()
+            return data if data is not None and data.isascii() else None
+        return text
     return None
 
 
@@ -77,12 +82,29 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
         rx = bytes_rx if isinstance(buffer, bytes) else text_rx
         if rx is not None:
             haystack = buffer.lower() if lower else buffer
-            hits = _sweep(rx, haystack, chunk.n)
-            if hits is None:  # dense: ask each line, still without decoding anything
-                lines = haystack.split(b"\n" if isinstance(haystack, bytes) else "\n")  # type: ignore[arg-type]
-                return list(compress(range(i, j), map(rx.search, lines[i:j])))
+            hits = None if _dense(rx, haystack) else _sweep(rx, haystack, chunk.n)
+            if hits is None:
+                # Dense: ask each line, with the per-line tricks (a needle tested with
+                # ``in`` before the regex); an ASCII buffer decodes at memory speed.
+                text = buffer.decode("ascii") if isinstance(buffer, bytes) else buffer
+                lines = text.split("\n")[i:j]
+                return [i + k for k in lines_matching(pattern, lines)]
             return hits[bisect_left(hits, i) : bisect_left(hits, j)]
     return [i + k for k in lines_matching(pattern, chunk.texts(i, j))]
+
+
+def _dense(rx: re.Pattern, buffer: str | bytes) -> bool:  # type: ignore[type-arg]
+    """Whether any of a few lines spread over ``buffer`` matches (then hits are not rare and
+    a sweep would cost more than asking every line)."""
+    nl = b"\n" if isinstance(buffer, bytes) else "\n"
+    size = len(buffer)
+    for k in range(1, _SAMPLES + 1):
+        pos = size * k // (_SAMPLES + 1)
+        begin = buffer.rfind(nl, 0, pos) + 1  # type: ignore[arg-type]
+        end = buffer.find(nl, pos)  # type: ignore[arg-type]
+        if rx.search(buffer, begin, end if end >= 0 else size):
+            return True
+    return False
 
 
 def _sweep(rx: re.Pattern, buffer: str | bytes, n: int) -> list[int] | None:  # type: ignore[type-arg]
@@ -129,23 +151,25 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
     mask = _mask(line_filter, chunk, i, j)
     if mask is not None and 1 not in mask:
         return []
-    keep: bytearray = bytearray(mask) if mask is not None else bytearray(b"\x01") * (j - i)
+    if not line_filter.include and not line_filter.exclude:
+        return range(i, j) if mask is None else list(compress(range(i, j), mask))
+    if mask is not None and mask.count(1) * 4 < j - i:
+        # Few lines pass the levels and sources: ask just those, line by line.
+        picked = list(compress(range(i, j), mask))
+        texts = chunk.texts(i, j)
+        return line_filter._select_text([texts[k - i] for k in picked], picked)
+    keep = bytearray(mask) if mask is not None else bytearray(b"\x01") * (j - i)
     if line_filter.include:
         hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))
         wanted = bytearray(j - i)
         deque(map(wanted.__setitem__, map((-i).__add__, hits), repeat(1)), maxlen=0)
-        keep = bytearray(
-            (int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")).to_bytes(
-                j - i, "little"
-            )
-        )
+        both = int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")
+        keep = bytearray(both.to_bytes(j - i, "little"))
     for pattern in line_filter.exclude:
         if 1 not in keep:
             break
         hits = lines_in(pattern, chunk, i, j)
         deque(map(keep.__setitem__, map((-i).__add__, hits), repeat(0)), maxlen=0)
-    if mask is None and not line_filter.include and not line_filter.exclude:
-        return range(i, j)
     return list(compress(range(i, j), keep))
 
 

@@ -52,6 +52,12 @@ class Settings:
     """Connect timeout in seconds; the read timeout is longer, above keep-alive periods."""
     retries: int | None = None
     """Give up after this many failed reconnects in a row; ``None`` retries for ever."""
+    reconnect: bool = False
+    """Fetch an HTTP line stream (NDJSON, text) again after it ends cleanly (polling)."""
+
+    # -- adapters
+    options: tuple[tuple[str, str], ...] = ()
+    """``-o [scheme.]name=value`` pairs as given; the registry types them per adapter."""
 
     # -- view
     level: Level = Level.NONE

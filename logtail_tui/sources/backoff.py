@@ -20,15 +20,9 @@ from logtail_tui.core.errors import SourceError
 class Backoff:
     """Tracks attempts and says how long to wait before the next one.
 
-    Usage::
-
-        backoff = Backoff(retries=settings.retries)
-        while True:
-            backoff.connected()          # when a connection is established
-            ...                          # stream until it drops
-            delay = backoff.next_delay(reason)   # raises SourceError when out of retries
-            yield StateChanged(State.RETRYING, reason, delay, backoff.attempt)
-            await asyncio.sleep(delay)
+    `reconnect.run` drives it: ``attempting()`` as each attempt starts, ``connected()``
+    when the connection is live, ``next_delay(reason)`` after it ends (raises
+    `SourceError` when out of retries). Network adapters pass one to the driver.
     """
 
     base: float = 1.0

@@ -2,7 +2,7 @@
 
 Start with the last ``settings.lines`` lines (found by reading backwards from the end,
 so a 200 MB file costs a few blocks), then follow. Following watches the *parent
-directory* (a watch on the file itself is lost at rotation) and decides
+directory* (a watch on the file itself is lost at rotation, see docs/architecture.md) and decides
 from ``os.stat`` what happened, as ``tail -F`` does:
 
 - same inode, bigger: appended; read the new bytes;
@@ -29,7 +29,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import ClassVar
 
 from logtail_tui.core.chunks import FileChunk
@@ -80,10 +80,17 @@ def access_error(exc: OSError, path: str) -> SourceError:
 class FileSource(Source):
     """Follows one file by path across appends, truncation, rotation and re-creation."""
 
-    schemes = ("file",)
     description = "a local file, followed like 'tail -F' (PATH or file:PATH)"
     use_inotify: ClassVar[bool] = True
     """Watch with inotify where available; ``False`` forces watchfiles."""
+
+    @classmethod
+    def parse_target(cls, scheme: str, rest: str, text: str) -> str:
+        return rest[2:] if rest.startswith("//") else rest
+
+    @classmethod
+    def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
+        return target
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
@@ -155,7 +162,7 @@ class FileSource(Source):
         return self.parser.parse(rest) if rest else None
 
     # -- the stream
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:

@@ -14,35 +14,43 @@ during which more than ``limit`` entries arrived loses the older ones, and we sa
 Credentials: ``--token`` as ``Authorization: Bearer``, ``user:password@`` in the URL as
 basic auth, ``-H`` for anything else (``X-Scope-OrgID``); none is ever displayed.
 
-The adapter is "connect once" (`LokiSource._connect_once`) plus "classify this failure"
-(`LokiSource._classify`) around a small loop with `Backoff`, so a shared reconnect
-driver can take it over.
+The adapter is "connect once" (`LokiSource.connect`) plus "classify this failure"
+(`LokiSource.classify`) run by the shared reconnect driver (`reconnect`), which also
+owns the status and close-code sentences.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import re
-import socket
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidMessage, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from logtail_tui.core.errors import AccessDenied, ProtocolFailure, SourceError, SourceNotFound
-from logtail_tui.core.parse import LineParser
-from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.sanitize import sanitize
-from logtail_tui.core.settings import Settings
-from logtail_tui.sources import auth, registry
+from logtail_tui.sources import auth, reconnect
 from logtail_tui.sources.backoff import Backoff
-from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.contract import (
+    Batch,
+    Level,
+    LineParser,
+    Settings,
+    Source,
+    SourceError,
+    SourceEvent,
+    SourceSpec,
+    State,
+    StateChanged,
+)
 from logtail_tui.sources.loki_tail import TailInterpreter
+from logtail_tui.sources.reconnect import End, Ending
+from logtail_tui.sources.redact import redact, shorten
+from logtail_tui.sources.websocket import connect_failure
 
 TAIL_PATH = "/loki/api/v1/tail"
 MAX_MESSAGE = 64 * 2**20
@@ -50,8 +58,6 @@ MAX_MESSAGE = 64 * 2**20
 DEFAULT_LIMIT = 100
 """Loki's own default for ``limit``."""
 _PARAM_SPLIT = re.compile(r"&(?=[A-Za-z_]+=)")
-_RETRY_STATUSES = {408, 425, 429}
-_PERMANENT_CLOSES = {1002, 1003, 1007, 1009, 1010}
 
 
 class LokiSource(Source):
@@ -64,7 +70,6 @@ class LokiSource(Source):
         backoff: The reconnect policy; tests may pass a faster one.
     """
 
-    schemes = ("loki", "lokis")
     description = "Grafana Loki tail (LogQL query; resumes from the last timestamp)"
 
     def __init__(
@@ -116,40 +121,26 @@ class LokiSource(Source):
             params["start"] = str(self.tail.last_ns)
         return f"{self._base}?{urlencode(params)}"
 
-    # -- the loop (until a shared reconnect driver takes it over)
-    async def events(self) -> AsyncIterator[SourceEvent]:
-        while True:
-            yield StateChanged(State.CONNECTING, attempt=self.backoff.attempt)
-            self.backoff.attempting()
-            try:
-                async with contextlib.aclosing(self._connect_once()) as connection:
-                    async for event in connection:
-                        yield event
-                reason = "Loki ended the tail"
-            except asyncio.CancelledError:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
+        driver = reconnect.run(self, self.spec.label, self.settings, self.backoff)
+        async with contextlib.aclosing(driver) as stream:
+            async for event in stream:
+                yield event
+
+    # -- one connection (the reconnect driver's Link)
+    async def connect(self, ending: Ending) -> AsyncGenerator[SourceEvent]:
+        """Events of one tail connection; a normal close by Loki means "resume"."""
+        try:
+            async for event in self._tail_once():
+                yield event
+        except ConnectionClosed as exc:
+            if exc.rcvd is None or exc.rcvd.code not in (1000, 1001):
                 raise
-            except Exception as exc:
-                reason = self._classify(exc)  # raises when retrying cannot help
-            finally:
-                await self._close_socket()
-            if not self.settings.follow:
-                if reason == "Loki ended the tail":
-                    yield StateChanged(State.COMPLETED, reason)
-                    return
-                raise SourceError(
-                    f"{self.spec.label}: {reason}; drop --no-follow to reconnect automatically."
-                )
-            delay = self.backoff.next_delay(reason)
-            yield StateChanged(State.RETRYING, reason, delay, self.backoff.attempt)
-            await asyncio.sleep(delay)
+        finally:
+            await self._close_socket()
+        ending.end, ending.reason = End.CLEAN, "Loki ended the tail"
 
-    # -- one connection
-    async def _connect_once(self) -> AsyncGenerator[SourceEvent, None]:
-        """Events of one tail connection; returns when Loki closes it normally.
-
-        Raises:
-            Exception: whatever ended it otherwise, for `_classify`.
-        """
+    async def _tail_once(self) -> AsyncGenerator[SourceEvent]:
         extra: dict[str, Any] = {}
         tls = auth.ssl_context(self.settings)
         if self._base.startswith("wss:") and isinstance(tls, ssl.SSLContext):
@@ -166,16 +157,10 @@ class LokiSource(Source):
             close_timeout=2.0,
             **extra,
         )
-        self.backoff.connected()
         yield StateChanged(State.LIVE, self._detail())
         first = bool(resumed_from)
         while True:
-            try:
-                message = await ws.recv()
-            except ConnectionClosed as exc:
-                if exc.rcvd is not None and exc.rcvd.code in (1000, 1001):
-                    return  # max_tail_duration or a shutdown: resume
-                raise
+            message = await ws.recv()  # ConnectionClosed ends the connection
             skipped = self.tail.duplicates
             try:
                 batch, dropped = self.tail.feed(message)
@@ -219,73 +204,35 @@ class LokiSource(Source):
         return batch
 
     # -- failures
-    def _classify(self, exc: Exception) -> str:
-        """A short reason for a retryable failure; raises `SourceError` for permanent ones."""
+    def classify(self, exc: Exception) -> Ending:
+        """An `Ending` for a retryable failure; raises `SourceError` for permanent ones."""
         label = self.spec.label
         if isinstance(exc, InvalidStatus):
             status = exc.response.status_code
-            body = self._redact(sanitize(exc.response.body.decode("utf-8", "replace")))
-            body = " ".join(body.split())[:200]
-            if status == 401:
-                raise AccessDenied(
-                    f"Loki at {label} refused the credentials (401); check --token, the "
-                    "user:password in the URL or the -H headers."
-                ) from None
-            if status == 403:
-                raise AccessDenied(
-                    f"Loki at {label} forbids this tail (403); check that your credentials "
-                    "may read this tenant (X-Scope-OrgID)."
-                ) from None
-            if status == 404:
-                raise SourceNotFound(
-                    f"No Loki tail endpoint at {label} (404); check the host, port and path prefix."
-                ) from None
-            if status >= 500 or status in _RETRY_STATUSES:
-                return f"HTTP {status}" + (f": {body}" if body else "")
-            raise SourceError(
-                f"Loki rejected the tail of {label} (HTTP {status}"
-                + (f": {body}" if body else "")
-                + "); check the LogQL query, limit and delay_for."
-            ) from None
+            body = shorten(self._redact(exc.response.body.decode("utf-8", "replace")), 200)
+            return reconnect.http_status(
+                status,
+                f"Loki at {label}",
+                token_given=bool(self.settings.token),
+                said=body,
+                auth_hint="check --token, the user:password in the URL or the -H headers",
+                advice="check the LogQL query, limit and delay_for",
+            )
         if isinstance(exc, ConnectionClosed):
             code = exc.rcvd.code if exc.rcvd is not None else 1006
-            reason = self._redact(sanitize(exc.rcvd.reason))[:200] if exc.rcvd else ""
-            if code == 1008:
-                raise AccessDenied(
-                    f"Loki closed the tail of {label} (1008{': ' + reason if reason else ''}); "
-                    "check your credentials and the tenant."
-                ) from None
-            if code in _PERMANENT_CLOSES:
-                raise ProtocolFailure(
-                    f"Loki closed the tail of {label} with code {code}"
-                    f"{' (' + reason + ')' if reason else ''}; check that the URL is a Loki server."
-                ) from None
-            return f"closed {code}" + (f" ({reason})" if reason else "")
-        if isinstance(exc, ssl.SSLCertVerificationError):
-            raise AccessDenied(
-                f"The TLS certificate of {label} could not be verified ({exc.verify_message}); "
-                "pass --cacert with the right CA or --insecure."
-            ) from None
-        if isinstance(exc, InvalidMessage):
-            return "the server dropped the connection during the handshake"
-        if isinstance(exc, InvalidHandshake):
-            raise ProtocolFailure(
-                f"{label} did not complete a WebSocket handshake ({self._redact(str(exc))}); "
-                "check that host and port are Loki's HTTP port."
-            ) from None
-        if isinstance(exc, TimeoutError):
-            return f"no answer within {self.settings.timeout:g} s"
-        if isinstance(exc, socket.gaierror):
-            return "host not found"
-        if isinstance(exc, OSError):
-            if isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
-                return "connection refused"
-            return self._redact(exc.strerror or str(exc) or type(exc).__name__)
-        raise exc
+            reason = shorten(self._redact(exc.rcvd.reason), 200) if exc.rcvd else ""
+            return reconnect.close_code(code, reason, f"the Loki tail {label}")
+        return connect_failure(
+            exc,
+            label,
+            self.settings.timeout,
+            self._redact,
+            endpoint="check that host and port are Loki's HTTP port",
+        )
 
     # -- closing
     def _redact(self, text: str) -> str:
-        return registry.redact(text, self._secrets)
+        return redact(text, self._secrets)
 
     async def _close_socket(self) -> None:
         ws, self._ws = self._ws, None

@@ -77,7 +77,6 @@ class OtlpSource(Source):
         settings: Parsing options.
     """
 
-    schemes = ("otlp",)
     description = "OpenTelemetry logs receiver: logtail listens for OTLP/HTTP (POST /v1/logs)"
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
