@@ -22,7 +22,7 @@ from logtail_tui.core.settings import Settings
 from logtail_tui.sources import demo
 from logtail_tui.sources.contract import SourceEvent, SourceSpec
 from logtail_tui.sources.demo import DemoSource
-from logtail_tui.sources.memory import MemorySource
+from logtail_tui.testing import MemorySource
 from logtail_tui.ui.app import LogtailApp
 
 SIZE = (110, 30)
