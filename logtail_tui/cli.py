@@ -133,11 +133,8 @@ def logtail(
         color=color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ),
         utc=utc,
     )
-    specs = registry.resolve_all(sources, settings)  # unknown schemes and -o are usage errors
-    for spec in specs:
-        # Checked here so it is a usage error (2); an adapter cannot yet refuse its target early.
-        if spec.scheme == "cmd" and not spec.target.strip():
-            raise UsageError("No command given after 'cmd:'; write e.g. cmd:journalctl -f.")
+    # Unknown schemes, bad targets (an empty cmd:) and -o values are usage errors here.
+    specs = registry.resolve_all(sources, settings)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
     return Invocation(specs, settings)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support import until
 
-from logtail_tui.core.errors import SourceError, SourceNotFound
+from logtail_tui.core.errors import SourceError, SourceNotFound, UsageError
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import command as command_module
@@ -277,7 +277,10 @@ async def test_cmd_not_found() -> None:
 
 
 async def test_cmd_empty_and_badly_quoted() -> None:
-    async with Run(cmd_source("")) as run:
+    with pytest.raises(UsageError, match=r"^No command given after 'cmd:'"):
+        resolve("cmd:  ")  # refused before anything runs (exit status 2)
+    empty = SourceSpec("cmd:", "cmd", "", "cmd:")  # built by hand: refused when run
+    async with Run(CommandSource(empty, Settings())) as run:
         await run.done()
     assert str(run.error) == "No command given after 'cmd:'; write e.g. cmd:journalctl -f."
     async with Run(cmd_source("echo 'unclosed")) as run:
