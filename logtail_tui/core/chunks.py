@@ -25,6 +25,7 @@ from collections import OrderedDict
 from typing import Any
 
 from logtail_tui.core.decoder import CONTINUED
+from logtail_tui.core.lines import Lines
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.sanitize import sanitize
@@ -35,9 +36,10 @@ CHUNK_LINES = 65_536
 
 
 class LineCache:
-    """The split lines of the few chunks being looked at (a small LRU of chunks)."""
+    """The split lines of the few chunks being looked at (a small LRU of chunks: a screen
+    spans one or two; each costs a Python string a line while it is here)."""
 
-    def __init__(self, capacity: int = 8) -> None:
+    def __init__(self, capacity: int = 3) -> None:
         self.capacity = capacity
         self._items: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
 
@@ -222,9 +224,9 @@ class TextChunk(Chunk):
         text, raws, times = joined
         n = len(self.levels)
         return (
-            (text or "").split("\n") if n else [],
-            _split_optional(raws, n),
-            _split_optional(times, n),
+            Lines(text or "", n),
+            Lines(raws, n) if raws is not None else None,
+            Lines(times, n) if times is not None else None,
         )
 
     def _cols(self) -> tuple[Any, ...]:
@@ -243,8 +245,8 @@ class TextChunk(Chunk):
         return Record(
             texts[i],
             self.levels[i],
-            times[i] if times is not None else None,
-            raws[i] if raws is not None else None,
+            (times[i] or None) if times is not None else None,
+            (raws[i] or None) if raws is not None else None,
             self.source_of(i),
         )
 
@@ -322,15 +324,11 @@ class FileChunk(Chunk):
 
     def load(self) -> tuple[Any, ...]:
         data = self.raw_bytes()
-        text = data.decode("utf-8", "replace")
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        lines = text.split("\n")
-        n = len(self.levels)
         if len(data) < self.length:  # truncated under us: say so rather than shift lines
-            lines = lines[:-1]
-            lines.extend(["(no longer in the file: it was truncated)"] * (n - len(lines)))
-        return (lines[:n],)
+            whole = data.count(b"\n")
+            lines = Lines(data[: data.rfind(b"\n") + 1] if whole else b"", whole)
+            return (_Truncated(lines, len(self.levels)),)
+        return (Lines(data, len(self.levels)),)
 
     def record(self, i: int) -> Record:
         line = self._cols()[0][i]
@@ -350,6 +348,21 @@ class FileChunk(Chunk):
 
     def export(self, i: int) -> str:
         return sanitize(self._cols()[0][i])
+
+
+class _Truncated:
+    """Lines still in a file truncated under its chunk, then placeholders."""
+
+    GONE = "(no longer in the file: it was truncated)"
+
+    def __init__(self, lines: Lines, n: int) -> None:
+        self.lines, self.n = lines, n
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            lo, hi, _ = index.indices(self.n)
+            return [self[k] for k in range(lo, hi)]  # type: ignore[misc]
+        return self.lines[index] if index < self.lines.n else self.GONE
 
 
 def _extend(
@@ -380,9 +393,3 @@ def _join_optional(column: list[str | None] | None) -> str | None:
     if column is None:
         return None
     return _join([v or "" for v in column])
-
-
-def _split_optional(joined: str | None, n: int) -> list[str | None] | None:
-    if joined is None:
-        return None
-    return [v or None for v in joined.split("\n")] if n else []
