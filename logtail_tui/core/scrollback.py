@@ -96,18 +96,21 @@ class Scrollback:
         return self.index.query if self.index is not None else None
 
     def refilter(self, new: LineFilter, step: int = STEP_LINES) -> Iterator[float]:
-        """Apply ``new`` to every kept line, a step at a time (progress 0..1 between steps).
-
-        The search index, if any, is rebuilt over the new view in the same run.
-        """
+        """Ask for ``new`` (at once: `requested_filter`) and return the work that applies it
+        to every kept line, a step at a time (progress 0..1 between steps). The search
+        index, if any, is rebuilt over the new view in the same run."""
         self.requested_filter = new
+        return self._refilter(new, step)
+
+    def _refilter(self, new: LineFilter, step: int) -> Iterator[float]:
         yield from self.view.refilter(new, step)
         yield from self.rebuild_search(step)
 
     def search(self, query: SearchQuery | None, step: int = STEP_LINES) -> Iterator[float]:
-        """Set the query (``None`` ends the search) and find its matches, a step at a time."""
+        """Set the query at once (``None`` ends the search) and return the work that finds
+        its matches, a step at a time."""
         self.index = SearchIndex(self.view, query) if query is not None else None
-        yield from self.rebuild_search(step)
+        return self.rebuild_search(step)
 
     def rebuild_search(self, step: int = STEP_LINES) -> Iterator[float]:
         """Bring a stale or unbuilt search index up to date (nothing if it is)."""

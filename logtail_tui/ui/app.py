@@ -20,6 +20,7 @@ from textual.widgets import Footer
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch
+from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.store import LogStore
 from logtail_tui.core.view import View
@@ -77,9 +78,9 @@ class LogtailApp(App[int]):
         super().__init__()
         self.specs = list(specs)
         self.settings = settings
-        self.store = LogStore(settings.max_lines, settings.memory_budget)
-        self.view = View(
-            self.store,
+        self.scrollback = Scrollback(
+            settings.max_lines,
+            settings.memory_budget,
             LineFilter.build(settings.level, settings.include, settings.exclude),
         )
         self.hub = Hub(self.specs, settings, self._on_source_event, factory)
@@ -91,7 +92,7 @@ class LogtailApp(App[int]):
         self._rate = 0.0
         self._announced_failures: set[int] = set()
         labels = [spec.label for spec in self.specs]
-        self.pane = LogPane(self.view, labels, utc=settings.utc, id="log")
+        self.pane = LogPane(self.scrollback, labels, utc=settings.utc, id="log")
         self.status = StatusBar(labels, id="status")
         self.filter_bar = FilterBar(id="filter-bar")
         self.search_bar = SearchBar(id="search-bar")
@@ -161,10 +162,7 @@ class LogtailApp(App[int]):
 
         def append() -> None:
             for index, batch in pending:
-                if isinstance(batch, Batch):
-                    self.store.extend(batch, index)
-                else:
-                    self.store.add_chunk(batch, index, prepend=batch.history)
+                self.scrollback.append(index, batch)
 
         self.pane.sync(append)
         self.searching.after_sync()
@@ -184,19 +182,29 @@ class LogtailApp(App[int]):
         self._rate_mark = (now, self.store.received)
         self.refresh_status()
 
+    @property
+    def store(self) -> LogStore:
+        """The scrollback's store (read through the scrollback; never replaced)."""
+        return self.scrollback.store
+
+    @property
+    def view(self) -> View:
+        """The scrollback's view."""
+        return self.scrollback.view
+
     def counts(self) -> Counts:
-        store, view = self.store, self.view
+        totals = self.scrollback.totals()
         return Counts(
-            received=store.received,
-            shown=len(view),
-            hidden=view.hidden,
-            evicted=store.evicted,
-            cleared=store.cleared,
+            received=totals.received,
+            shown=totals.shown,
+            hidden=totals.hidden,
+            evicted=totals.evicted,
+            cleared=totals.cleared,
             rate=self._rate,
             new_while_paused=self.pane.new_while_paused,
             following=self.pane.following,
             search=self.searching.summary(),
-            filter=view.filter.describe(self.status.labels),
+            filter=self.view.filter.describe(self.status.labels),
             busy=self.work.summary(),
         )
 

@@ -8,6 +8,7 @@ over the new view afterwards.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
@@ -27,8 +28,11 @@ class FilterController:
         self.app = app
         self.work = work
         self.search = search
-        self.requested_filter = app.view.filter
-        """The newest filter asked for (the view's own changes when its re-filter is done)."""
+
+    @property
+    def requested_filter(self) -> LineFilter:
+        """The newest filter asked for (kept by the scrollback)."""
+        return self.app.scrollback.requested_filter
 
     def start(self) -> None:
         """Pre-fill the bar from the command line (``-l -i -e``)."""
@@ -45,13 +49,13 @@ class FilterController:
 
     def apply(self, line_filter: LineFilter) -> None:
         """Re-filter the whole scrollback off the UI path; the newest request wins."""
-        self.requested_filter = line_filter
-        self.app.run_worker(self._refilter(line_filter), group="filter", exclusive=True)
+        steps = self.app.scrollback.refilter(line_filter, self.app.FILTER_CHUNK)
+        self.app.run_worker(self._refilter(steps), group="filter", exclusive=True)
 
-    async def _refilter(self, line_filter: LineFilter) -> None:
+    async def _refilter(self, steps: Iterator[float]) -> None:
         app = self.app
         anchor = app.pane.selected_number() if not app.pane.following else None
-        await self.work.run("filtering", app.view.refilter(line_filter, app.FILTER_CHUNK))
+        await self.work.run("filtering", steps)
         app.pane.reset()
         if anchor is not None:
             app.pane.go_to(app.view.index_of(anchor))

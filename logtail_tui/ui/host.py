@@ -14,6 +14,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker
 from textual.worker_manager import WorkerManager
 
+from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.store import LogStore
 from logtail_tui.core.view import View
@@ -29,6 +30,7 @@ class Host(Protocol):
     FILTER_CHUNK: int
     specs: list[SourceSpec]
     settings: Settings
+    scrollback: Scrollback
     store: LogStore
     view: View
     pane: LogPane

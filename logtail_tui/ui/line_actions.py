@@ -47,7 +47,7 @@ class LineActions:
         if number is None:
             return
         label = app.specs[app.store.source(number)].label
-        line = number - app.store.origin + 1
+        line = app.scrollback.line_number(number)
         app.push_screen(DetailScreen(app.store.record(number), label, line))
 
     def copy(self) -> None:
@@ -57,7 +57,7 @@ class LineActions:
             return
         text = app.store.export(number)
         app.copy_to_clipboard(text)
-        line = number - app.store.origin + 1
+        line = app.scrollback.line_number(number)
         app.notify(f"Copied line {line:,} ({len(text):,} characters).", timeout=1.5, markup=False)
 
     # -- the whole view -----------------------------------------------------------------
@@ -96,7 +96,7 @@ class LineActions:
     def clear(self) -> None:
         app = self.app
         app.flush_now()
-        count = app.store.clear()
+        count = app.scrollback.clear()
         app.pane.sync()
         app.pane.reset()
         self.search.after_sync()

@@ -21,11 +21,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from logtail_tui.core.record import Record
+from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.times import format_time
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, LEVEL_CLASS, PANE_CSS
+from logtail_tui.ui.wrap import screen_rows
 
 TIME_WIDTH = 31
 """Cells of the time column of structured records: RFC 3339 to milliseconds with the zone
@@ -54,7 +56,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        view: View,
+        scrollback: Scrollback,
         source_labels: Sequence[str] = (),
         *,
         utc: bool = False,
@@ -63,11 +65,11 @@ class LogPane(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.view = view
+        self.scrollback = scrollback
+        """What is shown; the pane renders from it and keeps none of its state."""
         self.source_labels = list(source_labels)
         self.utc = utc
         """Show record times in UTC instead of the local zone."""
-        self.query_: SearchQuery | None = None
         self.cursor: int | None = None
         """Visible index of the selected line; ``None`` while following."""
         self.new_while_paused = 0
@@ -92,7 +94,7 @@ class LogPane(ScrollView, can_focus=True):
         old_last = view[len(view) - 1] if len(view) else None
         if update is not None:
             update()
-        view.sync()
+        self.scrollback.sync()
         new_len = len(view)
         # Old lines still in the view (some may have been evicted); the rest are new.
         kept = view.index_of(old_last + 1) if old_last is not None else 0
@@ -125,8 +127,17 @@ class LogPane(ScrollView, can_focus=True):
             self._scroll_to_end()
         self.refresh()
 
-    def set_query(self, query: SearchQuery | None) -> None:
-        self.query_ = query
+    @property
+    def view(self) -> View:
+        return self.scrollback.view
+
+    @property
+    def query_(self) -> SearchQuery | None:
+        """The search query to highlight (the scrollback's)."""
+        return self.scrollback.query
+
+    def query_changed(self) -> None:
+        """The scrollback's query changed: redraw with its highlights."""
         self._cache.clear()
         self.refresh()
 
@@ -350,8 +361,7 @@ class LogPane(ScrollView, can_focus=True):
             return Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
         return strip
 
-    # -- wrapping: lay out only the rows on screen, anchored at the top line or, when
-    # following, at the bottom, so wrap never needs a pass over the whole scrollback.
+    # -- wrapping: only the rows on screen are laid out (ui/wrap.py).
     def _layout(self) -> list[tuple[int, int]]:
         view = self.view
         width = max(1, self.scrollable_content_region.width)
@@ -361,21 +371,9 @@ class LogPane(ScrollView, can_focus=True):
         key = (top, at_end, len(view), width, height, view[0] if len(view) else -1)
         if key == self._wrap_key:
             return self._wrap_rows
-        rows: list[tuple[int, int]] = []
-        if at_end:
-            index = len(view) - 1
-            while index >= 0 and len(rows) < height:
-                count = self._row_count(view[index], width)
-                rows[:0] = [(index, r) for r in range(count)]
-                index -= 1
-            rows = rows[-height:] if len(rows) > height else rows
-        else:
-            index = top
-            while index < len(view) and len(rows) < height:
-                count = self._row_count(view[index], width)
-                rows.extend((index, r) for r in range(count))
-                index += 1
-            rows = rows[:height]
+        rows = screen_rows(
+            len(view), top, at_end, height, lambda i: self._row_count(view[i], width)
+        )
         self._wrap_key, self._wrap_rows = key, rows
         return rows
 

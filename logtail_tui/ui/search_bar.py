@@ -9,7 +9,7 @@ Usage::
     bar.open()                                 # on "/"
 
     def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
-        self.pane.set_query(event.query)       # highlight as the user types
+        self.pane.query_changed()              # highlight as the user types
         self.search_bar.set_counter("12/340")
 
     def on_search_bar_submitted(self, event: SearchBar.Submitted) -> None:

@@ -17,8 +17,12 @@ class SearchController:
     def __init__(self, app: Host, work: ChunkedWork) -> None:
         self.app = app
         self.work = work
-        self.index: SearchIndex | None = None
         self._pending_jump: int = 0
+
+    @property
+    def index(self) -> SearchIndex | None:
+        """The scrollback's search index (the one place the query lives)."""
+        return self.app.scrollback.index
 
     def start(self) -> None:
         """Pre-fill from the command line (``-s``)."""
@@ -28,10 +32,9 @@ class SearchController:
             self._set_query(SearchQuery.parse(app.settings.search))
 
     def after_sync(self) -> None:
-        """New lines reached the view: extend a ready index and its counter."""
+        """New lines reached the view (the scrollback synced the index): update the counter."""
         index = self.index
         if index is not None and index.ready and not index.stale:
-            index.sync()
             self._update_counter()
 
     def summary(self) -> str:
@@ -63,23 +66,20 @@ class SearchController:
     # -- the index ----------------------------------------------------------------------
     def _set_query(self, query: SearchQuery | None) -> None:
         app = self.app
-        app.pane.set_query(query)
+        app.scrollback.search(query)  # sets the query now; rebuild() does the work
+        app.pane.query_changed()
         if query is None:
-            self.index = None
             app.workers.cancel_group(app, "search")  # type: ignore[arg-type]
             app.search_bar.set_counter("")
             app.refresh_status()
             return
-        self.index = SearchIndex(app.view, query)
         app.run_worker(self.rebuild(), group="search", exclusive=True)
 
     async def rebuild(self) -> None:
         """Build (or rebuild a stale) index, then make a jump that waited for it."""
-        index = self.index
-        if index is None:
+        if self.index is None:
             return
-        if index.stale or not index.ready:
-            await self.work.run("searching", index.build(self.app.FILTER_CHUNK))
+        await self.work.run("searching", self.app.scrollback.rebuild_search(self.app.FILTER_CHUNK))
         self._update_counter()
         if self._pending_jump:
             direction, self._pending_jump = self._pending_jump, 0

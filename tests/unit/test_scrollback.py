@@ -39,7 +39,7 @@ def test_refilter_rebuilds_the_search_over_the_new_view() -> None:
     assert sb.index is not None and len(sb.index) == 2
     new = LineFilter.build(level=Level.ERROR)
     steps = sb.refilter(new)
-    assert sb.requested_filter is not new  # nothing happens before the work starts
+    assert sb.requested_filter is new and sb.view.filter is not new  # asked, not yet applied
     drain(steps)
     assert sb.requested_filter is new and sb.view.filter is new
     assert list(sb.index.numbers()) == [1]
