@@ -133,7 +133,11 @@ class PipeReader:
     async def events(self) -> AsyncIterator[Batch]:
         """Yield batches until end of input."""
         try:
-            if stat.S_ISREG(os.fstat(self.fd).st_mode):
+            mode = os.fstat(self.fd).st_mode
+            if stat.S_ISREG(mode) or (stat.S_ISCHR(mode) and not os.isatty(self.fd)):
+                # Files and devices such as /dev/null cannot be watched with epoll: read
+                # them with blocking reads in a thread instead.
+                os.set_blocking(self.fd, True)
                 gen = self._read_regular()
             else:
                 gen = self._read_pipe()

@@ -85,3 +85,9 @@ def test_structured_lines_in_a_big_file_keep_their_level_word(tmp_path: Path) ->
     shown = done.stdout.decode().splitlines()
     assert len(shown) == 15_000
     assert shown[0] == "2026-12-01T10:00:01Z ERROR m1"
+
+
+def test_a_device_given_as_a_path_is_read_to_its_end() -> None:
+    # /dev/null cannot be watched with epoll; it used to hang with a traceback.
+    done = run("/dev/null")
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
