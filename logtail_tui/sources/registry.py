@@ -83,7 +83,9 @@ def resolve(text: str, settings: Settings | None = None) -> SourceSpec:
             label = target
         else:
             target = rest
-            label = f"{scheme}:{redact(rest, secrets)}" if rest else f"{scheme}:"
+            # "scheme://user:pass@host/...": redact the whole URL so user info is hidden.
+            shown = redact(text, secrets) if rest.startswith("//") else f"{scheme}:{redact(rest, secrets)}"
+            label = shown if rest else f"{scheme}:"
         return SourceSpec(text, scheme, target, label)
     if m and len(scheme) > 1 and "/" in m.group(2)[:2]:
         # Looks like a URL (``foo://``) whose scheme nobody installed.
