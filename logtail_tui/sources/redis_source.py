@@ -15,8 +15,10 @@ with several streams each record starts with ``[stream] ``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -142,7 +144,7 @@ class RedisStreamSource(Source):
             block = BLOCK_MS if self.settings.follow else None
             several = len(self.streams) > 1
             while True:
-                reply = await client.xread(self.last_ids, count=COUNT, block=block)
+                reply = await _cancellable(client.xread(self.last_ids, count=COUNT, block=block))
                 if not reply:
                     if not self.settings.follow:
                         return
@@ -154,7 +156,7 @@ class RedisStreamSource(Source):
                 yield self.records.take()
         finally:
             self._client = None
-            await client.aclose()
+            await _close(client)
 
     def _add(self, entries: list[tuple[bytes, dict[bytes, bytes]]], tag: str) -> None:
         add_payload, add_fields = self.records.payload, self.records.fields
@@ -226,4 +228,24 @@ class RedisStreamSource(Source):
     async def aclose(self) -> None:
         client, self._client = self._client, None
         if client is not None:
+            await _close(client)
+
+
+async def _cancellable(call: Coroutine[Any, Any, Any]) -> Any:
+    """Await a redis-py call in its own task: a blocked ``XREAD`` can swallow a cancel
+    (its internal timeout absorbs it) and then block again, so a cancel is taken here
+    and passed on."""
+    task = asyncio.ensure_future(call)
+    try:
+        await asyncio.wait([task])
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    return task.result()
+
+
+async def _close(client: Any) -> None:
+    """Close ``client`` without waiting on a server that may be gone or mid-``XREAD``."""
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(1.0):
             await client.aclose()
