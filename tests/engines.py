@@ -153,7 +153,9 @@ def state_is(state: State) -> Callable[[Collected], bool]:
     return lambda got: bool(got.states) and got.states[-1].state is state
 
 
-def run_cli(*args: str, block: str | None = None, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, block: str | None = None, timeout: float = 30.0
+) -> subprocess.CompletedProcess[str]:
     """``python -m logtail_tui ARGS`` in a subprocess; ``block`` makes that module unimportable."""
     code = "import runpy, sys\n"
     if block:

@@ -107,7 +107,7 @@ class NatsSource(Source):
     def _parse_deliver(self, deliver: str) -> datetime | None:
         if deliver in _DELIVER:
             return None
-        when = deliver.removeprefix("since:")
+        when = deliver.removeprefix("since:").replace(" ", "+")  # an unescaped "+00:00"
         if when != deliver:
             if m := _AGE.match(when):
                 return datetime.now(UTC) - timedelta(seconds=float(m[1]) * _UNITS[m[2]])

@@ -26,7 +26,9 @@ async def test_json_logfmt_text_and_field_entries_parse_like_any_source(
     redis_engine: EngineServer,
 ) -> None:
     r = await client(redis_engine)
-    first = await r.xadd("app", {"message": '{"level":"error","msg":"db down","ts":"2026-01-02T03:04:05Z"}'})
+    first = await r.xadd(
+        "app", {"message": '{"level":"error","msg":"db down","ts":"2026-01-02T03:04:05Z"}'}
+    )
     await r.xadd("app", {"line": 'level=warn msg="disk at 91%" host=a'})
     await r.xadd("app", {"log": "plain text line"})
     await r.xadd("app", {"level": "debug", "msg": "from fields", "user": "bob"})
