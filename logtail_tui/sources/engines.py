@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import AsyncIterator, Callable, Mapping
+from functools import lru_cache
 from types import ModuleType
 
 from logtail_tui.core.decoder import LineDecoder
@@ -47,8 +48,17 @@ def require(module: str, extra: str, what: str) -> ModuleType:
 
 
 def epoch_ms_time(ms: int) -> str:
-    """An engine's millisecond timestamp as the ISO 8601 UTC text records carry."""
-    return format_time(ms) if ms > 0 else ""
+    """An engine's millisecond timestamp as the ISO 8601 UTC text records carry
+    (``2026-01-31T12:00:00.123Z``); per record, so each second is formatted once."""
+    if ms <= 0:
+        return ""
+    seconds, fraction = divmod(ms, 1000)
+    return f"{_whole_second(seconds)}.{fraction:03d}Z"
+
+
+@lru_cache(maxsize=1024)
+def _whole_second(seconds: int) -> str:
+    return format_time(seconds)[:19]
 
 
 class EntryRecords:

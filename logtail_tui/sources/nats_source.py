@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 import ssl
 from collections.abc import AsyncIterator
@@ -179,9 +180,9 @@ class NatsSource(Source):
         async def on_message(msg: Any, subject: str | None = None) -> None:
             time = None
             if subject is not None:
-                meta = msg.metadata
-                self.last_seq[subject] = meta.sequence.stream
-                time = epoch_ms_time(int(meta.timestamp.timestamp() * 1000))
+                seq, stamp_ns, self._pending[subject] = _js_position(msg.reply)
+                self.last_seq[subject] = seq
+                time = epoch_ms_time(stamp_ns // 1_000_000)
             records.payload(
                 msg.data.decode("utf-8", "replace"), time, msg.subject if several else ""
             )
@@ -239,12 +240,12 @@ class NatsSource(Source):
             else:
                 config.deliver_policy = api.DeliverPolicy.ALL
 
-            async def on_message(msg: Any, subject: str = subject) -> None:
-                self._pending[subject] = msg.metadata.num_pending
-                await handler(msg, subject)
-
             await js.subscribe(
-                subject, stream=self.stream, ordered_consumer=True, config=config, cb=on_message
+                subject,
+                stream=self.stream,
+                ordered_consumer=True,
+                config=config,
+                cb=functools.partial(handler, subject=subject),
             )
             if not self.settings.follow:
                 # With --no-follow, a consumer with nothing to deliver is done already.
@@ -314,6 +315,15 @@ class NatsSource(Source):
         if nc is not None:
             with contextlib.suppress(Exception):
                 await nc.close()
+
+
+def _js_position(reply: str) -> tuple[int, int, int]:
+    """Stream sequence, time (ns) and pending count from a JetStream message's reply
+    subject (``$JS.ACK.[domain.hash.]stream.consumer.delivered.sseq.cseq.ns.pending``);
+    cheaper per message than the client's ``metadata`` object with its datetime."""
+    tokens = reply.split(".")
+    base = 2 if len(tokens) == 9 else 4
+    return int(tokens[base + 3]), int(tokens[base + 5]), int(tokens[base + 6])
 
 
 def _first_real(errors: list[BaseException]) -> BaseException | None:
