@@ -64,7 +64,8 @@ def timed_replay(url: str) -> tuple[float, int]:
 
 
 async def timed_live(url: str, n: int, produce) -> float:  # type: ignore[no-untyped-def]
-    """Follow ``url``, run ``produce()``, and time logtail's first to n-th output line."""
+    """Follow ``url``, run ``produce()`` (returns its own duration), and time logtail's
+    first to n-th output line."""
     proc = await asyncio.create_subprocess_exec(
         *logtail(url), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
     )
@@ -81,6 +82,7 @@ async def timed_live(url: str, n: int, produce) -> float:  # type: ignore[no-unt
         seen += chunk.count(b"\n")
     elapsed = time.perf_counter() - first
     await producer
+    print(f"  (the producer took {producer.result():.2f} s: logtail cannot beat that rate)")
     proc.terminate()
     await proc.wait()
     if seen < n:
@@ -100,12 +102,14 @@ async def bench_redis(n: int, as_json: bool, folder: Path) -> None:
     try:
         r = aioredis.Redis(port=port)
 
-        async def fill(stream: str) -> None:
+        async def fill(stream: str) -> float:
+            t = time.perf_counter()
             for base in range(0, n, 5000):
                 pipe = r.pipeline(transaction=False)
                 for i in range(base, min(n, base + 5000)):
                     pipe.xadd(stream, {"message": payload(i, as_json)})
                 await pipe.execute()
+            return time.perf_counter() - t
 
         await fill("replay")
         seconds, rc = timed_replay(f"redis://127.0.0.1:{port}/replay?from=0")
@@ -147,12 +151,14 @@ async def bench_nats(n: int, as_json: bool, folder: Path) -> None:
         seconds, rc = timed_replay(f"nats://127.0.0.1:{port}/bench.a?stream=BENCH&deliver=all")
         report(f"nats JetStream replay --no-follow > /dev/null (rc={rc})", n, seconds)
 
-        async def publish_core() -> None:
+        async def publish_core() -> float:
+            t = time.perf_counter()
             for i in range(n):
                 await nc.publish("live.x", payload(i, as_json).encode())
                 if i % 1000 == 999:
                     await nc.flush()
             await nc.flush()
+            return time.perf_counter() - t
 
         seconds = await timed_live(f"nats://127.0.0.1:{port}/live.x", n, publish_core)
         report("nats core publish -> logtail -> pipe", n, seconds)
