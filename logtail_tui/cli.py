@@ -20,6 +20,7 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_LINES, Settings
 from logtail_tui.sources.contract import SourceSpec
+from logtail_tui.sources.options import split_pairs
 
 app = typer.Typer(
     add_completion=False,
@@ -28,7 +29,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ALL_LINES_SCROLLBACK = 10_000_000
+ALL_LINES_SCROLLBACK = 1 << 40
 """Scrollback for ``-n all`` when ``--max-lines`` is not given."""
 NET = "Network"
 VIEW = "Filtering and view"
@@ -108,12 +109,15 @@ def _build_settings(**o: object) -> Settings:
         cacert=o["cacert"] or None,  # type: ignore[arg-type]
         timeout=float(o["timeout"]),  # type: ignore[arg-type]
         retries=o["retries"],  # type: ignore[arg-type]
+        reconnect=bool(o["reconnect"]),
+        options=split_pairs(o["option"]),  # type: ignore[arg-type]
         level=level,
         include=tuple(o["include"]),  # type: ignore[call-overload]
         exclude=tuple(o["exclude"]),  # type: ignore[call-overload]
         search=o["search"] or None,  # type: ignore[arg-type]
         plain=plain,
         color=use_color,
+        utc=bool(o["utc"]),
     )
 
 
@@ -133,7 +137,7 @@ def logtail(
         int | None,
         typer.Option(
             "--max-lines",
-            help="Scrollback kept in memory; older lines are evicted (default 100000, 10M with -n all).",
+            help="Scrollback kept; older lines are evicted and counted (default 1000000; the whole file with -n all).",
             show_default=False,
         ),
     ] = None,
@@ -223,6 +227,9 @@ def logtail(
     color: Annotated[
         str, typer.Option("--color", help="Plain mode colour: auto, always or never.")
     ] = "auto",
+    utc: Annotated[
+        bool, typer.Option("--utc", help="Show record times in UTC (default: local time).")
+    ] = False,
     format: Annotated[
         str, typer.Option("--format", help="Parsing: auto, text, json or logfmt.")
     ] = "auto",
@@ -248,6 +255,23 @@ def logtail(
             rich_help_panel=NET,
         ),
     ] = None,
+    reconnect: Annotated[
+        bool,
+        typer.Option(
+            "--reconnect",
+            help="Fetch an HTTP NDJSON or text stream again after it ends (poll).",
+            rich_help_panel=NET,
+        ),
+    ] = False,
+    option: Annotated[
+        list[str],
+        typer.Option(
+            "--option",
+            "-o",
+            metavar="NAME=VALUE",
+            help="Adapter option NAME=VALUE or SCHEME.NAME=VALUE (repeatable; see --list-sources).",
+        ),
+    ] = [],  # noqa: B006
     list_sources: Annotated[
         bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")
     ] = False,
@@ -260,8 +284,10 @@ def logtail(
     from logtail_tui.sources import registry
 
     if list_sources:
-        for scheme, target, desc in registry.describe():
+        for scheme, target, desc, opts in registry.describe():
             print(f"{scheme + ':':<11} {desc}  ({target})")
+            for line in opts:
+                print(f"{'':<13}-o {line}")
         raise typer.Exit(0)
     if not sources:
         raise UsageError(
@@ -272,9 +298,7 @@ def logtail(
     settings = _build_settings(
         **{k: v for k, v in locals().items() if k not in {"sources", "registry"}}
     )
-    specs = [registry.resolve(s, settings) for s in sources]
-    for spec in specs:
-        registry.load(spec.scheme)  # an unknown scheme is a usage error before anything starts
+    specs = registry.resolve_all(sources, settings)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
     if settings.plain:

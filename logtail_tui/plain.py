@@ -1,8 +1,11 @@
 """Plain mode: no TUI, one line a record on stdout (``--plain``, or stdout is not a terminal).
 
-Format: ``TIME LEVEL [source] message`` for records that carry their own time and level
-(JSON, logfmt, SSE/WebSocket events); text lines are printed as they are, like ``tail``,
-with ``[source]`` in front only when several sources are followed.
+Format: structured records (JSON, logfmt, SSE/WebSocket events) print ``TIME LEVEL
+message``, the time shown in one zone (local, or UTC with ``--utc``) and the level word
+whenever one was found, so ``| grep ERROR`` sees it (``ERROR db down`` for a record without
+time). Text lines are printed as they are, like ``tail``: their own time and level are
+already in them. With several sources every line, structured or text, starts with
+``[source]``, so the tag sits in the same place whatever the record's kind.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch, Level, effective
+from logtail_tui.core.scan import select_in_chunk
 from logtail_tui.core.settings import Settings
+from logtail_tui.core.times import format_time
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.hub import Hub
@@ -47,14 +53,15 @@ class PlainPrinter:
         self.color = settings.color
         self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
         self.several = len(specs) > 1
+        self.utc = settings.utc
 
     def batch(self, index: int, batch: Batch) -> None:
-        texts, levels, times = batch.texts, batch.levels, batch.times
+        texts, levels, times, raws = batch.texts, batch.levels, batch.times, batch.raws
         rows = range(len(texts))
         if self.filter.active:
             matches = self.filter.matches
             rows = [i for i in rows if matches(texts[i], levels[i])]  # type: ignore[assignment]
-        if times is None and not self.several and not self.color:
+        if times is None and raws is None and not self.several and not self.color:
             # Fast path: text lines from one source print exactly as read.
             chunk = texts if rows == range(len(texts)) else [texts[i] for i in rows]
             if chunk:
@@ -68,7 +75,10 @@ class PlainPrinter:
             time = times[i] if times is not None else None
             if time is not None:
                 label = Level(levels[i]).label or "-"
-                line = f"{time} {label:<5} {prefix}{line}"
+                line = f"{prefix}{format_time(time, self.utc)} {label:<5} {line}"
+            elif levels[i] and raws is not None and raws[i] is not None:
+                # A structured record's level is not in its message: show the word.
+                line = f"{prefix}{Level(levels[i]).label:<5} {line}"
             elif prefix:
                 line = prefix + line
             if self.color and (code := _COLOR.get(effective(levels[i]))):
@@ -77,6 +87,39 @@ class PlainPrinter:
         if lines:
             self.out.write("\n".join(lines))
             self.out.write("\n")
+
+    def chunk(self, index: int, chunk: Chunk) -> None:
+        """Lines read in bulk: clean text ones go out as bytes, filtered in C; others as a batch."""
+        if not isinstance(chunk, FileChunk) or not chunk.plain_text or self.several or self.color:
+            self._as_batch(index, chunk)
+            return
+        blob = chunk.raw_bytes()
+        if self.filter.active:
+            picked = select_in_chunk(self.filter, chunk, 0, chunk.n)
+            if len(picked) != chunk.n:
+                lines = blob.split(b"\n")
+                blob = b"\n".join(map(lines.__getitem__, picked))
+                if not picked:
+                    return
+        self._write_bytes(blob + b"\n")
+
+    def _as_batch(self, index: int, chunk: Chunk) -> None:
+        records = [chunk.record(i) for i in range(chunk.n)]
+        batch = Batch(
+            [r.text for r in records],
+            [r.level for r in records],
+            [r.time for r in records] if any(r.time for r in records) else None,
+            [r.raw for r in records] if any(r.raw for r in records) else None,
+        )
+        self.batch(index, batch)
+
+    def _write_bytes(self, data: bytes) -> None:
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None:
+            self.out.write(data.decode("ascii"))
+            return
+        self.out.flush()  # keep order with text written before
+        buffer.write(data)
 
     def state(self, index: int, event: StateChanged) -> None:
         label = self.specs[index].label
@@ -133,8 +176,11 @@ class PlainPrinter:
             pass
 
     def _handle(self, index: int, event: SourceEvent) -> None:
-        if isinstance(event, Batch):
-            self.batch(index, event)
+        if isinstance(event, Batch | Chunk):
+            if isinstance(event, Batch):
+                self.batch(index, event)
+            else:
+                self.chunk(index, event)
             if self.out.isatty() or len(event) < 4096:
                 self.out.flush()  # followers expect a line the moment it is written
             else:

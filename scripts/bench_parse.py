@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser
+from logtail_tui.core.times import parse_times
 
 N = 200_000
 BATCH = 5_000
@@ -86,6 +87,18 @@ def bench_parse(name: str, lines: list[str], fmt: str = "auto") -> None:
     print(f"parse {name:<28} {len(lines) / seconds / 1e6:6.2f} M lines/s")
 
 
+def bench_times(name: str, lines: list[str]) -> None:
+    seconds = best(lambda: parse_times(lines))
+    print(f"times {name:<28} {len(lines) / seconds / 1e6:6.2f} M lines/s")
+
+
+def syslog_lines() -> list[str]:
+    return [
+        f"Dec  1 02:{i // 60 % 60:02d}:{i % 60:02d} host sshd[{i}]: session opened"
+        for i in range(N)
+    ]
+
+
 def bench_decoder(lines: list[str]) -> None:
     data = ("\n".join(lines) + "\n").encode()
     chunks = [data[i : i + 65_536] for i in range(0, len(data), 65_536)]
@@ -129,6 +142,9 @@ def main() -> None:
     bench_parse("text, ANSI colours (auto)", ansi_lines(rng))
     bench_parse("JSON (auto)", json_lines(rng))
     bench_parse("logfmt (auto)", logfmt_lines(rng))
+    bench_times("ISO 8601 with fraction", text)
+    bench_times("syslog (year inferred)", syslog_lines())
+    bench_times("no time", plain_lines(rng))
     bench_decoder(text)
     bench_burst(text)
 

@@ -1,7 +1,8 @@
-"""End-to-end plain-mode throughput to /dev/null for SSE and WebSocket (issue #3 figure).
+"""End-to-end plain-mode throughput to /dev/null for SSE, NDJSON and WebSocket.
 
-Starts a local SSE server (uvicorn) and a websockets server on 127.0.0.1, runs
-`logtail --plain --no-follow URL > /dev/null` against each and prints events/s, including
+Starts a local HTTP server (uvicorn) and a websockets server on 127.0.0.1, runs
+`logtail --plain --no-follow URL > /dev/null` against each (NDJSON also without
+--no-follow: a stream that ends must end the run) and prints records/s, including
 process start-up. Run: python scripts/bench_plain_network.py
 """
 
@@ -35,7 +36,19 @@ async def sse(request):
     return StreamingResponse(sse_body(), media_type="text/event-stream")
 
 
-app = Starlette(routes=[Route("/s", sse)])
+def ndjson_body():
+    for i in range(0, N, 2000):
+        yield "".join(
+            f'{{"time":"2026-01-01T00:00:00Z","level":"info","msg":"event {j}"}}\n'
+            for j in range(i, min(N, i + 2000))
+        ).encode()
+
+
+async def ndjson(request):
+    return StreamingResponse(ndjson_body(), media_type="application/x-ndjson")
+
+
+app = Starlette(routes=[Route("/s", sse), Route("/n", ndjson)])
 config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
 server = uvicorn.Server(config)
 threading.Thread(target=server.run, daemon=True).start()
@@ -44,10 +57,10 @@ while not server.started:
 port = server.servers[0].sockets[0].getsockname()[1]
 
 
-def timed(url, extra=()):
+def timed(url, extra=("--no-follow",)):
     t = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-m", "logtail_tui", "--plain", "--no-follow", *extra, url],
+        [sys.executable, "-m", "logtail_tui", "--plain", *extra, url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -57,6 +70,8 @@ def timed(url, extra=()):
 
 t, rc, err = timed(f"http://127.0.0.1:{port}/s")
 print(f"SSE plain -> /dev/null: {N} events in {t:.2f} s = {N / t:,.0f} events/s (rc={rc}) {err}")
+t, rc, err = timed(f"http://127.0.0.1:{port}/n", extra=())
+print(f"NDJSON plain (following) -> /dev/null: {N} records in {t:.2f} s = {N / t:,.0f} records/s (rc={rc}) {err}")
 
 
 async def ws_main():

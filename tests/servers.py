@@ -1,7 +1,7 @@
 """A real uvicorn server on 127.0.0.1, port 0, in a background thread, for network tests.
 
 ``httpx.ASGITransport`` buffers whole responses, so endless streams never yield through
-it; a real server is the only honest way to test streaming clients (design.md §3).
+it; a real server is the only honest way to test streaming clients.
 
 Usage::
 
@@ -20,20 +20,11 @@ from typing import Any
 
 import uvicorn
 
-from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
 from logtail_tui.sources.backoff import Backoff
-from logtail_tui.sources.contract import (
-    Heartbeat,
-    Source,
-    SourceEvent,
-    SourceSpec,
-    State,
-    StateChanged,
-)
 from logtail_tui.sources.http import HttpSource
-from logtail_tui.sources.hub import Hub
+from logtail_tui.testing import Probe, probe
 
 
 class LiveServer:
@@ -98,77 +89,30 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
-class Collected:
-    """What a `follow` run saw, in order."""
-
-    def __init__(self) -> None:
-        self.events: list[SourceEvent] = []
-
-    @property
-    def texts(self) -> list[str]:
-        return [t for ev in self.events if isinstance(ev, Batch) for t in ev.texts]
-
-    @property
-    def records(self) -> list[Record]:
-        return [r for ev in self.events if isinstance(ev, Batch) for r in ev.records()]
-
-    @property
-    def states(self) -> list[StateChanged]:
-        return [ev for ev in self.events if isinstance(ev, StateChanged)]
-
-    def of(self, state: State) -> list[StateChanged]:
-        return [ev for ev in self.states if ev.state is state]
-
-    @property
-    def heartbeats(self) -> int:
-        return sum(isinstance(ev, Heartbeat) for ev in self.events)
-
-    @property
-    def final(self) -> StateChanged | None:
-        states = self.states
-        return states[-1] if states and states[-1].state.final else None
+Collected = Probe
+"""What a `follow` run saw (the test kit's `Probe`)."""
 
 
 async def follow(
     url: str,
     settings: Settings | None = None,
     *,
-    until: Callable[[Collected], bool] | None = None,
+    until: Callable[[Probe], bool] | None = None,
     timeout: float = 8.0,
     backoff: Callable[[Settings], Backoff] | None = None,
-) -> Collected:
-    """Follow ``url`` through the real registry and `Hub` until the source ends or
-    ``until`` holds; fails the test if neither happens within ``timeout`` seconds.
+) -> Probe:
+    """Follow ``url`` through the real registry and `Hub` (the test kit's `probe`) until
+    the source ends or ``until`` holds; fails the test after ``timeout`` seconds.
 
     Args:
         backoff: Builds a quicker reconnect policy for tests that reconnect many times.
     """
     settings = settings or Settings()
+    if backoff is None:
+        return await probe(url, settings, until=until, timeout=timeout)
     spec = registry.resolve(url, settings)
-    factory: Callable[[SourceSpec, Settings], Source] = registry.create
-    if backoff is not None:
-        make = backoff
-
-        def factory(sp: SourceSpec, st: Settings) -> Source:
-            return HttpSource(sp, st, backoff=lambda: make(st))
-
-    got = Collected()
-    done = asyncio.Event()
-
-    def sink(_index: int, event: SourceEvent) -> None:
-        got.events.append(event)
-        if (isinstance(event, StateChanged) and event.state.final) or (until and until(got)):
-            done.set()
-
-    hub = Hub([spec], settings, sink, factory)
-    hub.start()
-    try:
-        await asyncio.wait_for(done.wait(), timeout)
-    except TimeoutError:
-        raise AssertionError(f"timed out; saw {got.events[-5:]!r}") from None
-    finally:
-        await hub.aclose()
-    return got
+    source = HttpSource(spec, settings, backoff=lambda: backoff(settings))
+    return await probe(source, settings, until=until, timeout=timeout)
 
 
 def quick_backoff(settings: Settings) -> Backoff:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -10,7 +13,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import SourceEvent, SourceSpec
-from logtail_tui.sources.memory import MemorySource
+from logtail_tui.testing import MemorySource
 
 
 async def until(condition: Callable[[], object], timeout: float = 5.0, step: float = 0.005) -> None:
@@ -40,3 +43,21 @@ class Feeds:
 
     def __getitem__(self, i: int) -> asyncio.Queue[SourceEvent | None]:
         return self.queues[i]
+
+
+LOGTAIL = [sys.executable, "-m", "logtail_tui"]
+"""The real command line, as a subprocess runs it."""
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``logtail ARGS`` in a subprocess; ``env`` is added to this process's environment."""
+    return subprocess.run(
+        [*LOGTAIL, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )

@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 
+from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.errors import SourceError
-from logtail_tui.core.record import Batch
+from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import file as file_module
 from logtail_tui.sources.contract import SourceSpec, State, StateChanged
 from logtail_tui.sources.file import FileSource, access_error, tail_offset
+from logtail_tui.sources.file_index import BLOCK, TAIL_LINES
 from logtail_tui.sources.stdin import MAX_BATCH_LINES
 
 
@@ -41,6 +43,7 @@ class Tail:
         self.backend = backend
         self.lines: list[str] = []
         self.batches: list[int] = []
+        self.chunks: list[FileChunk] = []
         self.states: list[StateChanged] = []
         self.error: SourceError | None = None
         self.task: asyncio.Task[None] | None = None
@@ -63,6 +66,14 @@ class Tail:
                     assert len(event) > 0, "empty batch"
                     self.batches.append(len(event))
                     self.lines.extend(event.texts)
+                elif isinstance(event, FileChunk):
+                    assert len(event) > 0, "empty chunk"
+                    self.chunks.append(event)
+                    texts = [event.record(i).text for i in range(event.n)]
+                    if event.history:  # read backwards: goes before everything so far
+                        self.lines[:0] = texts
+                    else:
+                        self.lines.extend(texts)
                 elif isinstance(event, StateChanged):
                     self.states.append(event)
                     if self.on_state is not None:
@@ -323,15 +334,41 @@ def test_tail_offset_counts_lines_not_bytes(tmp_path: Path) -> None:
         os.close(fd)
 
 
-async def test_all_lines_in_capped_batches(tmp_path: Path) -> None:
+async def test_all_lines_last_screen_first_then_history_in_bounded_chunks(tmp_path: Path) -> None:
     path = tmp_path / "all.log"
-    expected = [f"l{i}" for i in range(300_000)]
+    expected = [f"l{i}" for i in range(1_000_000)]
     path.write_text("\n".join(expected))  # no final newline: the last line still arrives
     async with Tail(path, lines=None, follow=False) as t:
         await t.done()
     assert t.lines == expected
     assert max(t.batches) <= MAX_BATCH_LINES
-    assert len(t.batches) >= 300_000 // MAX_BATCH_LINES
+    # The last screen came first as ordinary lines; the rest as history chunks read
+    # backwards, each a bounded block kept on disk (no bytes held in memory).
+    assert sum(t.batches) <= TAIL_LINES + 1
+    assert len(t.chunks) >= 2 and all(c.history for c in t.chunks)
+    assert all(c.blob is None and c.length <= BLOCK for c in t.chunks)
+
+
+async def test_plain_mode_reads_history_forwards_in_bulk(tmp_path: Path) -> None:
+    path = tmp_path / "all.log"
+    expected = [f"2026-12-01 10:00:00 {'ERROR' if i % 3 else 'INFO'} l{i}" for i in range(300_000)]
+    path.write_text("\n".join(expected) + "\npartial")
+    async with Tail(path, lines=None, follow=False, plain=True) as t:
+        await t.done()
+    assert t.lines == [*expected, "partial"]
+    assert t.chunks and not any(c.history for c in t.chunks)
+    assert all(c.plain_text for c in t.chunks)
+    levels = b"".join(bytes(c.levels) for c in t.chunks)
+    assert levels[:3] == bytes([Level.INFO, Level.ERROR, Level.ERROR])
+
+
+async def test_n_lines_in_bulk_keeps_exactly_n(tmp_path: Path) -> None:
+    path = tmp_path / "n.log"
+    expected = [f"line {i}" for i in range(400_000)]
+    path.write_text("\n".join(expected) + "\n")
+    async with Tail(path, lines=123_456, follow=False) as t:
+        await t.done()
+    assert t.lines == expected[-123_456:]
 
 
 async def test_no_follow_ends_without_going_live(tmp_path: Path) -> None:
@@ -445,3 +482,48 @@ async def test_lines_written_before_the_watch_exists_do_not_wait_for_the_poll(
     async with t:
         await t.has(2)
         assert t.lines == ["a 000000", "b 000000"]
+
+
+async def test_a_file_that_grows_while_its_history_is_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "grow.log"
+    history = lines("old", 600_000)
+    append(path, history)
+    appended = lines("new", 3000)
+    progress: list[float] = []
+
+    def grow(state: StateChanged) -> None:
+        # Called between two events: the first progress report comes with history still
+        # to index, so these appends land while indexing goes on.
+        if state.progress is not None and state.progress < 1 and not progress:
+            progress.append(state.progress)
+            for k in range(0, 3000, 500):
+                append(path, appended[k : k + 500])
+
+    async with Tail(path, lines=None) as t:
+        t.on_state = grow
+        await t.until(lambda: len(t.lines) == 603_000, timeout=30)
+        assert progress and t.lines == history + appended
+
+
+async def test_a_file_truncated_while_its_history_is_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "trunc.log"
+    append(path, lines("old", 600_000))
+    async with Tail(path, lines=None) as t:
+        await t.until(lambda: t.chunks != [])
+        with open(path, "w") as f:  # copytruncate: same inode, emptied
+            f.write("fresh 1\n")
+        await t.until(lambda: bool(t.lines) and t.lines[-1] == "fresh 1", timeout=10)
+        await t.until(lambda: t.source._backlog is None, timeout=10)
+        assert t.state is State.LIVE
+
+
+async def test_files_over_4_gib_are_read_in_bulk_by_offset(tmp_path: Path) -> None:
+    path = tmp_path / "huge.log"
+    rows = lines("far", 200_000)
+    with open(path, "wb") as f:
+        f.seek((4 << 30) + 12345)  # sparse: no disk is used for the hole
+        f.write(b"\n" + "\n".join(rows).encode() + b"\n")
+    async with Tail(path, lines=150_000, follow=False) as t:
+        await t.done()
+    assert t.lines == rows[-150_000:]
+    assert all(c.offset > 1 << 32 for c in t.chunks)

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import run_cli
 
-LOGTAIL = [sys.executable, "-m", "logtail_tui"]
-
-
-def run(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 30
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOGTAIL, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
+run = run_cli
 
 
 @pytest.fixture
@@ -69,7 +56,7 @@ def test_json_records_print_time_level_message(tmp_path: Path) -> None:
     path.write_text(
         json.dumps({"time": "2026-01-01T00:00:00Z", "level": "error", "msg": "boom"}) + "\n"
     )
-    out = run("--no-follow", str(path)).stdout
+    out = run("--no-follow", "--utc", str(path)).stdout
     assert out.startswith("2026-01-01T00:00:00Z ERROR") and "boom" in out
 
 

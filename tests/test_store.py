@@ -58,11 +58,10 @@ def test_clear_keeps_numbering_and_counts() -> None:
 def test_optional_columns_appear_only_when_needed_and_stay_aligned() -> None:
     store = LogStore(10)
     store.extend(texts("plain", 2))
-    assert not store.has_times and store.time(0) is None and store.raw(0) is None
+    assert store.time(0) is None and store.raw(0) is None
     structured = Batch(["msg"], [Level.ERROR], ["2026-11-21T10:00:00Z"], ['{"msg":"msg"}'])
     store.extend(structured, source=3)
     store.extend(texts("later", 1))
-    assert store.has_times
     assert [store.time(n) for n in range(4)] == [None, None, "2026-11-21T10:00:00Z", None]
     assert [store.raw(n) for n in range(4)] == [None, None, '{"msg":"msg"}', None]
     assert [store.source(n) for n in range(4)] == [0, 0, 3, 0]
@@ -80,7 +79,7 @@ def test_optional_columns_survive_eviction() -> None:
 def test_levels_are_compact_bytes() -> None:
     store = LogStore(10)
     store.extend(Batch(["e"], [Level.CRITICAL]))
-    assert isinstance(store.levels, bytearray) and store.levels[0] == Level.CRITICAL
+    assert store.levels_between(0, 1) == bytes([Level.CRITICAL])
 
 
 def test_max_lines_must_be_positive() -> None:

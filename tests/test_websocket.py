@@ -306,7 +306,7 @@ async def test_accept_then_drop_reconnects_at_most_about_once_a_second() -> None
 
 @pytest.mark.parametrize(
     ("status", "words"),
-    [(401, "not authenticated"), (403, "forbids"), (404, "Nothing found"), (400, "HTTP 400")],
+    [(401, "not authenticated"), (403, "not allowed"), (404, "not found"), (400, "400 Bad Request")],
 )
 async def test_handshake_refusals_are_permanent_with_distinct_messages(
     status: int, words: str
@@ -345,7 +345,7 @@ async def test_handshake_503_is_retried() -> None:
         r = await run(url)
     assert r.texts == ["finally"]
     retrying = [s for s in r.states if s.state is State.RETRYING]
-    assert len(retrying) == 1 and "HTTP 503" in retrying[0].detail
+    assert len(retrying) == 1 and "503 Service Unavailable" in retrying[0].detail
 
 
 async def test_headers_and_bearer_token_reach_the_server() -> None:

@@ -45,6 +45,11 @@ class LineDecoder:
         self._continuing = False
         """The pending text continues a line whose earlier pieces were already emitted."""
 
+    @property
+    def at_line_start(self) -> bool:
+        """Whether nothing of an unfinished line is held (bulk readers may take over)."""
+        return not self._pending and not self._continuing and not self._utf8.getstate()[0]
+
     def decode(self, data: bytes) -> list[str]:
         """Frame a chunk of UTF-8 bytes; returns the lines it completed."""
         return self.decode_text(self._utf8.decode(data))

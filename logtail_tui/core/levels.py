@@ -8,10 +8,17 @@ it is
 - a level word in any case inside brackets (``[warn]``, ``<error>``, ``(info)``, ``|debug|``)
   or followed by a colon (``Warning:``, ``error:``);
 - a ``level=``/``lvl=``/``severity=`` pair (``level=error``);
+- an Apache 2.4 ``[module:level]`` (``[core:error]``, ``[mpm_event:notice]``);
+- the status of an access log line (common/combined format: the quoted request right after
+  the ``[01/Dec/2026:02:35:16 +0000]`` time): 5xx error, 4xx warn, anything else info;
+- Windows CBS ``Info``/``Warning``/``Error`` right after the ``2026-12-01 02:35:16, `` time;
 
 and at the very start of the line: a syslog priority ``<3>``, Android ``W/Tag``, glog
 ``E0101 12:00:00``, a single letter before a time (``E 12:00:01``) and the Android
-``threadtime`` and ``time`` layouts (``01-01 12:00:00.123  1234  5678 W Tag: ...``).
+``threadtime`` and ``time`` layouts (``01-01 12:00:00.123  1234  5678 W Tag: ...``), Java's
+``Exception in thread "main"`` (error), Go's ``fatal error:`` (critical; ``panic:`` is a
+level word) and BGL's level as the 9th token (``- 1117838570 2005.06.03 NODE TIME NODE RAS
+KERNEL FATAL``).
 
 The match is one anchored regular expression whose alternatives all begin with a literal
 or a character class: CPython's regex engine skips such branches in a couple of
@@ -158,7 +165,10 @@ def text_pattern(structured: str = "") -> re.Pattern[str]:
     keys = _trie(_variants(_KEYS))
     token = rf"""(?:
           {_OPEN}(?P<bracket>{any_case}){_CLOSE}    # [warn] <error> (info) |DEBUG|
+        | \[\w{{1,40}}:({any_case})\]               # Apache 2.4: [core:error] [mpm_event:notice]
+        | "(?<=[+-]\d{{4}}\]\ ")(?:[^"\\]++|\\.)*+"(\ [1-5])\d\d\ (?=\d|-)  # access log: "GET / HTTP/1.1" 404 12
         | (?P<upper>{upper}){_AFTER}                 # ERROR  WARN:  INFO]
+        | [IWE](?<=\d,\ .)(nfo|arning|rror)\ \      # Windows CBS: "2016-09-28 04:30:30, Info  CBS"
         | ({lower_title}):(?!\S)                     # Warning: error:
         | {keys}[=:]\ ?["']?({any_case})\b            # level=error level: warn
     )"""
@@ -167,16 +177,23 @@ def text_pattern(structured: str = "") -> re.Pattern[str]:
         rf"""\s*+(?:
             {f"({flagged})|" if flagged else ""}       # JSON / logfmt candidates
             (↪\ )                                      # a split line's later piece: inherits
+          | Exception\ in\ (thread\ ")                 # Java: an uncaught exception
+          | f(atal\ error):                            # Go runtime (panic: is a level word)
+          | [-A-Z][-A-Z]*+\ \d{{10}}\ \d{{4}}\.\d\d\.\d\d\ (?:\S++\ ){{5}}({_BGL})\    # BGL: 9th token
           | <(\d{{1,3}})>                               # syslog priority
           | ([VDIWEFA])/                                # android: W/Tag
           | ([IWEF])\d{{4}}\s                           # glog: E0101 12:00:00
           | ([TDIWEFN])\ +\d                            # E 12:00:01
           | \d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+\d+\s+\d+\s+([VDIWEFA])\s   # android threadtime
           | \d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+([VDIWEFA])/       # android -v time
-          | (?:\S++\s++){{0,6}}?(?=[\[<(|{{{_initials()}]){token}  # first level token of 7
+          | (?:\S++\s++){{0,6}}?(?=[\[<(|"{{{_initials()}]){token}  # first level token of 7
         )""",
         re.VERBOSE,
     )
+
+
+_BGL = "INFO|WARNING|ERROR|FATAL|SEVERE|FAILURE"
+"""BGL's level words (``FAILURE`` is not a level word anywhere else)."""
 
 
 @cache
@@ -188,6 +205,13 @@ def _token_levels() -> dict[str, int]:
     table.update({k: int(v) for k, v in letters.items()})
     table.update({str(n): int(syslog_level(n)) for n in range(192)})
     table["↪ "] = 0
+    # Access logs: the status class, captured with the space before it so it cannot be
+    # taken for a syslog priority.
+    table.update({" 1": int(_I), " 2": int(_I), " 3": int(_I), " 4": int(_W), " 5": int(_E)})
+    # Some branches start with a literal outside their group (so the regex engine can
+    # skip them on one character): their captures are word tails.
+    table.update({'thread "': int(_E), "atal error": int(_C), "FAILURE": int(_E)})
+    table.update({"nfo": int(_I), "arning": int(_W), "rror": int(_E)})
     table["{"] = STRUCTURED
     return table
 
@@ -261,14 +285,26 @@ class LevelDetector:
         return levels
 
     def _learn(self, lines: list[str], levels: list[int]) -> None:
+        position = self._position_of(lines, levels)
+        if position is not None:
+            self._fast = _at_token(*position, self.structured)
+
+    def learn_position(self, lines: list[str]) -> tuple[int, bool] | None:
+        """``(token index, bracketed)`` of the level word in ``lines``, if they show one.
+
+        The bulk indexer (`logtail_tui.core.bulk`) reads whole blocks with it.
+        """
+        return self._position_of(lines, text_levels(lines, self.structured))
+
+    def _position_of(self, lines: list[str], levels: list[int]) -> tuple[int, bool] | None:
         for line, level in zip(lines, levels, strict=True):
             if level > 0:
                 m = self._full.match(line)
                 if m is not None and m.lastgroup in ("upper", "bracket"):
                     bracketed = m.lastgroup == "bracket"
-                    index = len(line[: m.start(m.lastindex) - bracketed].split())
-                    self._fast = _at_token(index, bracketed, self.structured)
-                return
+                    return len(line[: m.start(m.lastindex) - bracketed].split()), bracketed
+                return None
+        return None
 
 
 _MISS = -2

@@ -28,7 +28,7 @@ import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial, reduce
+from functools import lru_cache, partial, reduce
 from itertools import chain, compress, repeat
 from typing import Any
 
@@ -208,6 +208,16 @@ def _plan(pattern: re.Pattern[str]) -> _Plan:
     return _Plan(pattern, best, fold, exact, lowered)
 
 
+def plan_for(pattern: re.Pattern[str]) -> _Plan:
+    """The plan for ``pattern`` (cached): needles, case folding and the lower-case twin."""
+    return _cached_plan(pattern)
+
+
+@lru_cache(maxsize=64)
+def _cached_plan(pattern: re.Pattern[str]) -> _Plan:
+    return _plan(pattern)
+
+
 def _blob_find(texts: Sequence[str], needle: str, fold: bool) -> tuple[list[int], int]:
     """Lines containing ``needle`` by one ``str.find`` sweep over the joined chunk.
 
@@ -269,7 +279,7 @@ def lines_matching(pattern: re.Pattern[str], texts: Sequence[str]) -> list[int]:
     """
     if not texts:
         return []
-    plan = _plan(pattern)
+    plan = plan_for(pattern)
     if not plan.fold or all(map(str.isascii, texts)):
         return _ascii_or_case_sensitive(plan, texts)
     # Case folding by str.lower() is only exact on ASCII: the real regex asks the other lines.

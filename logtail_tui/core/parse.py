@@ -131,6 +131,22 @@ class LineParser:
             return None  # "user=bob logged" style text happens; require a message or level
         return pairs
 
+    def fields_of(self, line: str) -> Mapping[str, Any] | None:
+        """The JSON object or logfmt pairs ``line`` holds under this parser's format.
+
+        For payloads that arrive one at a time inside an envelope (a log engine's entry)
+        and must be merged with the envelope's own fields before `parse_object`.
+
+        Returns:
+            The decoded fields, or ``None`` when the line is text.
+        """
+        if not self._structured:
+            return None
+        is_json = line.lstrip().startswith("{")
+        if (self.fmt == "json" and not is_json) or (self.fmt == "logfmt" and is_json):
+            return None
+        return self._object(line)
+
     def parse_object(self, obj: Mapping[str, Any], raw: str | None = None) -> Record:
         """One structured record (a JSON object from an NDJSON line, SSE event, WS frame).
 

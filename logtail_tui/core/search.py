@@ -24,7 +24,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from logtail_tui.core.filters import compile_pattern, lines_matching
+from logtail_tui.core.filters import compile_pattern
+from logtail_tui.core.scan import search_numbers
 from logtail_tui.core.view import View
 
 _ESCAPES = re.compile(r"\\.|\(\?P?<[^>]*>|\(\?P=[^)]*\)")
@@ -86,6 +87,8 @@ class SearchIndex:
         """Absolute numbers of matching visible lines, ascending."""
         self._end: int | None = None
         """One past the last absolute number examined; ``None`` until built."""
+        self._start = view.first
+        """The oldest absolute number examined (history may be prepended below it)."""
         self._generation = view.generation
 
     # -- building
@@ -129,6 +132,7 @@ class SearchIndex:
             if generation == view.generation:
                 break
         self._hits = hits
+        self._start = lo
         self._end = hi
         self._generation = generation
         self.sync()
@@ -139,13 +143,18 @@ class SearchIndex:
             pass
 
     def sync(self) -> None:
-        """Catch up with the view after `View.sync`: drop evicted matches, search new lines."""
+        """Catch up with the view after `View.sync`: drop evicted matches, search new lines
+        (appended, or history prepended before the oldest)."""
         view = self.view
         if self._end is None or self.stale:
             return
         hits = self._hits
         if hits and hits[0] < view.first:
             del hits[: bisect_left(hits, view.first)]
+        if view.first < self._start:
+            stop = view.index_of(self._start)
+            hits[0:0] = array("q", self._search(view.numbers(0, stop)))
+        self._start = view.first
         start = max(self._end, view.first)
         if start < view.end:
             i = view.index_of(start)
@@ -154,22 +163,12 @@ class SearchIndex:
         self._end = max(view.end, start)
 
     def _search(self, numbers: Sequence[int]) -> list[int]:
-        """The numbers (all kept in the store, ascending) whose lines match."""
-        if not numbers:
-            return []
-        store = self.view.store
-        first = store.first
-        texts = store.texts
-        if numbers[0] < first:
-            # The store evicted lines the view has not synced away yet: skip them.
+        """The numbers (ascending) whose lines match; numbers no longer kept are skipped."""
+        first = self.view.store.first
+        if numbers and numbers[0] < first:
+            # The store evicted lines the view has not synced away yet.
             numbers = numbers[bisect_left(numbers, first) :]
-            if not numbers:
-                return []
-        if isinstance(numbers, range):
-            lines = texts[numbers.start - first : numbers.stop - first]
-            return [numbers.start + k for k in lines_matching(self.query.pattern, lines)]
-        lines = list(map(texts.__getitem__, map((-first).__add__, numbers)))
-        return list(map(numbers.__getitem__, lines_matching(self.query.pattern, lines)))
+        return search_numbers(self.query.pattern, self.view.store, numbers)
 
     # -- reading
     def __len__(self) -> int:

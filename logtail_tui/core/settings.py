@@ -9,7 +9,8 @@ from types import MappingProxyType
 from logtail_tui.core.record import Level
 
 DEFAULT_LINES = 1000
-DEFAULT_MAX_LINES = 100_000
+DEFAULT_MAX_LINES = 1_000_000
+DEFAULT_MEMORY_BUDGET = 64 << 20
 DEFAULT_MAX_LINE_LENGTH = 65_536
 
 
@@ -24,7 +25,10 @@ class Settings:
     lines: int | None = DEFAULT_LINES
     """Lines of history to load from files at start; ``None`` means all."""
     max_lines: int = DEFAULT_MAX_LINES
-    """Scrollback kept in memory; older lines are evicted and counted."""
+    """Scrollback kept; older lines are evicted and counted."""
+    memory_budget: int = DEFAULT_MEMORY_BUDGET
+    """Bytes of stream text kept in memory; older stream chunks wait in a private temporary
+    file (file lines always stay in their file). ``0`` keeps everything in memory."""
     max_line_length: int = DEFAULT_MAX_LINE_LENGTH
     """Longer lines are split into marked continuation pieces, never dropped."""
     follow: bool = True
@@ -48,6 +52,12 @@ class Settings:
     """Connect timeout in seconds; the read timeout is longer, above keep-alive periods."""
     retries: int | None = None
     """Give up after this many failed reconnects in a row; ``None`` retries for ever."""
+    reconnect: bool = False
+    """Fetch an HTTP line stream (NDJSON, text) again after it ends cleanly (polling)."""
+
+    # -- adapters
+    options: tuple[tuple[str, str], ...] = ()
+    """``-o [scheme.]name=value`` pairs as given; the registry types them per adapter."""
 
     # -- view
     level: Level = Level.NONE
@@ -56,6 +66,8 @@ class Settings:
     search: str | None = None
     plain: bool = False
     color: bool = True
+    utc: bool = False
+    """Show record times in UTC instead of local time (``--utc``)."""
 
     def secrets(self) -> tuple[str, ...]:
         """Strings that must never be displayed (tokens and header values that carry them)."""

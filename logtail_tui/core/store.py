@@ -1,131 +1,258 @@
-"""The bounded scrollback: flat columns of plain values addressed by absolute line number.
+"""The bounded scrollback: chunks of lines addressed by absolute line number.
 
-Lines are kept as ``str`` in flat lists and levels in a ``bytearray`` so that a million
-lines are a few big objects, not a million small ones for the GC to walk (design.md §3).
-Absolute numbers never change: line ``n`` stays line ``n`` after older lines are evicted,
-which is what lets the pane cache rendered lines and the filter keep index lists.
+Lines live in chunks (`logtail_tui.core.chunks`): a few objects per chunk, never one per line.
+Absolute numbers never change: line ``n`` stays line ``n`` after older lines are evicted, and
+history indexed backwards from the end of a file is *prepended* with numbers below the
+oldest one, so the pane's cache, the view's index and search hits stay valid throughout.
+
+Memory: stream text beyond ``memory_budget`` bytes moves to a private temporary file
+(`SpillFile`); file lines stay in their file. What is kept at all is bounded by
+``max_lines``; evicting is dropping whole chunks from the front (plus a trim offset into the
+oldest one), so it costs the same for one line as for a million.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator
+
+from logtail_tui.core.chunks import CHUNK_LINES, Chunk, FileChunk, LineCache, TextChunk
 from logtail_tui.core.record import Batch, Record
+from logtail_tui.core.settings import DEFAULT_MAX_LINES, DEFAULT_MEMORY_BUDGET
+from logtail_tui.core.spill import SpillFile
 
 
 class LogStore:
-    """Keeps at most ``max_lines`` records; older ones are evicted and counted."""
+    """Keeps at most ``max_lines`` records; older ones are evicted and counted.
 
-    def __init__(self, max_lines: int = 100_000) -> None:
+    Args:
+        max_lines: Lines kept (in memory or spilled); older ones are evicted.
+        memory_budget: Bytes of sealed stream text kept in memory; ``0`` never spills.
+        spill_dir: Where the spill file goes (the system's temporary directory by default).
+    """
+
+    def __init__(
+        self,
+        max_lines: int = DEFAULT_MAX_LINES,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        spill_dir: str | None = None,
+    ) -> None:
         if max_lines < 1:
             raise ValueError("max_lines must be at least 1")
         self.max_lines = max_lines
-        self.texts: list[str] = []
-        self.levels = bytearray()
-        self._times: list[str | None] | None = None
-        self._raws: list[str | None] | None = None
-        self._sources: bytearray | None = None
+        self.memory_budget = memory_budget
+        self.spill_dir = spill_dir
+        self.cache = LineCache()
+        self._chunks: list[Chunk] = []
+        self._starts: list[int] = []
+        self._spill: SpillFile | None = None
+        self._in_memory = 0
         self.first = 0
         """Absolute number of the oldest kept line."""
+        self._end = 0
+        self.origin = 0
+        """Absolute number of the oldest line ever added: line ``n`` is shown as ``n - origin + 1``."""
         self.received = 0
         """Records ever added."""
         self.evicted = 0
         """Records dropped because the scrollback was full."""
         self.cleared = 0
         """Records dropped by the user clearing the view."""
+        self.spilled_chunks = 0
+        """Chunks moved to the spill file so far (for tests and the status bar)."""
 
     # -- size
     def __len__(self) -> int:
-        return len(self.texts)
+        return self._end - self.first
 
     @property
     def end(self) -> int:
         """Absolute number one past the newest line."""
-        return self.first + len(self.texts)
+        return self._end
+
+    def __contains__(self, n: object) -> bool:
+        return isinstance(n, int) and self.first <= n < self._end
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._chunks)
 
     # -- writing
     def extend(self, batch: Batch, source: int = 0) -> int:
         """Append ``batch``; returns how many old lines were evicted to make room."""
-        n_old = len(self.texts)
         n = len(batch)
         if not n:
             return 0
-        self.texts.extend(batch.texts)
-        self.levels.extend(batch.levels)
-        self._extend_optional("_times", batch.times, n_old, n)
-        self._extend_optional("_raws", batch.raws, n_old, n)
-        if source or self._sources is not None:
-            if self._sources is None:
-                self._sources = bytearray(n_old)
-            self._sources.extend(bytes([min(source, 255)]) * n)
+        done = 0
+        while done < n:
+            chunk = self._chunks[-1] if self._chunks else None
+            if not isinstance(chunk, TextChunk) or chunk.sealed or chunk.n >= CHUNK_LINES:
+                chunk = self._push(TextChunk(source))
+            take = min(n - done, CHUNK_LINES - chunk.n)
+            chunk.append(batch, source, done, done + take)
+            done += take
+            self._end += take
+            if chunk.n >= CHUNK_LINES:
+                self._seal(chunk)
         self.received += n
-        over = len(self.texts) - self.max_lines
-        if over > 0:
-            self._drop(over)
-            self.evicted += over
-            return over
-        return 0
+        return self._evict_over()
 
-    def _extend_optional(
-        self, name: str, values: list[str | None] | None, n_old: int, n: int
-    ) -> None:
-        column: list[str | None] | None = getattr(self, name)
-        if values is None:
-            if column is not None:
-                column.extend([None] * n)
+    def add_chunk(self, chunk: Chunk, source: int = 0, prepend: bool = False) -> int:
+        """Add a whole chunk at the end, or before the oldest line (history read backwards).
+
+        Returns how many lines were evicted to make room (a prepended chunk that does not fit
+        is itself trimmed).
+        """
+        if not chunk.n:
+            return 0
+        chunk.source = source
+        chunk.cache = self.cache
+        open_chunk = self._chunks[-1] if self._chunks else None
+        if prepend and self._chunks:
+            chunk.start = self.first - chunk.n
+            self._chunks.insert(0, chunk)
+            self._starts.insert(0, chunk.start)
+            self._fix_orphans(self._chunks[1], chunk)
+            self.first = chunk.start
+            self.origin = min(self.origin, self.first)
+        else:
+            if isinstance(open_chunk, TextChunk):
+                self._seal(open_chunk)
+            if not self._chunks:
+                self.first = self._end
+            chunk.start = self._end
+            self._chunks.append(chunk)
+            self._starts.append(chunk.start)
+            self._end += chunk.n
+        self._in_memory += chunk.nbytes
+        self.received += chunk.n
+        return self._evict_over()
+
+    def _push(self, chunk: Chunk) -> TextChunk:
+        assert isinstance(chunk, TextChunk)
+        chunk.cache = self.cache
+        if not self._chunks:
+            self.first = self._end
+        chunk.start = self._end
+        self._chunks.append(chunk)
+        self._starts.append(chunk.start)
+        return chunk
+
+    def _seal(self, chunk: TextChunk) -> None:
+        if chunk.sealed:
             return
-        if column is None:
-            column = [None] * n_old
-            setattr(self, name, column)
-        column.extend(values)
+        chunk.seal()
+        self._in_memory += chunk.nbytes
+        if self.memory_budget and self._in_memory > self.memory_budget:
+            self._spill_oldest()
 
-    def _drop(self, count: int) -> None:
-        del self.texts[:count]
-        del self.levels[:count]
-        for column in (self._times, self._raws, self._sources):
-            if column is not None:
-                del column[:count]
-        self.first += count
+    def _spill_oldest(self) -> None:
+        for chunk in self._chunks:
+            if self._in_memory <= self.memory_budget // 2:
+                return
+            if isinstance(chunk, TextChunk) and chunk.sealed and chunk.in_memory:
+                if self._spill is None or self._spill.full:
+                    self._spill = SpillFile(self.spill_dir)
+                self._in_memory -= chunk.spill(self._spill)
+                self.spilled_chunks += 1
+
+    def _fix_orphans(self, later: Chunk, earlier: Chunk) -> None:
+        """Continuation lines at the start of ``later`` take the level of ``earlier``'s end."""
+        orphans = getattr(later, "orphans", 0)
+        if orphans and earlier.n and (level := earlier.levels[-1]):
+            later.levels[:orphans] = bytes([level]) * orphans
+            later.orphans = 0  # type: ignore[attr-defined]
+
+    def _evict_over(self) -> int:
+        """Drop the oldest lines beyond ``max_lines`` (a prepended chunk that does not fit
+        keeps its newest lines only)."""
+        over = len(self) - self.max_lines
+        if over <= 0:
+            return 0
+        self._drop_front(self.first + over)
+        self.evicted += over
+        return over
+
+    def _drop_front(self, new_first: int) -> None:
+        while self._chunks and self._chunks[0].start + self._chunks[0].n <= new_first:
+            chunk = self._chunks.pop(0)
+            self._starts.pop(0)
+            self._forget(chunk)
+        self.first = min(new_first, self._end)
+
+    def _forget(self, chunk: Chunk) -> None:
+        if not isinstance(chunk, TextChunk) or chunk.sealed:
+            self._in_memory -= chunk.nbytes
+        chunk.release()
 
     def clear(self) -> int:
         """Forget every line (the user's ``c``); returns how many were cleared."""
-        count = len(self.texts)
-        self._drop(count)
+        count = len(self)
+        for chunk in self._chunks:
+            self._forget(chunk)
+        self._chunks.clear()
+        self._starts.clear()
+        self.cache.clear()
+        self.first = self._end
+        self._in_memory = 0
         self.cleared += count
         return count
 
     # -- reading by absolute number
-    def __contains__(self, n: int) -> bool:
-        return self.first <= n < self.end
-
-    def text(self, n: int) -> str:
-        return self.texts[n - self.first]
-
-    def level(self, n: int) -> int:
-        return self.levels[n - self.first]
-
-    def time(self, n: int) -> str | None:
-        return self._times[n - self.first] if self._times is not None else None
-
-    def raw(self, n: int) -> str | None:
-        return self._raws[n - self.first] if self._raws is not None else None
-
-    def source(self, n: int) -> int:
-        return self._sources[n - self.first] if self._sources is not None else 0
+    def locate(self, n: int) -> tuple[Chunk, int]:
+        """The chunk holding line ``n`` and the line's index in it; ``IndexError`` if not kept."""
+        if not self.first <= n < self._end:
+            raise IndexError(f"line {n} is not kept")
+        k = bisect_right(self._starts, n) - 1
+        chunk = self._chunks[k]
+        return chunk, n - chunk.start
 
     def record(self, n: int) -> Record:
-        return Record(self.text(n), self.level(n), self.time(n), self.raw(n), self.source(n))
+        chunk, i = self.locate(n)
+        return chunk.record(i)
 
-    def time_column(self) -> list[str | None] | None:
-        """The records' own times, aligned with `texts`; ``None`` when no record had one."""
-        return self._times
+    def text(self, n: int) -> str:
+        return self.record(n).text
 
-    def raw_column(self) -> list[str | None] | None:
-        """The raw originals, aligned with `texts`; ``None`` when no record had one."""
-        return self._raws
+    def level(self, n: int) -> int:
+        chunk, i = self.locate(n)
+        return chunk.levels[i]
 
-    def source_column(self) -> bytearray | None:
-        """Source indices, aligned with `texts`; ``None`` while every record came from source 0."""
-        return self._sources
+    def time(self, n: int) -> str | None:
+        return self.record(n).time
+
+    def raw(self, n: int) -> str | None:
+        return self.record(n).raw
+
+    def source(self, n: int) -> int:
+        chunk, i = self.locate(n)
+        return chunk.source_of(i)
+
+    def export(self, n: int) -> str:
+        """Line ``n`` as copy and save write it (the raw original where there is one)."""
+        chunk, i = self.locate(n)
+        return chunk.export(i)
+
+    def pieces(self, lo: int, hi: int) -> Iterator[tuple[Chunk, int, int]]:
+        """``(chunk, i, j)`` for the kept lines ``lo .. hi-1``: chunk lines ``i .. j-1``."""
+        lo, hi = max(lo, self.first), min(hi, self._end)
+        if lo >= hi:
+            return
+        k = bisect_right(self._starts, lo) - 1
+        for chunk in self._chunks[k:]:
+            start = chunk.start
+            if start >= hi:
+                return
+            yield chunk, max(lo - start, 0), min(hi - start, chunk.n)
+
+    def levels_between(self, lo: int, hi: int) -> bytes:
+        """The level column of lines ``lo .. hi-1``."""
+        return b"".join(bytes(c.levels[i:j]) for c, i, j in self.pieces(lo, hi))
+
+    def has_file_chunks(self) -> bool:
+        return any(isinstance(c, FileChunk) for c in self._chunks)
 
     @property
-    def has_times(self) -> bool:
-        return self._times is not None
+    def memory_bytes(self) -> int:
+        """Bytes of line text held in memory (sealed chunks; the open one is not counted)."""
+        return self._in_memory

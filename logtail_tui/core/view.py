@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import effective
+from logtail_tui.core.scan import select
 from logtail_tui.core.store import LogStore
 
 
@@ -114,10 +115,10 @@ class View:
 
     # -- keeping up
     def sync(self) -> None:
-        """Catch up with the store after appends, evictions or a clear.
+        """Catch up with the store after appends, evictions, prepended history or a clear.
 
-        Only lines new since the last call are filtered; evicted ones are dropped from the
-        front. Cost is O(new lines) plus a memmove of the index when lines were evicted.
+        Only lines new since the last call are filtered (at either end); evicted ones are
+        dropped from the front. Cost is O(new lines) plus a memmove of the index.
         """
         store = self.store
         first, end = store.first, store.end
@@ -125,9 +126,11 @@ class View:
         if index is not None:
             if index and index[0] < first:
                 del index[: bisect_left(index, first)]
+            if first < self._first:  # history was prepended
+                index[0:0] = select(self.filter, store, first, min(self._first, end))
             start = max(self._end, first)
             if start < end:
-                index.extend(_select(self.filter, store, start, end))
+                index.extend(select(self.filter, store, start, end))
         self._first = first
         self._end = max(end, self._first)
 
@@ -152,18 +155,18 @@ class View:
             pos = lo
             while pos < hi:
                 # Lines may have been evicted (or cleared) while we were suspended.
-                first = store.first
-                pos = max(pos, first)
+                pos = max(pos, store.first)
                 if pos >= hi:
                     break
                 stop = min(pos + chunk, hi)
-                result.extend(_select(new, store, pos, stop))
+                result.extend(select(new, store, pos, stop))
                 pos = stop
                 if pos < hi:
                     yield (pos - lo) / total
         # The swap: no yield from here on, so the UI never sees a half-built view.
         self.filter = new
         self._index = result
+        self._first = lo  # sync adds history prepended meanwhile, drops lines evicted
         self._end = hi
         self.generation += 1
         self.sync()
@@ -185,34 +188,20 @@ class View:
         Returns:
             The visible index, or ``None`` when there is no such line in that direction.
         """
-        store = self.store
-        first = store.first
         table = bytes(1 if effective(v) >= level else 0 for v in range(256))
-        mask = store.levels.translate(table)
-        lo, hi = max(self._first, first) - first, min(self._end, store.end) - first
+        lo, hi = self._first, min(self._end, self.store.end)
         if backwards:
-            pos = (self[start] if 0 <= start < len(self) else self._end) - first
-            while True:
-                j = mask.rfind(1, lo, min(pos, hi))
-                if j < 0:
-                    return None
-                if first + j in self:
-                    return self.index_of(first + j)
-                pos = j
-        pos = (self[start] + 1 if 0 <= start < len(self) else self._first) - first
-        while True:
-            j = mask.find(1, max(pos, lo), hi)
-            if j < 0:
-                return None
-            if first + j in self:
-                return self.index_of(first + j)
-            pos = j + 1
-
-
-def _select(line_filter: LineFilter, store: LogStore, start: int, stop: int) -> Iterator[int]:
-    """Absolute numbers of the lines ``start``..``stop`` (all kept) that ``line_filter`` passes."""
-    lo, hi = start - store.first, stop - store.first
-    column = store.source_column()
-    sources = column[lo:hi] if column is not None else None
-    picked = line_filter.select(store.texts[lo:hi], store.levels[lo:hi], sources)
-    return map(start.__add__, picked)
+            stop = self[start] if 0 <= start < len(self) else hi
+            pieces = reversed(list(self.store.pieces(lo, stop)))
+        else:
+            begin = self[start] + 1 if 0 <= start < len(self) else lo
+            pieces = iter(list(self.store.pieces(begin, hi)))
+        for chunk, i, j in pieces:
+            mask = bytes(chunk.levels[i:j]).translate(table)
+            k = mask.rfind(1) if backwards else mask.find(1)
+            while k >= 0:
+                n = chunk.start + i + k
+                if n in self:
+                    return self.index_of(n)
+                k = mask.rfind(1, 0, k) if backwards else mask.find(1, k + 1)
+        return None

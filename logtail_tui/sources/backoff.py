@@ -3,7 +3,7 @@
 Exponential backoff with full jitter, 1 s doubling to a 30 s cap. The delay resets only
 after a connection that stayed up for ``stable_after`` seconds, and there is a floor
 between attempts, so a server that accepts and drops at once is retried at most about
-once a second (websockets' own loop would spin >1000 times a second: design.md §3).
+once a second (websockets' own loop would spin >1000 times a second).
 """
 
 from __future__ import annotations
@@ -20,15 +20,9 @@ from logtail_tui.core.errors import SourceError
 class Backoff:
     """Tracks attempts and says how long to wait before the next one.
 
-    Usage::
-
-        backoff = Backoff(retries=settings.retries)
-        while True:
-            backoff.connected()          # when a connection is established
-            ...                          # stream until it drops
-            delay = backoff.next_delay(reason)   # raises SourceError when out of retries
-            yield StateChanged(State.RETRYING, reason, delay, backoff.attempt)
-            await asyncio.sleep(delay)
+    `reconnect.run` drives it: ``attempting()`` as each attempt starts, ``connected()``
+    when the connection is live, ``next_delay(reason)`` after it ends (raises
+    `SourceError` when out of retries). Network adapters pass one to the driver.
     """
 
     base: float = 1.0

@@ -14,7 +14,7 @@ import contextlib
 import os
 import shlex
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
@@ -31,7 +31,6 @@ READ_SIZE = 256 << 10
 class CommandSource(Source):
     """Runs ``spec.target`` and follows its output until it exits."""
 
-    schemes = ("cmd",)
     description = "run a command and follow its stdout and stderr (cmd:COMMAND ARGS)"
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
@@ -76,7 +75,7 @@ class CommandSource(Source):
                 f"Cannot run {argv[0]} ({exc.strerror}); check the command."
             ) from None
 
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         argv = self._argv()
         proc = self.process = await self._start(argv)
         queue: asyncio.Queue[tuple[int, bytes]] = asyncio.Queue()

@@ -1,7 +1,8 @@
 """``demo:``: realistic mixed traffic so a new user sees every feature with no setup.
 
-Options ride in the target: ``demo:rate=200`` (lines a second, default 12), ``demo:count=500``
-(end after that many lines), ``demo:seed=7``. With ``--no-follow`` it writes 200 lines and ends.
+Options: ``-o rate=200`` (lines a second, default 12), ``-o count=500`` (end after that many
+lines), ``-o seed=7``; the older form ``demo:rate=200,count=500`` still works. With
+``--no-follow`` it writes 200 lines and ends.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 
-from logtail_tui.core.errors import UsageError
-from logtail_tui.core.parse import LineParser
-from logtail_tui.core.settings import Settings
-from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.contract import (
+    LineParser,
+    Option,
+    Settings,
+    Source,
+    SourceEvent,
+    SourceSpec,
+    State,
+    StateChanged,
+    UsageError,
+)
 
 _PATHS = [
     "/api/orders",
@@ -43,20 +51,29 @@ def _now() -> str:
 
 
 class DemoSource(Source):
-    schemes = ("demo",)
-    description = "built-in generator of realistic mixed logs (demo:rate=N,count=N,seed=N)"
+    description = "built-in generator of realistic mixed logs"
+    options = (
+        Option("rate", int, 12, "lines a second", minimum=1),
+        Option("count", int, None, "end after this many lines (default: never; 200 with --no-follow)", minimum=0),
+        Option("seed", int, None, "random seed, for the same lines every run"),
+    )
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
-        opts: dict[str, int] = {}
+        opts = dict(self.opts)
+        declared = {opt.name: opt for opt in self.options}
         for part in filter(None, spec.target.replace(",", " ").split()):
+            # The older form, options in the target: demo:rate=200,count=5
             key, _, value = part.partition("=")
-            if key not in {"rate", "count", "seed"} or not value.isdigit():
-                raise UsageError(f"demo: takes rate=N, count=N and seed=N, not {part!r}.")
-            opts[key] = int(value)
-        self.rate = max(1, opts.get("rate", 12))
-        self.count = opts.get("count", 0 if settings.follow else 200)
-        self.rng = random.Random(opts.get("seed"))
+            try:
+                opts[key] = declared[key].parse(value)
+            except (KeyError, ValueError):
+                raise UsageError(
+                    f"demo: takes rate=N, count=N and seed=N, not {part!r}; or use -o rate=N."
+                ) from None
+        self.rate = opts["rate"]
+        self.count = opts["count"] if opts["count"] is not None else (0 if settings.follow else 200)
+        self.rng = random.Random(opts["seed"])
         self.parser = LineParser(settings.format, settings.field_map)
 
     def _line(self, n: int) -> list[str]:
@@ -111,7 +128,7 @@ class DemoSource(Source):
         }[level]
         return [f"{ts} {level:<8} [{r.choice(_SERVICES)}] {text}"]
 
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         yield StateChanged(State.LIVE, "generating")
         sent = 0
         interval = 1 / self.rate

@@ -4,16 +4,15 @@
 - `EntryRecords`: engine entries (a payload, or a map of fields) -> batches, parsed like
   any other source, with the engine's time when the payload has none and a ``[tag] ``
   naming the stream or subject when one source covers several.
-- `reconnecting`: the connect / read / classify / back off loop. Each adapter supplies
-  "connect once and read" and "classify this failure"; the shared reconnect driver of
-  the network sources can take their place later without touching either.
+
+Each adapter is a `reconnect.Link` ("connect once and read", "classify this failure")
+run by the shared reconnect driver, which owns backoff, states and ``--retries``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from types import ModuleType
 
@@ -23,8 +22,6 @@ from logtail_tui.core.fields import format_time
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.sanitize import sanitize
-from logtail_tui.sources.backoff import Backoff
-from logtail_tui.sources.contract import SourceEvent, State, StateChanged
 
 PAYLOAD_KEYS = ("message", "msg", "log", "line", "data", "payload", "body", "text", "event")
 """Entry fields that hold a whole log line (JSON, logfmt or text) rather than one value."""
@@ -144,47 +141,3 @@ class EntryRecords:
                     prefix = shown.get(tag) or shown.setdefault(tag, f"[{sanitize(tag)}] ")
                     texts[i] = prefix + texts[i]
         self._batch.extend(batch)
-
-
-ConnectOnce = Callable[[], AsyncIterator[SourceEvent]]
-"""Connects, yields ``StateChanged(LIVE)`` and then records until the connection drops
-(raises) or the source is finished (returns)."""
-Classify = Callable[[BaseException], str]
-"""A short reason for a failure retrying may fix; raises `SourceError` for the others."""
-
-
-async def reconnecting(
-    connect_once: ConnectOnce,
-    classify: Classify,
-    backoff: Backoff,
-    *,
-    follow: bool = True,
-    give_up: Callable[[str], SourceError] | None = None,
-) -> AsyncIterator[SourceEvent]:
-    """Run ``connect_once`` again after every retryable failure, waiting as ``backoff`` says.
-
-    Args:
-        connect_once: One connection's events; a LIVE state marks the connection as up.
-        classify: Decides whether a failure is retried (see `Classify`).
-        backoff: The reconnect policy (``--retries`` is its limit).
-        follow: False for ``--no-follow``: the first retryable failure ends the source.
-        give_up: Builds the error raised instead of retrying when not following.
-    """
-    while True:
-        yield StateChanged(State.CONNECTING, attempt=backoff.attempt)
-        backoff.attempting()
-        try:
-            async for event in connect_once():
-                if isinstance(event, StateChanged) and event.state is State.LIVE:
-                    backoff.connected()
-                yield event
-            return
-        except (asyncio.CancelledError, SourceError):
-            raise
-        except Exception as exc:
-            reason = classify(exc)
-        if not follow:
-            raise (give_up(reason) if give_up else SourceError(reason))
-        delay = backoff.next_delay(reason)
-        yield StateChanged(State.RETRYING, reason, delay, backoff.attempt)
-        await asyncio.sleep(delay)

@@ -2,7 +2,7 @@
 
 Start with the last ``settings.lines`` lines (found by reading backwards from the end,
 so a 200 MB file costs a few blocks), then follow. Following watches the *parent
-directory* (a watch on the file itself is lost at rotation, design.md §3) and decides
+directory* (a watch on the file itself is lost at rotation, see docs/architecture.md) and decides
 from ``os.stat`` what happened, as ``tail -F`` does:
 
 - same inode, bigger: appended; read the new bytes;
@@ -18,6 +18,8 @@ found by their numbers and read in order, so nothing is skipped.
 The directory watch is `DirWatcher` (inotify in the event loop on Linux, watchfiles
 elsewhere). A slow stat poll backs up the watcher in case an event is missed. Pipes and FIFOs given
 as paths (``<(cmd)``, ``/dev/stdin``) are read like standard input.
+Compressed files (gzip, bzip2, xz, zstd: told by their first bytes) are decompressed by
+`compressed.read_compressed` instead, and end once read since they cannot grow.
 """
 
 from __future__ import annotations
@@ -27,46 +29,38 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import ClassVar
 
+from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
+from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.dirwatch import DirWatcher
+from logtail_tui.sources.file_index import (
+    BULK_LINES,
+    TAIL_LINES,
+    Backlog,
+    ChunkMaker,
+    Handle,
+    block_after,
+    block_before,
+    keep_last,
+    open_between,
+    tail_offset,
+)
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
-TAIL_BLOCK = 64 << 10
-"""Block size when reading backwards for the last lines."""
 SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
 MISSING_GRACE = 0.25
 """Seconds a name may be missing (mid-rotation) before the state becomes waiting."""
-RECOVER_ATTEMPTS = 5
-"""Listings tried when looking for generations rotated away between two wake-ups."""
 INLINE_READ = 1 << 20
 """Reads smaller than this run on the loop; bigger ones go to a thread."""
-
-
-@dataclass(eq=False)
-class _Handle:
-    """One open generation of the file (one inode)."""
-
-    fd: int
-    dev: int
-    ino: int
-    decoder: LineDecoder
-    pos: int = 0
-    closed: bool = field(default=False)
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            os.close(self.fd)
 
 
 def access_error(exc: OSError, path: str) -> SourceError:
@@ -83,47 +77,20 @@ def access_error(exc: OSError, path: str) -> SourceError:
     return SourceError(f"Cannot read {path} ({exc.strerror}); check the path.")
 
 
-def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
-    """Where the last ``lines`` lines of the first ``size`` bytes start, reading backwards.
-
-    Returns:
-        ``(offset, bytes_read)``; ``lines=None`` means the whole file (offset 0).
-    """
-    if lines is None:
-        return 0, 0
-    if lines <= 0:
-        return size, 0
-    pos, seen, read = size, 0, 0
-    first = True
-    while pos > 0:
-        step = min(TAIL_BLOCK, pos)
-        pos -= step
-        block = os.pread(fd, step, pos)
-        read += len(block)
-        end = len(block)
-        if first and block.endswith(b"\n"):
-            end -= 1  # the final newline ends the last line; it does not start another
-        first = False
-        count = block.count(b"\n", 0, end)
-        if seen + count < lines:
-            seen += count
-            continue
-        i = end
-        while True:
-            i = block.rfind(b"\n", 0, i)
-            seen += 1
-            if seen == lines:
-                return pos + i + 1, read
-    return 0, read
-
-
 class FileSource(Source):
     """Follows one file by path across appends, truncation, rotation and re-creation."""
 
-    schemes = ("file",)
     description = "a local file, followed like 'tail -F' (PATH or file:PATH)"
     use_inotify: ClassVar[bool] = True
     """Watch with inotify where available; ``False`` forces watchfiles."""
+
+    @classmethod
+    def parse_target(cls, scheme: str, rest: str, text: str) -> str:
+        return rest[2:] if rest.startswith("//") else rest
+
+    @classmethod
+    def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
+        return target
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
@@ -132,7 +99,7 @@ class FileSource(Source):
         self.parser = LineParser(settings.format, settings.field_map)
         self.bytes_read = 0
         """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
-        self._cur: _Handle | None = None
+        self._cur: Handle | None = None
         self._waiting = False
         self._missing_since: float | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -140,9 +107,11 @@ class FileSource(Source):
         self._dirwatch: DirWatcher | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._pipe: PipeReader | None = None
+        self._chunks = ChunkMaker(settings, in_memory=settings.plain)
+        self._backlog: Backlog | None = None
 
     # -- opening
-    def _open(self) -> _Handle | None:
+    def _open(self) -> Handle | None:
         """Open the path; ``None`` if it does not exist. Raises `SourceError` otherwise."""
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -156,13 +125,26 @@ class FileSource(Source):
             raise SourceError(f"{self.label} is a directory; give a log file inside it.")
         if stat.S_ISREG(st.st_mode):
             os.set_blocking(fd, True)
-        return _Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
+        return Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
 
     # -- reading
-    async def _drain(self, h: _Handle) -> AsyncIterator[Batch]:
-        """Read ``h`` from its position to its current end, a batch per chunk."""
+    async def _drain(self, h: Handle) -> AsyncIterator[Batch | FileChunk]:
+        """Read ``h`` from its position to its current end, a batch per chunk.
+
+        Big stretches of whole lines (a burst, a file opened whole) become chunks indexed in
+        bulk instead: no per-line object, parsed only when looked at.
+        """
         while True:
-            if os.fstat(h.fd).st_size - h.pos > INLINE_READ:
+            pending = os.fstat(h.fd).st_size - h.pos
+            if pending > INLINE_READ and h.decoder.at_line_start:
+                block = await asyncio.to_thread(block_after, h.fd, h.pos, h.pos + pending)
+                if block is not None:
+                    h.pos = block.start + block.length + 1
+                    self.bytes_read += block.length + 1
+                    # Indexed off the loop, so keys are answered between blocks.
+                    yield await asyncio.to_thread(self._chunks.chunk, block, h.backing_for_chunks())
+                    continue
+            if pending > INLINE_READ:
                 # Big reads go to a thread so a cold disk never stalls the loop.
                 data = await asyncio.to_thread(os.pread, h.fd, READ_CHUNK, h.pos)
             else:
@@ -175,12 +157,12 @@ class FileSource(Source):
                 yield batch
                 await asyncio.sleep(0)  # give the consumer and the UI a turn
 
-    def _flush(self, h: _Handle) -> Batch | None:
+    def _flush(self, h: Handle) -> Batch | None:
         rest = h.decoder.flush()
         return self.parser.parse(rest) if rest else None
 
     # -- the stream
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -198,32 +180,97 @@ class FileSource(Source):
             self._waiting = True
             yield StateChanged(State.WAITING, f"waiting for {self.label} to appear")
         else:
+            if (kind := sniff(h.fd)) is not None:
+                h.closed = True  # the compressed reader owns (and closes) the descriptor
+                async for event in read_compressed(
+                    h.fd, kind, self.label, self.settings, self.parser
+                ):
+                    yield event
+                return
             self._cur = h
-            size = os.fstat(h.fd).st_size
-            h.pos, read = tail_offset(h.fd, size, self.settings.lines)
-            self.bytes_read += read
-            async for batch in self._drain(h):
-                yield batch
+            async for event in self._history(h):
+                yield event
             if not self.settings.follow:
+                while self._backlog is not None:
+                    yield await self._backlog_step()
                 if (last := self._flush(h)) is not None:
                     yield last
                 return
-            yield StateChanged(State.LIVE, "following")
+            yield self._live()
         self._dirwatch = DirWatcher(self.path, self._wake, use_inotify=self.use_inotify)
         self._watcher = asyncio.create_task(self._dirwatch.run(), name=f"watch:{self.label}")
         try:
             while True:
-                # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
-                # that races the wake-up, and the source would then never stop.
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(SAFETY_POLL):
-                        await self._wake.wait()
+                if self._backlog is not None:
+                    # Index one block of history, then look at the file again.
+                    yield await self._backlog_step()
+                    yield self._live()
+                    if self._backlog is not None and not self._wake.is_set():
+                        continue
+                else:
+                    # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
+                    # that races the wake-up, and the source would then never stop.
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(SAFETY_POLL):
+                            await self._wake.wait()
                 self._wake.clear()
                 async for event in self._check():
                     yield event
         finally:
             if self._dirwatch is not None:
                 self._dirwatch.stop.set()
+
+    # -- history
+    async def _history(self, h: Handle) -> AsyncIterator[SourceEvent]:
+        """The lines asked for with ``-n``: small histories as batches; big ones in bulk,
+        the last screen first (TUI) or in order (plain mode)."""
+        size = os.fstat(h.fd).st_size
+        lines = self.settings.lines
+        if lines is not None and lines <= BULK_LINES:
+            h.pos, read = tail_offset(h.fd, size, lines)
+            self.bytes_read += read
+            async for batch in self._drain(h):
+                yield batch
+            return
+        if self.settings.plain:
+            h.pos, read = await asyncio.to_thread(tail_offset, h.fd, size, lines)
+            self.bytes_read += read
+            async for event in self._drain(h):
+                yield event
+            return
+        # Last screen first; the rest is indexed backwards between looks at the file.
+        tail, read = tail_offset(h.fd, size, TAIL_LINES)
+        self.bytes_read += read
+        h.pos = tail
+        async for event in self._drain(h):
+            yield event
+        wanted = None if lines is None else lines - TAIL_LINES
+        if tail > 0 and (wanted is None or wanted > 0):
+            self._backlog = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
+
+    async def _backlog_step(self) -> SourceEvent:
+        """Index the next block of history backwards; returns its chunk or a state."""
+        log = self._backlog
+        assert log is not None
+        block = await asyncio.to_thread(block_before, log.backing.fd, log.lo, log.hi)
+        if block is None:
+            self._backlog = None
+            return self._live()
+        if log.wanted is not None:
+            block = keep_last(block, log.wanted)
+            log.wanted -= block.lines
+        log.hi = block.start
+        self.bytes_read += block.length + 1
+        if log.hi <= log.lo or (log.wanted is not None and log.wanted <= 0):
+            self._backlog = None
+        return await asyncio.to_thread(self._chunks.chunk, block, log.backing, True)
+
+    def _live(self) -> StateChanged:
+        log = self._backlog
+        if log is None:
+            return StateChanged(State.LIVE, "following")
+        done = 1 - log.hi / log.total if log.total else 1.0
+        return StateChanged(State.LIVE, "following", progress=done)
 
     async def _read_stream(self) -> AsyncIterator[SourceEvent]:
         """A FIFO, pipe or device named by path: read it like standard input."""
@@ -293,9 +340,9 @@ class FileSource(Source):
                 continue
             return
 
-    async def _read_skipped(self, old: _Handle, new: _Handle) -> AsyncIterator[Batch]:
+    async def _read_skipped(self, old: Handle, new: Handle) -> AsyncIterator[Batch]:
         """Generations rotated away between ``old`` and ``new`` (``base.K-1`` .. ``base.1``)."""
-        for h in await self._open_between(old, new):
+        for h in await open_between(self.path, old, new, self.settings.max_line_length):
             try:
                 async for batch in self._drain(h):
                     yield batch
@@ -303,67 +350,6 @@ class FileSource(Source):
                     yield last
             finally:
                 h.close()
-
-    async def _open_between(self, old: _Handle, new: _Handle) -> list[_Handle]:
-        """Open the numbered files newer than ``old`` and older than ``new``, oldest first.
-
-        A writer may be renaming while we look (a directory listing is not a snapshot),
-        so a plan is trusted only when two listings agree and every file opened is the
-        one listed; otherwise look again shortly.
-        """
-        for attempt in range(RECOVER_ATTEMPTS):
-            if attempt:
-                await asyncio.sleep(0.002 * attempt)
-            plan = self._plan(old, new)
-            if plan is None:
-                if os.fstat(old.fd).st_nlink == 0:
-                    return []  # deleted, not rotated: nothing numbered to find
-                continue  # not found (yet): mid-rename, or not numbered rotation
-            handles: list[_Handle] = []
-            try:
-                for dev, ino, path in plan:
-                    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                    handles.append(
-                        _Handle(fd, dev, ino, LineDecoder(self.settings.max_line_length))
-                    )
-                    st = os.fstat(fd)
-                    if (st.st_dev, st.st_ino) != (dev, ino):
-                        raise FileNotFoundError(path)
-            except OSError:
-                ok = False
-            else:
-                ok = self._plan(old, new) == plan
-            if ok:
-                return handles
-            for h in handles:
-                h.close()
-        return []
-
-    def _plan(self, old: _Handle, new: _Handle) -> list[tuple[int, int, str]] | None:
-        """``(dev, ino, path)`` of ``base.K-1`` .. ``base.1`` where ``old`` is ``base.K``."""
-        directory, base = os.path.split(self.path)
-        prefix = base + "."
-        numbered: dict[int, tuple[int, int, str]] = {}
-        try:
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    suffix = entry.name[len(prefix) :]
-                    if entry.name.startswith(prefix) and suffix.isdigit():
-                        st = entry.stat()
-                        numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
-        except OSError:
-            return None
-        index = {(dev, ino): k for k, (dev, ino, _) in numbered.items()}
-        k_old = index.get((old.dev, old.ino))
-        if k_old is None:
-            return None
-        k_new = index.get((new.dev, new.ino), 0)
-        plan = []
-        for k in range(k_old - 1, k_new, -1):
-            if k not in numbered:
-                return None  # a gap: a rename is under way
-            plan.append(numbered[k])
-        return plan
 
     async def aclose(self) -> None:
         if self._timer is not None:

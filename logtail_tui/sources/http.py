@@ -1,44 +1,36 @@
 """Follows an HTTP stream: SSE, NDJSON or text lines, chosen by Content-Type.
 
 ``text/event-stream`` (or any response to a ``sse+http(s)://`` URL) is read as
-Server-Sent Events with ``EventSource`` semantics: ``Last-Event-ID`` on reconnect,
+Server-Sent Events with ``EventSource`` semantics: ``Last-Event-ID`` on reconnect (UTF-8),
 ``retry:`` honoured, reconnect after a clean end unless the stream said it finished.
 Anything else is lines: NDJSON (``application/x-ndjson``, ``application/jsonl`` ...)
 needs nothing more, since `LineParser` maps the JSON objects among lines by itself, and
 ``application/json-seq`` only loses its record separators.
 
-Reconnection uses the shared `Backoff`. Permanent answers stop for good: 204 completes;
-401/403 raise `AccessDenied`, 404 `SourceNotFound`, other 4xx `SourceError`; 408, 429
-(honouring ``Retry-After``), 5xx and transport errors are retried.
+A line stream that ends cleanly means the server is done: the source completes. It is
+fetched again only after an abnormal end (transport error, truncated body: the part
+already shown is skipped, see `replay`), with ``--reconnect`` (polling), or with
+``--resume-param`` (the next request continues from the last record's time).
 
+Reconnecting, retry limits and the status-code sentences belong to `reconnect`.
 How ``retry:`` and the floor interact: the server's reconnection time replaces the
-backoff's base delay and is also the least we wait, so ``retry: 3000`` waits at least
-3 s (doubling on repeated failures) and ``retry: 200`` is allowed to be quicker than
-our 1 s base (down to the backoff's least delay, half the floor); but the floor still
-holds, so no reconnect starts sooner than about a second after the previous attempt
-started: a server cannot talk us into a reconnect storm. The §1 ``timeout`` event reconnects
-at once, under that same floor.
-
-A response with a ``Content-Length`` that ends cleanly is a document, not a stream:
-it completes instead of being fetched again.
+backoff's base delay and is also the least we wait, but the backoff's floor still holds,
+so a server cannot talk us into a reconnect storm. The ``timeout`` event of the typed
+event protocol reconnects at once, under that same floor.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import email.utils
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Callable, Iterator
 
 import httpx
 
-from logtail_tui.core.decoder import LineDecoder
-from logtail_tui.core.errors import AccessDenied, ProtocolFailure, SourceError, SourceNotFound
-from logtail_tui.core.record import Batch
-from logtail_tui.core.settings import Settings
+from logtail_tui.sources import reconnect
 from logtail_tui.sources.auth import (
     apply_token_param,
     request_headers,
@@ -47,31 +39,28 @@ from logtail_tui.sources.auth import (
 )
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import (
+    AccessDenied,
+    Batch,
     Heartbeat,
+    LineDecoder,
+    ProtocolFailure,
+    Settings,
     Source,
+    SourceError,
     SourceEvent,
     SourceSpec,
     State,
     StateChanged,
 )
 from logtail_tui.sources.payloads import Kind, PayloadMapper
+from logtail_tui.sources.reconnect import End, Ending
+from logtail_tui.sources.redact import redact_label
+from logtail_tui.sources.replay import BodyReplay
 from logtail_tui.sources.sse import SSEParser
 
-_RETRY_STATUS = frozenset({408, 429})
 _ACCEPT = "text/event-stream, application/x-ndjson;q=0.9, */*;q=0.8"
 RETRY_AFTER_MAX = 600.0
 """A server's ``Retry-After`` is honoured up to this many seconds."""
-
-
-@dataclass
-class _Outcome:
-    """How one connection ended; filled in by `HttpSource._session`."""
-
-    reason: str = "the server ended the stream"
-    final: StateChanged | None = None
-    reconnect_now: bool = False
-    retry_after: float | None = None
-    clean: bool = False
 
 
 class HttpSource(Source):
@@ -84,7 +73,6 @@ class HttpSource(Source):
             uses `Backoff` with its defaults and ``settings.retries``.
     """
 
-    schemes = ("http", "https", "sse+http", "sse+https")
     description = "HTTP stream: SSE (text/event-stream), NDJSON or text lines; sse+ forces SSE"
 
     def __init__(
@@ -96,161 +84,126 @@ class HttpSource(Source):
         super().__init__(spec, settings)
         self._make_backoff = backoff or (lambda: Backoff(retries=settings.retries))
         self._client: httpx.AsyncClient | None = None
-        self._gen: AsyncIterator[SourceEvent] | None = None
         self._user_accept = any(name.lower() == "accept" for name, _ in settings.headers)
         self.read_timeout = max(60.0, 2 * settings.timeout)
         """Longer than keep-alive periods: httpx's default 5 s would kill idle streams."""
+        self._sse = SSEParser()
+        self._mapper = PayloadMapper(settings)
+        self._decoder = LineDecoder(settings.max_line_length)
+        self._replay = BodyReplay()
+        self._url = apply_token_param(spec.target, settings)
+        self._connections = 0
 
-    def events(self) -> AsyncIterator[SourceEvent]:
-        self._gen = self._run()
-        return self._gen
+    @classmethod
+    def parse_target(cls, scheme: str, rest: str, text: str) -> str:
+        return text[len("sse+") :] if scheme.startswith("sse+") else text
 
-    async def aclose(self) -> None:
-        gen, self._gen = self._gen, None
-        if gen is not None:
-            try:
-                await gen.aclose()  # type: ignore[attr-defined]
-            except RuntimeError:  # still running in a cancelled task: it closes itself
-                pass
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
+    @classmethod
+    def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
+        return redact_label(target, settings.secrets(), settings.token_param)
 
-    # -- the reconnect loop -----------------------------------------------------------
-
-    async def _run(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         s = self.settings
-        timeout = httpx.Timeout(s.timeout, read=self.read_timeout)
-        self._client = client = httpx.AsyncClient(
-            timeout=timeout,
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(s.timeout, read=self.read_timeout),
             verify=ssl_context(s),
             headers=request_headers(s),
             follow_redirects=True,
         )
-        backoff = self._make_backoff()
-        sse = SSEParser()
-        mapper = PayloadMapper(s)
-        url = apply_token_param(self.spec.target, s)
-        first = True
-        while True:
-            if not first and s.resume_param and mapper.last_time:
-                url = set_query_param(url, s.resume_param, mapper.last_time)
-            first = False
-            yield StateChanged(State.CONNECTING, attempt=backoff.attempt)
-            backoff.attempting()
-            started = time.monotonic()
-            out = _Outcome()
-            try:
-                async for event in self._session(client, url, sse, mapper, backoff, out):
-                    yield event
-            except httpx.TimeoutException as exc:
-                out.reason = self._timeout_reason(exc)
-            except httpx.TransportError as exc:
-                out.reason = self._transport_reason(exc)
-            except httpx.TooManyRedirects:
-                raise SourceError(
-                    f"{self.spec.label} redirects in a loop; check the URL."
-                ) from None
-            except httpx.DecodingError:
-                raise ProtocolFailure(
-                    f"{self.spec.label} sent a body that cannot be decoded; check the server."
-                ) from None
-            except httpx.InvalidURL:
-                raise SourceError(f"{self.spec.label} is not a valid URL; check it.") from None
-            if out.final is not None:
-                yield out.final
+        driver = reconnect.run(self, self.spec.label, s, self._make_backoff())
+        async with contextlib.aclosing(driver) as stream:
+            async for event in stream:
+                yield event
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    # -- one connection (the reconnect driver's Link) ----------------------------------
+
+    async def connect(self, ending: Ending) -> AsyncGenerator[SourceEvent]:
+        """One request: its events until the body ends; ``ending`` says how it ended."""
+        assert self._client is not None
+        url = self._url
+        if self._connections and self.settings.resume_param and self._mapper.last_time:
+            url = set_query_param(url, self.settings.resume_param, self._mapper.last_time)
+        self._connections += 1
+        headers: dict[str, str | bytes] = {} if self._user_accept else {"Accept": _ACCEPT}
+        if self._sse.last_event_id:
+            # httpx encodes str header values as ASCII; the spec's id may be any text.
+            headers["Last-Event-ID"] = self._sse.last_event_id.encode()
+        async with self._client.stream("GET", url, headers=headers) as resp:
+            code = resp.status_code
+            if code == 204:
+                ending.end = End.DONE
+                ending.reason = "the server has nothing more to send (204)"
                 return
-            if not s.follow:
-                if out.clean or out.reconnect_now:
-                    return
-                raise SourceError(
-                    f"Reading {self.spec.label} failed: {out.reason}; try again later."
-                )
-            if out.reconnect_now:
-                # The server asked for an immediate reconnect; the floor still applies.
-                delay = max(0.0, backoff.floor - (time.monotonic() - started))
-                backoff.reset()
-            else:
-                delay = self._delay(backoff, sse, out)
-            yield StateChanged(State.RETRYING, out.reason, round(delay, 3), backoff.attempt)
-            await asyncio.sleep(delay)
-
-    def _delay(self, backoff: Backoff, sse: SSEParser, out: _Outcome) -> float:
-        """The next wait: backoff, raised to the server's ``retry:`` and ``Retry-After``."""
-        if sse.retry is not None:
-            backoff.base = sse.retry / 1000
-        delay = backoff.next_delay(out.reason)  # raises SourceError when out of retries
-        if sse.retry is not None:
-            delay = max(delay, sse.retry / 1000)
-        if out.retry_after is not None:
-            delay = max(delay, out.retry_after)
-        return delay
-
-    # -- one connection ---------------------------------------------------------------
-
-    async def _session(
-        self,
-        client: httpx.AsyncClient,
-        url: str,
-        sse: SSEParser,
-        mapper: PayloadMapper,
-        backoff: Backoff,
-        out: _Outcome,
-    ) -> AsyncIterator[SourceEvent]:
-        headers = {} if self._user_accept else {"Accept": _ACCEPT}
-        if sse.last_event_id:
-            headers["Last-Event-ID"] = sse.last_event_id
-        async with client.stream("GET", url, headers=headers) as resp:
-            if not self._accept(resp, out):
+            if not 200 <= code < 300:
+                self._copy(self._status(resp), ending)
                 return
-            backoff.connected()
             yield StateChanged(State.LIVE)
             ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
             if self.spec.scheme.startswith("sse+") or ctype == "text/event-stream":
-                async for event in self._read_sse(resp, sse, mapper, out):
+                async for event in self._read_sse(resp, ending):
                     yield event
+                self._with_retry(ending)
             else:
-                async for batch in self._read_lines(resp, mapper, ctype):
+                async for batch in self._read_lines(resp, ctype):
                     yield batch
-                if "content-length" in resp.headers:
-                    out.final = StateChanged(State.COMPLETED, "document read")
-            out.clean = True
+                self._lines_ended(resp, ending)
 
-    def _accept(self, resp: httpx.Response, out: _Outcome) -> bool:
-        """True for a stream to read; False to retry; raises for permanent answers."""
-        code = resp.status_code
-        if code == 204:
-            out.final = StateChanged(State.COMPLETED, "the server has nothing more to send (204)")
-            return False
-        if 200 <= code < 300:
-            return True
+    def classify(self, exc: Exception) -> Ending:
+        """Transport failures are retried; redirect loops, bad URLs and TLS are not."""
         label = self.spec.label
-        if code == 401:
-            hint = (
-                "the token was rejected; check --token or LOGTAIL_TOKEN"
-                if self.settings.token
-                else "give a token with --token or LOGTAIL_TOKEN"
-            )
-            raise AccessDenied(f"{label} answered 401 (not authenticated): {hint}.")
-        if code == 403:
-            raise AccessDenied(
-                f"{label} answered 403 (not allowed): this token may not read that stream; "
-                "use one that can."
-            )
-        if code == 404:
-            raise SourceNotFound(
-                f"{label} answered 404 (not found): check the URL and the id in it."
-            )
-        phrase = f"{code} {resp.reason_phrase}".strip()
-        if code >= 500 or code in _RETRY_STATUS:
-            out.reason = phrase
-            out.retry_after = _retry_after(resp.headers.get("retry-after"))
-            return False
-        raise SourceError(f"{label} answered {phrase}; check the URL and options.")
+        if isinstance(exc, httpx.TimeoutException):
+            if isinstance(exc, httpx.ReadTimeout):
+                reason = f"no data for {self.read_timeout:g} s"
+            else:
+                reason = f"no connection within {self.settings.timeout:g} s"
+            return self._with_retry(Ending(End.DROPPED, reason))
+        if isinstance(exc, httpx.TransportError):
+            return self._with_retry(Ending(End.DROPPED, self._transport_reason(exc)))
+        if isinstance(exc, httpx.TooManyRedirects):
+            raise SourceError(f"{label} redirects in a loop; check the URL.")
+        if isinstance(exc, httpx.DecodingError):
+            raise ProtocolFailure(f"{label} sent a body that cannot be decoded; check the server.")
+        if isinstance(exc, httpx.InvalidURL):
+            raise SourceError(f"{label} is not a valid URL; check it.")
+        raise exc
 
-    async def _read_sse(
-        self, resp: httpx.Response, sse: SSEParser, mapper: PayloadMapper, out: _Outcome
-    ) -> AsyncIterator[SourceEvent]:
+    def _status(self, resp: httpx.Response) -> Ending:
+        return reconnect.http_status(
+            resp.status_code,
+            self.spec.label,
+            token_given=bool(self.settings.token),
+            wait=lambda: _retry_after(resp.headers.get("retry-after")),
+        )
+
+    @staticmethod
+    def _copy(src: Ending, dst: Ending) -> None:
+        dst.end, dst.reason, dst.wait_at_least = src.end, src.reason, src.wait_at_least
+
+    def _with_retry(self, ending: Ending) -> Ending:
+        """The SSE ``retry:`` time becomes the backoff base and least wait."""
+        if self._sse.retry is not None:
+            ending.base = self._sse.retry / 1000
+        return ending
+
+    def _lines_ended(self, resp: httpx.Response, ending: Ending) -> None:
+        """A line stream ended cleanly: done, unless polling or resuming was asked for."""
+        s = self.settings
+        if s.resume_param:
+            self._replay.forget()  # the next request continues: nothing repeats
+        if s.follow and (s.reconnect or s.resume_param):
+            return
+        ending.end = End.DONE
+        ending.reason = (
+            "document read" if "content-length" in resp.headers else "the server ended the stream"
+        )
+
+    async def _read_sse(self, resp: httpx.Response, ending: Ending) -> AsyncGenerator[SourceEvent]:
+        sse, mapper = self._sse, self._mapper
         sse.reset()
         comments = sse.comments
         async for chunk in resp.aiter_bytes():
@@ -270,12 +223,13 @@ class HttpSource(Source):
                 if ctl.kind is Kind.STATUS:
                     yield StateChanged(State.LIVE, ctl.detail)
                 elif ctl.kind is Kind.RECONNECT:
-                    out.reason = ctl.detail or "the server ended the stream (timeout)"
-                    out.reconnect_now = True
+                    ending.end = End.NOW
+                    ending.reason = ctl.detail or "the server ended the stream (timeout)"
                     return
                 else:
                     state = State.COMPLETED if ctl.kind is Kind.COMPLETED else State.FAILED
-                    out.final = StateChanged(state, ctl.detail)
+                    ending.end = End.DONE
+                    ending.final = StateChanged(state, ctl.detail)
                     return
             mapper.flush(batch)
             if batch:
@@ -284,30 +238,29 @@ class HttpSource(Source):
                 yield Heartbeat()
             comments = sse.comments
 
-    async def _read_lines(
-        self, resp: httpx.Response, mapper: PayloadMapper, ctype: str
-    ) -> AsyncIterator[Batch]:
-        decoder = LineDecoder(self.settings.max_line_length)
+    async def _read_lines(self, resp: httpx.Response, ctype: str) -> AsyncGenerator[Batch]:
+        mapper, decoder, replay = self._mapper, self._decoder, self._replay
         add = mapper.add_json_seq_lines if ctype == "application/json-seq" else mapper.add_lines
+        replay.start()
         # NDJSON and text differ only in that the parser finds the JSON objects itself.
-        async for chunk in resp.aiter_bytes():
+        chunks = resp.aiter_bytes()
+        done = False
+        while not done:
+            chunk = await anext(chunks, None)
+            if chunk is None:
+                done = True
+                data, fresh = replay.finish()
+            else:
+                data, fresh = replay.feed(chunk)
             batch = Batch()
-            add(decoder.decode(chunk), batch)
+            if fresh:  # a different body: the line the last one cut stands alone
+                add(decoder.flush(), batch)
+            add(decoder.decode(data), batch)
+            if done:
+                add(decoder.flush(), batch)
             mapper.flush(batch)
             if batch:
                 yield batch
-        batch = Batch()
-        add(decoder.flush(), batch)
-        mapper.flush(batch)
-        if batch:
-            yield batch
-
-    # -- messages ---------------------------------------------------------------------
-
-    def _timeout_reason(self, exc: httpx.TimeoutException) -> str:
-        if isinstance(exc, httpx.ReadTimeout):
-            return f"no data for {self.read_timeout:g} s"
-        return f"no connection within {self.settings.timeout:g} s"
 
     def _transport_reason(self, exc: httpx.TransportError) -> str:
         """A short token-free phrase; permanent failures are raised instead."""

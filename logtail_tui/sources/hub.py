@@ -10,11 +10,10 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from logtail_tui.core.errors import LogtailError
 from logtail_tui.core.record import Batch
-from logtail_tui.core.sanitize import sanitize
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import (
@@ -25,6 +24,7 @@ from logtail_tui.sources.contract import (
     State,
     StateChanged,
 )
+from logtail_tui.sources.redact import redact, shorten
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # no stray tracebacks on the user's terminal
@@ -57,9 +57,10 @@ class Hub:
         self.states: list[StateChanged] = [StateChanged(State.CONNECTING) for _ in self.specs]
         self.last_heard: list[float | None] = [None] * len(self.specs)
         self._tasks: list[asyncio.Task[None]] = []
+        self._secrets = [self.settings.secrets() + spec.secrets for spec in self.specs]
 
     def _emit(self, index: int, event: SourceEvent) -> None:
-        secrets = self.settings.secrets()
+        secrets = self._secrets[index]
         if isinstance(event, StateChanged):
             if event.detail:
                 # Details often quote the peer (reasons, error texts): make them inert,
@@ -68,7 +69,7 @@ class Hub:
             self.states[index] = event
         elif isinstance(event, Heartbeat):
             self.last_heard[index] = event.at
-        elif secrets:
+        elif secrets and isinstance(event, Batch):
             scrub(event, secrets)
         self.sink(index, event)
 
@@ -76,7 +77,7 @@ class Hub:
         final: StateChanged | None = None
         try:
             source = self.factory(spec, self.settings)
-            async with source, contextlib.aclosing(source.events()) as stream:
+            async with source, _closing(source.events()) as stream:
                 async for event in stream:
                     if isinstance(event, StateChanged) and event.state.final:
                         final = event
@@ -130,6 +131,18 @@ class Hub:
         return any(s.state is State.FAILED for s in self.states)
 
 
+@contextlib.asynccontextmanager
+async def _closing(stream: AsyncIterator[SourceEvent]) -> AsyncIterator[AsyncIterator[SourceEvent]]:
+    """``stream``, closed afterwards when it can be (class-based iterators may have no
+    ``aclose``: the source's own `Source.aclose` then releases what they hold)."""
+    try:
+        yield stream
+    finally:
+        close = getattr(stream, "aclose", None)
+        if close is not None:
+            await close()
+
+
 class _ConsumerError(Exception):
     """Wraps an error raised by the sink so it is not mistaken for the adapter's."""
 
@@ -139,8 +152,7 @@ DETAIL_MAX = 300
 
 
 def _safe_detail(detail: str, secrets: tuple[str, ...]) -> str:
-    text = sanitize(" ".join(registry.redact(detail, secrets).split()))
-    return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+    return shorten(redact(detail, secrets), DETAIL_MAX)
 
 
 def scrub(batch: Batch, secrets: tuple[str, ...]) -> None:

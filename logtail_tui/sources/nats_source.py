@@ -22,7 +22,7 @@ import contextlib
 import functools
 import re
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -30,10 +30,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound, UsageError
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources import auth, registry
+from logtail_tui.sources import auth, reconnect
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
-from logtail_tui.sources.engines import EntryRecords, epoch_ms_time, reconnecting, require
+from logtail_tui.sources.engines import EntryRecords, epoch_ms_time, require
+from logtail_tui.sources.reconnect import End, Ending
+from logtail_tui.sources.redact import redact
 
 BATCH_CAP = 10_000
 """Records gathered before the message handler waits for the consumer."""
@@ -60,7 +62,6 @@ class NatsSource(Source):
         backoff: The reconnect policy; tests may pass a faster one.
     """
 
-    schemes = ("nats",)
     description = "NATS subjects (core) and JetStream streams (resumes by sequence)"
 
     def __init__(
@@ -122,20 +123,14 @@ class NatsSource(Source):
             "since:2026-01-31T12:00:00Z or since:15m."
         )
 
-    # -- the loop
-    def events(self) -> AsyncIterator[SourceEvent]:
-        return reconnecting(
-            self.connect_once,
-            self.classify,
-            self.backoff,
-            follow=self.settings.follow,
-            give_up=lambda why: SourceError(
-                f"Cannot read {self.spec.label} ({why}); check that the server is running, "
-                "or drop --no-follow to keep retrying."
-            ),
-        )
+    # -- the loop: the shared reconnect driver runs connect/classify (a reconnect.Link)
+    async def events(self) -> AsyncGenerator[SourceEvent]:
+        driver = reconnect.run(self, self.spec.label, self.settings, self.backoff)
+        async with contextlib.aclosing(driver) as stream:
+            async for event in stream:
+                yield event
 
-    async def connect_once(self) -> AsyncIterator[SourceEvent]:
+    async def connect(self, ending: Ending) -> AsyncGenerator[SourceEvent]:
         """One connection: subscribe (resuming JetStream consumers), read until it closes."""
         nats = require("nats", "nats", "NATS")
         errors: list[BaseException] = []
@@ -210,6 +205,7 @@ class NatsSource(Source):
                 if closed.is_set():
                     raise ConnectionLost(nc.last_error or _first_real(errors))
                 if not self.settings.follow and self._caught_up(nc):
+                    ending.end, ending.reason = End.DONE, "read every message"
                     return
         finally:
             self._nc = None
@@ -268,17 +264,17 @@ class NatsSource(Source):
             text = f"reconnected; {NO_REPLAY}"
         else:
             text = f"subscribed to {', '.join(self.subjects)} ({NO_REPLAY})"
-        return registry.redact(text, self._secrets)
+        return redact(text, self._secrets)
 
     # -- failures
-    def classify(self, exc: BaseException) -> str:
+    def classify(self, exc: Exception) -> Ending:
         """A short reason to retry after ``exc``; raises when retrying cannot help."""
         nats_errors = require("nats.errors", "nats", "NATS")
         js_errors = require("nats.js.errors", "nats", "NATS")
         if isinstance(exc, ConnectionLost) and exc.cause is not None:
             exc = exc.cause
         label = self.spec.label
-        text = registry.redact(str(exc), self._secrets)
+        text = redact(str(exc), self._secrets)
         if isinstance(exc, nats_errors.AuthorizationError) or "authorization" in text.lower():
             raise AccessDenied(
                 f"NATS at {label} refused the credentials (authorization violation); put the "
@@ -308,7 +304,9 @@ class NatsSource(Source):
             reason = f"no answer within {self.settings.timeout:g} s"
         else:
             reason = "connection lost"
-        return reason if self.stream or not self._connections else f"{reason}; {NO_REPLAY}"
+        if not self.stream and self._connections:
+            reason = f"{reason}; {NO_REPLAY}"
+        return Ending(End.DROPPED, reason)
 
     async def aclose(self) -> None:
         nc, self._nc = self._nc, None

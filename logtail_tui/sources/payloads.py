@@ -1,8 +1,8 @@
 """Maps what HTTP log streams send (SSE events, NDJSON, text) to records and controls.
 
-The shapes are those of protocols.md: typed events (§1: ``log``, ``heartbeat``,
-``complete``, ``timeout``, ``error``), data-only snapshots (§2: ``{"logs", "status",
-"final"}``, delta or whole-log-so-far) and generic brokers (§5: raw text or JSON).
+The shapes (see docs/architecture.md): typed events ( ``log``, ``heartbeat``,
+``complete``, ``timeout``, ``error``), data-only snapshots ( ``{"logs", "status",
+"final"}``, delta or whole-log-so-far) and generic brokers ( raw text or JSON).
 Records are always built by `LineParser` or `sanitize`, so hostile content is defused.
 One `PayloadMapper` lives as long as its source, across reconnections, because both
 the snapshot prefix and the ids already shown must survive a reconnect.
@@ -15,13 +15,16 @@ import json
 from collections import deque
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser, sanitize
 from logtail_tui.core.record import Batch, Level, Record
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources.sse import SSEEvent
+from logtail_tui.sources.redact import shorten
+
+if TYPE_CHECKING:
+    from logtail_tui.sources.sse import SSEEvent
 
 SEEN_IDS = 10_000
 """How many record ids are remembered to drop replays (bounded memory)."""
@@ -30,13 +33,16 @@ _DETAIL_MAX = 200
 
 
 class Kind(Enum):
-    """What a payload asks of the connection, besides its records."""
+    """What a payload or message asks of the connection, besides its records
+    (one enum for SSE, line and WebSocket payloads)."""
 
-    HEARTBEAT = "heartbeat"  # alive, nothing to show
+    CONTENT = "content"  # log lines or records (possibly none)
+    HEARTBEAT = "heartbeat"  # alive, nothing to show (keep-alives, acknowledgements)
+    PING = "ping"  # an application ping: answer it (WebSocket ``{"type": "ping"}``)
     STATUS = "status"  # still live; ``detail`` says how (server status, server error)
     COMPLETED = "completed"  # finished: no reconnect
     FAILED = "failed"  # finished badly (server status "failed"): no reconnect
-    RECONNECT = "reconnect"  # reconnect at once, resuming (the §1 ``timeout`` event)
+    RECONNECT = "reconnect"  # reconnect at once, resuming (the typed protocol's ``timeout`` event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +53,7 @@ class Control:
 
 def short(text: str) -> str:
     """A server-given phrase made safe and short enough for the status bar."""
-    text = sanitize(" ".join(text.split()))
-    return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 1] + "…"
+    return shorten(text, _DETAIL_MAX)
 
 
 class PayloadMapper:
@@ -173,7 +178,7 @@ class PayloadMapper:
             return [text]
         return self._framer.decode_text(text + "\n")
 
-    # -- §2 data-only snapshots ---------------------------------------------------------
+    # -- data-only snapshots ---------------------------------------------------------------
 
     def _add_snapshot(self, obj: dict[str, Any], logs: str, out: Batch) -> Control | None:
         self._add_logs_text(self._new_logs(logs), out)

@@ -18,23 +18,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncGenerator, Coroutine
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from logtail_tui.core.errors import AccessDenied, ProtocolFailure, SourceError, UsageError
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources import auth, registry
+from logtail_tui.sources import auth, reconnect
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.engines import (
     PAYLOAD_KEYS,
     EntryRecords,
     epoch_ms_time,
-    reconnecting,
     require,
 )
+from logtail_tui.sources.reconnect import End, Ending
+from logtail_tui.sources.redact import redact
 
 COUNT = 10_000
 """Entries asked for per stream and ``XREAD``: large batches keep the per-call cost low."""
@@ -52,7 +53,6 @@ class RedisStreamSource(Source):
         backoff: The reconnect policy; tests may pass a faster one.
     """
 
-    schemes = ("redis", "rediss")
     description = "Redis Streams (XREAD; resumes from the last entry id per stream)"
 
     def __init__(
@@ -96,20 +96,14 @@ class RedisStreamSource(Source):
         self._secrets = (*settings.secrets(), *((password,) if len(password) >= 4 else ()))
         self._client: Any = None
 
-    # -- the loop
-    def events(self) -> AsyncIterator[SourceEvent]:
-        return reconnecting(
-            self.connect_once,
-            self.classify,
-            self.backoff,
-            follow=self.settings.follow,
-            give_up=lambda why: SourceError(
-                f"Cannot read {self.spec.label} ({why}); check that the server is running, "
-                "or drop --no-follow to keep retrying."
-            ),
-        )
+    # -- the loop: the shared reconnect driver runs connect/classify (a reconnect.Link)
+    async def events(self) -> AsyncGenerator[SourceEvent]:
+        driver = reconnect.run(self, self.spec.label, self.settings, self.backoff)
+        async with contextlib.aclosing(driver) as stream:
+            async for event in stream:
+                yield event
 
-    async def connect_once(self) -> AsyncIterator[SourceEvent]:
+    async def connect(self, ending: Ending) -> AsyncGenerator[SourceEvent]:
         """One connection: resolve ``$`` to real ids, then read until it drops."""
         aioredis = require("redis.asyncio", "redis", "Redis Streams")
         retry = require("redis.asyncio.retry", "redis", "Redis Streams")
@@ -147,6 +141,7 @@ class RedisStreamSource(Source):
                 reply = await _cancellable(client.xread(self.last_ids, count=COUNT, block=block))
                 if not reply:
                     if not self.settings.follow:
+                        ending.end, ending.reason = End.DONE, "read every entry"
                         return
                     continue
                 for name, entries in reply:
@@ -178,14 +173,14 @@ class RedisStreamSource(Source):
 
     def _where(self) -> str:
         after = ", ".join(f"{s} after {i}" for s, i in self.last_ids.items())
-        return registry.redact(f"reading {after}", self._secrets)
+        return redact(f"reading {after}", self._secrets)
 
     # -- failures
-    def classify(self, exc: BaseException) -> str:
+    def classify(self, exc: Exception) -> Ending:
         """A short reason to retry after ``exc``; raises when retrying cannot help."""
         errors = require("redis.exceptions", "redis", "Redis Streams")
         label = self.spec.label
-        text = registry.redact(str(exc), self._secrets)
+        text = redact(str(exc), self._secrets)
         upper = text.upper()
         if isinstance(exc, errors.AuthenticationError) or any(
             code in upper
@@ -211,16 +206,16 @@ class RedisStreamSource(Source):
                 "pass --cacert with the right CA or --insecure."
             )
         if isinstance(exc, errors.BusyLoadingError):
-            return "the server is loading its data"
+            return Ending(End.DROPPED, "the server is loading its data")
         if isinstance(exc, errors.TimeoutError | TimeoutError):
-            return f"no answer within {self.settings.timeout:g} s"
+            return Ending(End.DROPPED, f"no answer within {self.settings.timeout:g} s")
         if isinstance(exc, errors.ConnectionError | OSError):
             lower = text.lower()
             if "refused" in lower or "error 111 " in lower or "connect call failed" in lower:
-                return "connection refused"
+                return Ending(End.DROPPED, "connection refused")
             if "name or service" in lower or "nodename" in lower:
-                return "host not found"
-            return "connection lost"
+                return Ending(End.DROPPED, "host not found")
+            return Ending(End.DROPPED, "connection lost")
         if isinstance(exc, errors.ResponseError):
             raise SourceError(f"Redis at {label} answered an error ({text}); check the URL.")
         raise exc

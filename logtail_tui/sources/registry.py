@@ -12,14 +12,13 @@ from importlib.metadata import EntryPoint, entry_points
 
 from logtail_tui.core.errors import UsageError
 from logtail_tui.core.settings import Settings
+from logtail_tui.sources import options
 from logtail_tui.sources.contract import Source, SourceSpec
+from logtail_tui.sources.redact import redact, url_secrets
 
 GROUP = "logtail_tui.sources"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", re.S)
-_URL_SECRET = re.compile(
-    r"(?i)([?&](?:[^=&]*token[^=&]*|key|api_key|apikey|auth|jwt|password|sig|signature|access_token)=)[^&#]*"
-)
-_USERINFO = re.compile(r"^([a-z0-9+.-]+://)[^/@]*@", re.I)
+__all__ = ["create", "describe", "load", "redact", "resolve", "resolve_all", "schemes"]
 
 
 @cache
@@ -51,46 +50,50 @@ def load(scheme: str) -> type[Source]:
     return cls
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` with credentials in URLs (user info, token-like query values) and ``secrets`` hidden."""
-    text = _USERINFO.sub(r"\1***@", text)
-    text = _URL_SECRET.sub(r"\1***", text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def resolve(text: str, settings: Settings | None = None) -> SourceSpec:
-    """Turn a SOURCE argument into a spec, inferring the scheme as design.md §1 describes."""
+    """Turn a SOURCE argument into a spec: scheme, the adapter's target and label, typed options.
+
+    The scheme is what precedes the first ``:`` when an adapter is installed for it;
+    otherwise the argument is a file path (a Windows drive letter included), as ``tail``
+    would read it. A ``name://`` whose scheme nobody installed is a usage error.
+
+    Raises:
+        UsageError: for an unknown ``scheme://`` or a bad ``-o`` value.
+    """
     settings = settings or Settings()
-    secrets = settings.secrets()
     if text == "-":
         return SourceSpec(text, "stdin", "-", "stdin")
     m = _SCHEME.match(text)
     scheme = m.group(1).lower() if m else ""
-    # A single letter followed by ':' is a Windows drive, and a name with no adapter that
-    # is an existing path is a file: both are files, as `tail` would read them.
     if m and len(scheme) > 1 and scheme in _entry_points():
-        rest = m.group(2)
-        if scheme in {"http", "https", "ws", "wss", "sse+http", "sse+https"}:
-            target = text if not scheme.startswith("sse+") else text[len("sse+") :]
-            label = redact(target, secrets)
-            if settings.token_param:
-                label = re.sub(rf"([?&]{re.escape(settings.token_param)}=)[^&#]*", r"\1***", label)
-        elif scheme == "file":
-            target = rest[2:] if rest.startswith("//") else rest
-            label = target
-        else:
-            target = rest
-            # "scheme://user:pass@host/...": redact the whole URL so user info is hidden.
-            shown = redact(text, secrets) if rest.startswith("//") else f"{scheme}:{redact(rest, secrets)}"
-            label = shown if rest else f"{scheme}:"
-        return SourceSpec(text, scheme, target, label)
+        cls = load(scheme)
+        target = cls.parse_target(scheme, m.group(2), text)
+        label = redact(cls.describe_target(scheme, target, settings), settings.secrets())
+        values = options.typed(scheme, cls.options, settings.options)
+        return SourceSpec(text, scheme, target, label, values, url_secrets(text))
     if m and len(scheme) > 1 and "/" in m.group(2)[:2]:
-        # Looks like a URL (``foo://``) whose scheme nobody installed.
-        load(scheme)
+        load(scheme)  # looks like a URL (``foo://``) whose scheme nobody installed
     return SourceSpec(text, "file", text, text)
+
+
+def resolve_all(texts: list[str], settings: Settings) -> list[SourceSpec]:
+    """`resolve` every argument and check that each ``-o`` applies to one of them.
+
+    Raises:
+        UsageError: for an unknown scheme, an option no adapter in use declares, or a
+            value that does not fit its option.
+    """
+    specs = [resolve(text, settings) for text in texts]
+    used: set[int] = set()
+    declared: list[options.Option] = []
+    for spec in specs:
+        cls = load(spec.scheme)  # an unknown scheme is a usage error before anything starts
+        options.typed(spec.scheme, cls.options, settings.options, used)
+        declared += [opt for opt in cls.options if opt not in declared]
+    for i, (key, _value) in enumerate(settings.options):
+        if i not in used:
+            raise UsageError(options.unknown_message(key, None, declared))
+    return specs
 
 
 def create(spec: SourceSpec, settings: Settings) -> Source:
@@ -98,14 +101,16 @@ def create(spec: SourceSpec, settings: Settings) -> Source:
     return load(spec.scheme)(spec, settings)
 
 
-def describe() -> list[tuple[str, str, str]]:
-    """``(scheme, adapter, description)`` rows for ``--list-sources``."""
+def describe() -> list[tuple[str, str, str, list[str]]]:
+    """``(scheme, adapter, description, option lines)`` rows for ``--list-sources``."""
     rows = []
     for name, ep in sorted(_entry_points().items()):
+        opts: list[str] = []
         try:
             cls = ep.load()
             desc = getattr(cls, "description", "")
+            opts = [opt.describe() for opt in getattr(cls, "options", ())]
         except Exception as exc:  # a broken third-party plug-in must not hide the others
             desc = f"(failed to load: {exc})"
-        rows.append((name, ep.value, desc))
+        rows.append((name, ep.value, desc, opts))
     return rows

@@ -2,7 +2,7 @@
 
 Reading goes through ``loop.connect_read_pipe`` so the event loop never blocks on the
 pipe; whatever arrives between two turns of the consumer is decoded as one chunk and
-becomes one batch (never one event per line, design.md §3).
+becomes one batch (never one event per line).
 
 When input is piped, Textual still needs a keyboard: the CLI calls `reattach_terminal`
 before starting the app, which moves the pipe to a new descriptor and puts the terminal
@@ -14,28 +14,30 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import SourceError, SourceNotFound, UsageError
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.contract import (
+    MAX_BATCH_LINES,
+    Source,
+    SourceEvent,
+    SourceSpec,
+    State,
+    StateChanged,
+    batches,
+)
 
-MAX_BATCH_LINES = 16_384
-"""Lines per batch at most, so one burst never stalls the consumer for long."""
+__all__ = ["MAX_BATCH_LINES", "PipeReader", "StdinSource", "batches", "reattach_terminal"]
+
 READ_CHUNK = 1 << 20
 """Bytes read at once from regular files: ~10 ms to decode, so the loop gets a turn often
 (4 MiB reads were no faster and stalled the loop for 250 ms with 64k-line batches)."""
 PIPE_HIGH_WATER = 16 << 20
 """Stop reading the pipe while this much is waiting for the consumer (backpressure)."""
-
-
-def batches(parser: LineParser, lines: list[str]) -> Iterator[Batch]:
-    """Parse ``lines`` into batches of at most `MAX_BATCH_LINES` rows."""
-    for start in range(0, len(lines), MAX_BATCH_LINES):
-        yield parser.parse(lines[start : start + MAX_BATCH_LINES])
 
 
 def reattach_terminal() -> str:
@@ -188,7 +190,6 @@ class PipeReader:
 class StdinSource(Source):
     """Follows standard input (``-``) or an inherited descriptor (``fd:N``) until end of input."""
 
-    schemes = ("stdin",)
     description = "standard input ('-'), read until the pipe closes"
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
@@ -203,7 +204,7 @@ class StdinSource(Source):
             return int(target[3:])
         raise SourceError(f"Unknown standard input target {target!r}; use '-' or 'fd:N'.")
 
-    async def events(self) -> AsyncIterator[SourceEvent]:
+    async def events(self) -> AsyncGenerator[SourceEvent]:
         try:
             # Our own descriptor: closing it never closes the process's fd 0.
             fd = os.dup(self._source_fd())

@@ -1,4 +1,4 @@
-"""What a WebSocket message means for logtail (protocols.md §3); pure, no I/O.
+"""What a WebSocket message means for logtail (docs/architecture.md); pure, no I/O.
 
 - JSON ``{"type": "log", "data": {...}}`` -> one record from ``data`` (level, message, time,
   other fields); ``data`` may also be a list of such objects or a string of lines.
@@ -14,12 +14,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Any
 
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Level
+from logtail_tui.sources.payloads import Kind
 
 CONTROL_TYPES = frozenset(
     {"ping", "pong", "subscribed", "unsubscribed", "heartbeat", "keepalive", "keep_alive",
@@ -31,17 +31,6 @@ LOG_TYPES = frozenset({"log", "logs", "line", "lines", "message", "output", "err
 MESSAGE_KEYS = ("message", "msg", "log", "text", "logs", "event")
 PONG = '{"type": "pong"}'
 """The answer to an application-level ``{"type": "ping"}``."""
-
-
-class Kind(Enum):
-    """What a message was, as far as the connection is concerned."""
-
-    CONTENT = "content"
-    """Log lines or records (possibly none, e.g. an empty frame)."""
-    CONTROL = "control"
-    """A keep-alive or acknowledgement: the peer is alive."""
-    PING = "ping"
-    """An application ping: answer with `PONG`."""
 
 
 def _looks_like_log(obj: dict[str, Any]) -> bool:
@@ -97,7 +86,7 @@ class MessageInterpreter:
         kind = obj.get("type")
         kind = kind.lower() if isinstance(kind, str) else None
         if kind in CONTROL_TYPES:
-            return Kind.PING if kind == "ping" else Kind.CONTROL
+            return Kind.PING if kind == "ping" else Kind.HEARTBEAT
         data = obj.get("data")
         if isinstance(data, dict) and (kind in LOG_TYPES or _looks_like_log(data)):
             self._record(data, raw, kind)

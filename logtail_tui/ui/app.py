@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
+from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
@@ -66,13 +67,13 @@ class LogtailApp(Interactions, App[int]):
         super().__init__()
         self.specs = list(specs)
         self.settings = settings
-        self.store = LogStore(settings.max_lines)
+        self.store = LogStore(settings.max_lines, settings.memory_budget)
         self.view = View(
             self.store,
             LineFilter.build(settings.level, settings.include, settings.exclude),
         )
         self.hub = Hub(self.specs, settings, self._on_source_event, factory)
-        self._pending: list[tuple[int, Batch]] = []
+        self._pending: list[tuple[int, Batch | Chunk]] = []
         self._flush_scheduled = False
         self._last_flush = 0.0
         self._last_flush_lines = 0
@@ -80,7 +81,7 @@ class LogtailApp(Interactions, App[int]):
         self._rate = 0.0
         self._announced_failures: set[int] = set()
         labels = [spec.label for spec in self.specs]
-        self.pane = LogPane(self.view, labels, id="log")
+        self.pane = LogPane(self.view, labels, utc=settings.utc, id="log")
         self.status = StatusBar(labels, id="status")
         self.init_interactions()
 
@@ -105,7 +106,7 @@ class LogtailApp(Interactions, App[int]):
 
     # -- events from sources ------------------------------------------------------------
     def _on_source_event(self, index: int, event: SourceEvent) -> None:
-        if isinstance(event, Batch):
+        if isinstance(event, Batch | Chunk):
             if len(event):
                 self._pending.append((index, event))
                 self._schedule_flush()
@@ -143,7 +144,10 @@ class LogtailApp(Interactions, App[int]):
 
         def append() -> None:
             for index, batch in pending:
-                self.store.extend(batch, index)
+                if isinstance(batch, Batch):
+                    self.store.extend(batch, index)
+                else:
+                    self.store.add_chunk(batch, index, prepend=batch.history)
 
         self.pane.sync(append)
         self.after_sync()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +84,8 @@ class Interactions:
         self.search_bar = SearchBar(id="search-bar")
         self.search_index: SearchIndex | None = None
         self._busy: dict[str, float] = {}
+        self.requested_filter = self.view.filter
+        """The newest filter asked for (the view's own changes when its re-filter is done)."""
         self._pending_jump: int = 0
 
     def compose_interactions(self: LogtailApp) -> Iterable[Widget]:
@@ -141,7 +144,7 @@ class Interactions:
     # -- filter -------------------------------------------------------------------------
     def action_filter(self: LogtailApp) -> None:
         self.search_bar.close()
-        self.filter_bar.set_filter(self.view.filter)
+        self.filter_bar.set_filter(self.requested_filter)
         self.filter_bar.open()
 
     def on_filter_bar_changed(self: LogtailApp, message: FilterBar.Changed) -> None:
@@ -152,6 +155,7 @@ class Interactions:
 
     def apply_filter(self: LogtailApp, line_filter: LineFilter) -> None:
         """Re-filter the whole scrollback off the UI path; the newest request wins."""
+        self.requested_filter = line_filter
         self.run_worker(self._refilter(line_filter), group="filter", exclusive=True)
 
     async def _refilter(self: LogtailApp, line_filter: LineFilter) -> None:
@@ -165,10 +169,12 @@ class Interactions:
         self.refresh_status()
 
     def action_cycle_level(self: LogtailApp) -> None:
-        current = self.view.filter.level
+        # From the newest request, so quick presses step on while a re-filter still runs.
+        base = self.requested_filter
+        current = base.level
         position = LEVEL_CYCLE.index(current) if current in LEVEL_CYCLE else 0
         level = LEVEL_CYCLE[(position + 1) % len(LEVEL_CYCLE)]
-        new = dataclasses.replace(self.view.filter, level=level)
+        new = dataclasses.replace(base, level=level)
         self.filter_bar.set_filter(new)
         self.notify(f"Minimum level: {level.label.lower() or 'all'}", timeout=1.5, markup=False)
         self.apply_filter(new)
@@ -287,17 +293,17 @@ class Interactions:
         if number is None:
             return
         label = self.specs[self.store.source(number)].label
-        self.push_screen(DetailScreen(self.store.record(number), label, number + 1))
+        line = number - self.store.origin + 1
+        self.push_screen(DetailScreen(self.store.record(number), label, line))
 
     def action_copy(self: LogtailApp) -> None:
         number = self.pane.selected_number()
         if number is None:
             return
-        text = self.store.raw(number) or self.store.text(number)
+        text = self.store.export(number)
         self.copy_to_clipboard(text)
-        self.notify(
-            f"Copied line {number + 1:,} ({len(text):,} characters).", timeout=1.5, markup=False
-        )
+        line = number - self.store.origin + 1
+        self.notify(f"Copied line {line:,} ({len(text):,} characters).", timeout=1.5, markup=False)
 
     def action_save(self: LogtailApp) -> None:
         self.push_screen(SaveScreen(), self._save_to)
@@ -305,31 +311,30 @@ class Interactions:
     def _save_to(self: LogtailApp, path: str | None) -> None:
         if path is None:
             return
+        # Snapshot the view's numbers now (one array); lines are read chunk by chunk.
+        numbers = array("q", self.view)
+        self.run_worker(self._write(Path(path), numbers), group="save")
+
+    async def _write(self: LogtailApp, path: Path, numbers: array[int]) -> None:
         store = self.store
-        first = store.first
-        # Snapshot now (cheap list of str), write off the UI thread.
-        raws = store.raw_column()
-        texts = store.texts
-        lines = [
-            (raws[n - first] if raws is not None else None) or texts[n - first] for n in self.view
-        ]
-        self.run_worker(self._write(Path(path), lines), group="save")
-
-    async def _write(self: LogtailApp, path: Path, lines: list[str]) -> None:
-        def write() -> None:
-            with path.open("w", encoding="utf-8", errors="replace") as f:
-                f.write("\n".join(lines))
-                if lines:
-                    f.write("\n")
-
+        written = 0
         try:
-            await asyncio.to_thread(write)
+            with path.open("w", encoding="utf-8", errors="replace") as f:
+                for start in range(0, len(numbers), self.FILTER_CHUNK):
+                    part = [n for n in numbers[start : start + self.FILTER_CHUNK] if n in store]
+                    lines = list(map(store.export, part))
+                    if lines:
+                        await asyncio.to_thread(f.write, "\n".join(lines) + "\n")
+                    written += len(lines)
+                    await asyncio.sleep(0)
         except OSError as exc:
             self.notify(
                 f"Could not write {path}: {exc.strerror or exc}.", severity="error", markup=False
             )
             return
-        self.notify(f"Wrote {len(lines):,} lines to {path}.", title="Saved", markup=False)
+        lost = len(numbers) - written
+        note = f" ({lost:,} were evicted while saving)" if lost else ""
+        self.notify(f"Wrote {written:,} lines to {path}{note}.", title="Saved", markup=False)
 
     def action_clear(self: LogtailApp) -> None:
         self.flush_now()
@@ -357,4 +362,4 @@ class Interactions:
         if choice is None:
             return
         sources = frozenset() if choice < 0 else frozenset({choice})
-        self.apply_filter(dataclasses.replace(self.view.filter, sources=sources))
+        self.apply_filter(dataclasses.replace(self.requested_filter, sources=sources))

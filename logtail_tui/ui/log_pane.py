@@ -21,12 +21,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from logtail_tui.core.record import Level
+from logtail_tui.core.record import Level, Record
 from logtail_tui.core.search import SearchQuery
+from logtail_tui.core.times import format_time
 from logtail_tui.core.view import View
 
-TIME_WIDTH = 25
-"""Cells of the time column of structured records (ISO 8601 to milliseconds, two spaces)."""
+TIME_WIDTH = 31
+"""Cells of the time column of structured records: RFC 3339 to milliseconds with the zone
+offset (``2026-12-01T03:35:16.123+01:00``) and two spaces; longer times push the line."""
 
 _LEVEL_CLASS = {
     Level.NONE: "log-pane--plain",
@@ -100,6 +102,7 @@ class LogPane(ScrollView, can_focus=True):
         view: View,
         source_labels: Sequence[str] = (),
         *,
+        utc: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -107,6 +110,8 @@ class LogPane(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.view = view
         self.source_labels = list(source_labels)
+        self.utc = utc
+        """Show record times in UTC instead of the local zone."""
         self.query_: SearchQuery | None = None
         self.cursor: int | None = None
         """Visible index of the selected line; ``None`` while following."""
@@ -171,30 +176,17 @@ class LogPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _measure(self, start: int) -> None:
-        """Widen the horizontal scroll range for visible lines from ``start`` on."""
-        view, store = self.view, self.view.store
-        count = len(view) - start
-        if count <= 0:
-            return
-        first = store.first
-        times = store.time_column() if self.show_times else None
-        if count > 4096:
-            # Bulk arrival: one pass over the tail (len() is a fine proxy for cell width).
-            lo = view[start] - first
-            widest = max(map(len, store.texts[lo:])) + (TIME_WIDTH if times else 0)
-        else:
-            rows = [view[i] - first for i in range(start, len(view))]
-            widest = max(
-                len(store.texts[r]) + (TIME_WIDTH if times is not None and times[r] else 0)
-                for r in rows
-            )
-        self._max_width = max(self._max_width, widest + self._prefix_width())
+        """Widen the horizontal scroll range for the new lines that reach the screen.
 
-    def _prefix_width(self) -> int:
-        width = 0
-        if len(self.source_labels) > 1:
-            width += max(len(s) for s in self.source_labels) + 3
-        return width
+        Only lines that are drawn are measured (the cost is the screen, not the input); lines
+        scrolled to later widen the range as they are rendered (`_full_strip`).
+        """
+        view = self.view
+        height = max(1, self.scrollable_content_region.height)
+        lo = max(start, len(view) - height)
+        if lo < len(view):
+            for i in range(lo, len(view)):
+                self._full_strip(view[i])
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width if self.wrap else self._max_width
@@ -336,37 +328,40 @@ class LogPane(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         store = self.view.store
-        text = self._line_text(number)
+        record = store.record(number)
+        text = self._line_text(record)
         if self.query_ is not None:
-            offset = len(text) - len(store.text(number))
+            offset = len(text) - len(record.text)
             match_style = self.get_component_rich_style("log-pane--match")
-            for start, end in self.query_.spans(store.text(number)):
+            for start, end in self.query_.spans(record.text):
                 text.stylize(match_style, start + offset, end + offset)
         strip = Strip(text.render(self.app.console), text.cell_len)
         self._cache[number] = strip
+        width = strip.cell_length
+        if width > self._max_width:
+            self._max_width = width
+            if not self.wrap:
+                self.call_later(self._update_virtual_size)
         return strip
 
-    def _line_text(self, number: int) -> Text:
-        store = self.view.store
+    def _line_text(self, record: Record) -> Text:
         style = self.get_component_rich_style(
-            _LEVEL_CLASS.get(store.level(number), "log-pane--plain")
+            _LEVEL_CLASS.get(record.level, "log-pane--plain")
         )
         text = Text(no_wrap=True, end="")
-        time = store.time(number) if self.show_times else None
+        time = record.time if self.show_times else None
         if time:
-            # Text lines carry their time inline; only structured records get a column.
+            # Text lines carry their time inline; only structured records get a column,
+            # in one zone (local, or UTC with --utc), never cut (an offset matters).
             text.append(
-                f"{time[: TIME_WIDTH - 2]:<{TIME_WIDTH - 2}}  ",
+                f"{format_time(time, self.utc):<{TIME_WIDTH - 2}}  ",
                 self.get_component_rich_style("log-pane--time"),
             )
         if len(self.source_labels) > 1:
-            label = (
-                self.source_labels[store.source(number)]
-                if store.source(number) < len(self.source_labels)
-                else "?"
-            )
+            source = record.source
+            label = self.source_labels[source] if source < len(self.source_labels) else "?"
             text.append(f"[{label}] ", self.get_component_rich_style("log-pane--source"))
-        text.append(store.text(number), style)
+        text.append(record.text, style)
         return text
 
     def render_line(self, y: int) -> Strip:

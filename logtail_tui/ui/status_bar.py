@@ -55,6 +55,8 @@ def describe_state(s: StateChanged, last_heard: float | None = None, label: str 
         return f"failed: {detail}"
     if s.detail and s.state is not State.LIVE:
         words = f"{words}: {s.detail}" if s.state is not State.WAITING else s.detail
+    if s.state is State.LIVE and s.progress is not None:
+        words += f", indexing {s.progress:.0%}"
     if s.state is State.LIVE and last_heard is not None:
         words += f", heard {max(0, round(time.monotonic() - last_heard))} s ago"
     return words

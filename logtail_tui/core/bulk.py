@@ -1,0 +1,203 @@
+"""Per-chunk work in C: the level column of a block of raw lines, and whether it is clean.
+
+A block is whole lines of raw bytes joined by ``\\n`` (as read from a file). Nothing here makes
+a Python object per line on the common path (docs/architecture.md, "Scrollback"):
+
+* `LevelIndexer` learns, from the first lines of a source, at which token its lines keep an
+  upper-case level word (``DATE LEVEL msg``: token 1). For each block it then runs one
+  ``findall`` whose pattern matches at every line start and captures the first letter of that
+  token when a lookahead sees a level word there: one-byte ``bytes`` are cached by CPython, so
+  the result list allocates nothing per line, and a dict lookup mapped in C turns letters into
+  levels (words whose letter two levels share are left to the full detector).
+* Lines the fast path gives no level (stack traces, other formats) are looked at one by one
+  with the full detector and the continuation rule of `levels.inherit_levels`; well-formed
+  logs have few of them.
+* Blocks with JSON or logfmt lines, or a source whose position was never learnt, take the
+  exact path: decode, split and `LineParser`, exactly as streamed lines are parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from logtail_tui.core.levels import _CONTINUATION, TEXT_WORDS, LevelDetector, _trie, text_level
+from logtail_tui.core.parse import LineParser
+
+LEARN_LINES = 2000
+"""Lines of the first block used to learn where the level sits."""
+
+_SAFE = bytes(range(0x20, 0x7F)) + b"\n"
+"""Bytes a clean block consists of: printable ASCII and the line feed."""
+
+
+def is_clean(blob: bytes) -> bool:
+    """Whether ``blob`` prints exactly as the sanitiser would show it (ASCII, no controls)."""
+    return not blob.translate(None, _SAFE)
+
+
+_STRUCTURED_LINE = re.compile(r"[ \t]*(?:\d{4}-\d\d-\d\dT\S+ )?(?:\{|[A-Za-z_][\w.\-/@]*=)")
+"""A line that may be JSON or logfmt (then the exact path decides). Such lines never show
+a bare level word at a token, so only lines the fast path left without a level are asked."""
+
+
+_AMBIGUOUS = {"success", "severe", "emerg"}
+"""Level words whose first letter another level shares; the full detector reads them."""
+
+
+@cache
+def _fast_words(bracketed: bool) -> dict[str, int]:
+    words = {w: int(lv) for w, lv in TEXT_WORDS.items() if w not in _AMBIGUOUS}
+    variants = {v: lv for w, lv in words.items() for v in (w.upper(), w.title(), w)}
+    return variants if bracketed else {w.upper(): lv for w, lv in words.items()}
+
+
+@cache
+def _letter_table(bracketed: bool) -> dict[bytes, int]:
+    table = {b"": 0}
+    for word, level in _fast_words(bracketed).items():
+        assert table.get(word[:1].encode(), level) == level, word  # one level per letter
+        table[word[:1].encode()] = level
+    return table
+
+
+@cache
+def _pattern(index: int, bracketed: bool, column: int | None = None) -> re.Pattern[bytes]:
+    """Matches at every line start; captures the level word's first letter at token
+    ``index`` (or at byte ``column``, a third faster) when a level word is there."""
+    skip = rb"\S++ ++" * index if column is None else rb"[^\n]{%d}" % column
+    word = _trie(_fast_words(bracketed)).encode()
+    if bracketed:
+        return re.compile(rb"\n(?:" + skip + rb"[\[<(|{](?=" + word + rb"[\]>)|}])(\S)|)")
+    return re.compile(rb"\n(?:" + skip + rb"(?=" + word + rb"(?:[\s\]>)|}:,;.]|$))(\S)|)")
+
+
+class LevelIndexer:
+    """Builds level columns for consecutive blocks of one source's raw lines.
+
+    Args:
+        fmt: The source's ``--format``; anything but ``text`` lets JSON/logfmt lines exist.
+        field_map: As for `LineParser`.
+    """
+
+    def __init__(self, fmt: str = "auto", field_map: dict[str, str] | None = None) -> None:
+        self.fmt = fmt
+        self.field_map = field_map or {}
+        self._position: tuple[int, bool] | None = None
+        self._column: int | None = None
+        """Byte column of the level word when every learnt line had it there (fixed-width
+        time stamps); cleared when a block disagrees."""
+        self._learnt = False
+        self.exact_blocks = 0
+        """Blocks that took the exact path (for tests and benchmarks)."""
+
+    def levels(
+        self, blob: bytes, n: int, previous: int = 0, start: int = 0, end: int | None = None
+    ) -> tuple[bytearray, int]:
+        """The level column of ``blob[start:end]`` (``n`` lines joined by ``\\n``).
+
+        Args:
+            blob: The lines, without a final line feed; or a bigger buffer holding them at
+                ``start .. end``, with a line feed just before ``start`` (so no copy is made).
+            n: How many lines there are (``count(b"\\n") + 1``).
+            previous: Level of the line before the block, for continuation lines.
+            start, end: Where the lines are in ``blob``.
+
+        Returns:
+            The column, and how many leading lines look like continuations but had no level
+            before them to inherit (a block indexed before its predecessor: the store fixes
+            them when the predecessor arrives).
+        """
+        end = len(blob) if end is None else end
+        if not self._learnt:
+            self._learn(blob[start : start + 256 * LEARN_LINES])
+        fast = self._fast(blob, n, start, end) if self._position is not None else None
+        if fast is not None:
+            filled = self._fill_gaps(blob[start:end], fast, previous)
+            if filled is not None:
+                return filled
+        self.exact_blocks += 1
+        return self._exact(blob[start:end], previous)
+
+    def _learn(self, blob: bytes) -> None:
+        self._learnt = True
+        head = blob[: 256 * LEARN_LINES].decode("utf-8", "replace").split("\n")[:LEARN_LINES]
+        structured = "" if self.fmt == "text" else self.fmt
+        self._position = LevelDetector(structured).learn_position(head)
+        if self._position is not None:
+            self._column = _common_column(head, *self._position)
+
+    def _fast(self, blob: bytes, n: int, start: int, end: int) -> bytearray | None:
+        assert self._position is not None
+        pattern = _pattern(*self._position, self._column)
+        if start > 0 and blob[start - 1] == 10:  # the line feed before the first line
+            found = pattern.findall(blob, start - 1, end)
+        else:
+            found = pattern.findall(b"\n" + blob[start:end])
+        if len(found) != n:
+            return None  # cannot happen (one match per line feed); be safe
+        levels = bytearray(map(_letter_table(self._position[1]).__getitem__, found))
+        if self._column is not None and levels.count(0) * 4 > n:
+            self._column = None  # the column was a coincidence: go by tokens
+            return self._fast(blob, n, start, end)
+        return levels
+
+    def _fill_gaps(
+        self, blob: bytes, levels: bytearray, previous: int
+    ) -> tuple[bytearray, int] | None:
+        """Level-less lines: the full detector, then the continuation rule; ``None`` when a
+        line may be JSON or logfmt (the block then takes the exact path)."""
+        if 0 not in levels:
+            return levels, 0
+        lines = blob.split(b"\n")  # only blocks with level-less lines pay for this copy
+        cont = _CONTINUATION.match
+        structured = None if self.fmt == "text" else _STRUCTURED_LINE.match
+        i = levels.find(0)
+        while i >= 0:
+            text = lines[i].decode("utf-8", "replace")
+            if structured is not None and structured(text):
+                return None
+            level = text_level(text)
+            if not level:
+                before = levels[i - 1] if i else previous
+                level = before if before and cont(text) else 0
+            levels[i] = level
+            i = levels.find(0, i + 1)
+        return levels, _orphans(levels, lines, previous)
+
+    def _exact(self, blob: bytes, previous: int) -> tuple[bytearray, int]:
+        text = blob.decode("utf-8", "replace")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        lines = text.split("\n")
+        parser = LineParser(self.fmt, self.field_map)
+        parser.last_level = previous
+        levels = bytearray(max(0, v) for v in parser.parse(lines).levels)
+        return levels, _orphans(levels, lines, previous)
+
+
+def _common_column(lines: list[str], index: int, bracketed: bool) -> int | None:
+    """The byte column of the level word if all ``lines`` showing one have it there."""
+    pattern = _pattern(index, bracketed)
+    columns = set()
+    for line in lines:
+        if not line.isascii():
+            return None
+        m = pattern.match(b"\n" + line.encode())
+        if m is not None and m.group(1):
+            columns.add(m.start(1) - 1 - bracketed)
+    return columns.pop() if len(columns) == 1 else None
+
+
+def _orphans(levels: bytearray, lines: list[bytes] | list[str], previous: int) -> int:
+    """Leading level-less lines that look like continuations of a line not yet seen."""
+    if previous:
+        return 0
+    count = 0
+    cont = _CONTINUATION.match
+    while count < len(levels) and not levels[count]:
+        line = lines[count]
+        if not cont(line.decode("utf-8", "replace") if isinstance(line, bytes) else line):
+            break
+        count += 1
+    return count

@@ -1,0 +1,395 @@
+"""The scrollback's unit: a chunk of whole lines held as one buffer, with per-line columns.
+
+A chunk costs a few objects however many lines it holds, so a ten-million-line scrollback is
+a few hundred objects for the garbage collector, not ten million (docs/architecture.md,
+"Scrollback"). Two kinds share one interface:
+
+* `TextChunk`: records that arrived from a stream, already parsed by the source (display
+  text, level, time, raw original). While open it appends like a list; once full it is
+  sealed, each column joined into one ``str``, and it may be spilled to a private temporary
+  file (`SpillFile`) so that a day-long stream keeps memory flat.
+* `FileChunk`: raw lines read in bulk from a file, left where they are: on disk (a block of
+  an open file, read back with ``pread``) or in one ``bytes`` object. Only the level column
+  lives in memory; a line is decoded, sanitised and parsed when it is drawn, shown in detail,
+  searched or exported.
+
+Both answer `texts` (what filters and search read), `record` (what is drawn) and `export`
+(what copy and save write). Split lines of recently used chunks are kept by a `LineCache`.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections import OrderedDict
+from typing import Any
+
+from logtail_tui.core.decoder import CONTINUED
+from logtail_tui.core.lines import Lines
+from logtail_tui.core.parse import LineParser
+from logtail_tui.core.record import Batch, Record
+from logtail_tui.core.sanitize import sanitize
+from logtail_tui.core.spill import SpillFile
+
+CHUNK_LINES = 65_536
+"""A stream chunk is sealed once it holds this many lines."""
+
+
+class LineCache:
+    """The split lines of the few chunks being looked at (a small LRU of chunks: a screen
+    spans one or two; each costs a Python string a line while it is here)."""
+
+    def __init__(self, capacity: int = 3) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
+
+    def get(self, chunk: Chunk) -> tuple[Any, ...]:
+        key = id(chunk)
+        cols = self._items.get(key)
+        if cols is not None and cols[0] is chunk:
+            self._items.move_to_end(key)
+            return cols[1:]
+        loaded = chunk.load()
+        self._items[key] = (chunk, *loaded)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+        return loaded
+
+    def forget(self, chunk: Chunk) -> None:
+        self._items.pop(id(chunk), None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class Chunk:
+    """Lines ``0 .. n-1`` of one run; the store gives them absolute numbers from `start`."""
+
+    start: int = 0
+    """Absolute number of the chunk's line 0 (set by the store)."""
+    source: int = 0
+    """Index of the source the lines came from (per line in `TextChunk.sources`)."""
+    cache: LineCache | None = None
+    levels: bytearray
+    """One byte a line: a `Level` value."""
+    times: array[float] | None = None
+    """Room for per-line epoch seconds (time-aware features fill it; ``None`` until then)."""
+    starts: bytearray | None = None
+    """Room for record boundaries (1 = a record starts here); ``None``: every line does."""
+    history: bool = False
+    """Lines older than all the source sent before (a file read backwards from its end): the
+    store puts them before its oldest line instead of after its newest."""
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    @property
+    def n(self) -> int:
+        return len(self.levels)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes this chunk holds in memory (roughly), for the store's memory budget."""
+        return len(self.levels)
+
+    def load(self) -> tuple[Any, ...]:
+        """The split columns; called through the `LineCache`."""
+        raise NotImplementedError
+
+    def _cols(self) -> tuple[Any, ...]:
+        if self.cache is None:
+            # Not in a store (plain mode, tests): a private cache of one.
+            self.cache = LineCache(1)
+        return self.cache.get(self)
+
+    def texts(self, lo: int = 0, hi: int | None = None) -> list[str]:
+        """The text of lines ``lo .. hi-1`` as filters and search read it."""
+        return self._cols()[0][lo:hi]
+
+    def source_column(self) -> bytes | bytearray | None:
+        """Source index per line, ``None`` when all came from `source`."""
+        return None
+
+    def source_of(self, i: int) -> int:
+        return self.source
+
+    def record(self, i: int) -> Record:
+        raise NotImplementedError
+
+    def export(self, i: int) -> str:
+        """The line as copy and save write it: the raw original where there is one."""
+        record = self.record(i)
+        return record.raw or record.text
+
+    def release(self) -> None:
+        """The store dropped this chunk."""
+        if self.cache is not None:
+            self.cache.forget(self)
+
+
+class TextChunk(Chunk):
+    """Records from a stream, in columns; appendable until sealed."""
+
+    def __init__(self, source: int = 0) -> None:
+        self.source = source
+        self.levels = bytearray()
+        self._texts: list[str] | None = []
+        self._raws: list[str | None] | None = None
+        self._times: list[str | None] | None = None
+        self._sources: bytearray | None = None
+        self._joined: tuple[str, str | None, str | None] | None = None
+        self._spilled: tuple[SpillFile, int, int, int, int] | None = None
+
+    # -- writing
+    @property
+    def sealed(self) -> bool:
+        return self._texts is None
+
+    def append(self, batch: Batch, source: int, start: int = 0, stop: int | None = None) -> None:
+        """Append rows ``start .. stop`` of ``batch`` from ``source``."""
+        texts = self._texts
+        assert texts is not None, "sealed chunks take no more lines"
+        n_old = len(texts)
+        rows = slice(start, stop)
+        new = batch.texts[rows]
+        texts.extend(new)
+        self.levels.extend(batch.levels[rows])
+        self._raws = _extend(self._raws, batch.raws, rows, n_old, len(new))
+        self._times = _extend(self._times, batch.times, rows, n_old, len(new))
+        if source != self.source or self._sources is not None:
+            if self._sources is None:
+                self._sources = bytearray([min(self.source, 255)]) * n_old
+            self._sources.extend(bytes([min(source, 255)]) * len(new))
+
+    def seal(self) -> None:
+        """Join each column into one string: a few objects instead of one a line."""
+        texts = self._texts
+        if texts is None:
+            return
+        self._joined = (_join(texts), _join_optional(self._raws), _join_optional(self._times))
+        self._texts = self._raws = self._times = None
+        if self.cache is not None:
+            self.cache.forget(self)
+
+    def spill(self, spill: SpillFile) -> int:
+        """Move the sealed text to ``spill``; returns the bytes of memory freed."""
+        if self._joined is None:
+            return 0
+        before = self.nbytes
+        parts = [(p or "").encode("utf-8", "surrogatepass") for p in self._joined]
+        offset = spill.write(b"".join(parts))
+        self._spilled = (spill, offset, len(parts[0]), len(parts[1]), len(parts[2]))
+        self._joined = None
+        if self.cache is not None:
+            self.cache.forget(self)
+        return before - self.nbytes
+
+    @property
+    def nbytes(self) -> int:
+        if self._joined is not None:
+            return len(self.levels) + sum(len(p or "") for p in self._joined)
+        if self._texts is not None:
+            return len(self.levels) + sum(map(len, self._texts)) + 60 * len(self._texts)
+        return len(self.levels)
+
+    @property
+    def in_memory(self) -> bool:
+        return self._spilled is None
+
+    def spilled_text(self) -> bytes | None:
+        """The display texts joined by line feeds, as UTF-8 read back from the spill file."""
+        if self._spilled is None:
+            return None
+        spill, offset, length = self._spilled[0], self._spilled[1], self._spilled[2]
+        return spill.read(offset, length)
+
+    def joined_text(self) -> str | None:
+        """The display texts joined by line feeds, when sealed and in memory."""
+        return self._joined[0] if self._joined is not None else None
+
+    # -- reading
+    def load(self) -> tuple[Any, ...]:
+        if self._texts is not None:
+            return self._texts, self._raws, self._times
+        joined = self._joined
+        if joined is None:
+            assert self._spilled is not None
+            spill, offset, a, b, c = self._spilled
+            data = spill.read(offset, a + b + c)
+            joined = tuple(
+                data[lo:hi].decode("utf-8", "surrogatepass") or None
+                for lo, hi in ((0, a), (a, a + b), (a + b, a + b + c))
+            )  # type: ignore[assignment]
+            assert joined is not None
+        text, raws, times = joined
+        n = len(self.levels)
+        return (
+            Lines(text or "", n),
+            Lines(raws, n) if raws is not None else None,
+            Lines(times, n) if times is not None else None,
+        )
+
+    def _cols(self) -> tuple[Any, ...]:
+        if self._texts is not None:  # open: the live lists, never cached
+            return self._texts, self._raws, self._times
+        return super()._cols()
+
+    def source_column(self) -> bytes | bytearray | None:
+        return self._sources
+
+    def source_of(self, i: int) -> int:
+        return self._sources[i] if self._sources is not None else self.source
+
+    def record(self, i: int) -> Record:
+        texts, raws, times = self._cols()
+        return Record(
+            texts[i],
+            self.levels[i],
+            (times[i] or None) if times is not None else None,
+            (raws[i] or None) if raws is not None else None,
+            self.source_of(i),
+        )
+
+    def release(self) -> None:
+        super().release()
+        if self._spilled is not None:
+            self._spilled[0].release()
+            self._spilled = None
+
+
+class FileBacking:
+    """An open file that chunks read their lines back from; closed when they are all gone."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = os.dup(fd)
+
+    def read(self, offset: int, length: int) -> bytes:
+        try:
+            return os.pread(self.fd, length, offset)
+        except OSError:
+            return b""
+
+    def __del__(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+class FileChunk(Chunk):
+    """Raw lines read in bulk, kept where they are; parsed only when looked at.
+
+    Args:
+        levels: The level column (from `logtail_tui.core.bulk.LevelIndexer`).
+        parser: Parses a line for display (one per source, never the streaming one).
+        blob: The lines joined by ``\\n`` (no final one), when held in memory; or
+        backing, offset, length: where they are in a file.
+        max_line_length: Longer lines are shown cut, with a marker; export keeps them whole.
+    """
+
+    def __init__(
+        self,
+        levels: bytearray,
+        parser: LineParser,
+        *,
+        blob: bytes | None = None,
+        backing: FileBacking | None = None,
+        offset: int = 0,
+        length: int = 0,
+        max_line_length: int = 0,
+    ) -> None:
+        self.levels = levels
+        self.parser = parser
+        self.blob = blob
+        self.backing = backing
+        self.offset = offset
+        self.length = len(blob) if blob is not None else length
+        self.max_line_length = max_line_length
+        self.orphans = 0
+        """Leading continuation lines still waiting for the level of the chunk before."""
+        self.plain_text = False
+        """Every line is clean ASCII text (no JSON/logfmt, nothing to sanitise): the bytes
+        print exactly as the lines would be shown, so plain mode can write them as they are."""
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.levels) + (len(self.blob) if self.blob is not None else 0)
+
+    def raw_bytes(self) -> bytes:
+        """The lines joined by ``\\n`` (shorter if the file was truncated meanwhile)."""
+        if self.blob is not None:
+            return self.blob
+        assert self.backing is not None
+        return self.backing.read(self.offset, self.length)
+
+    def load(self) -> tuple[Any, ...]:
+        data = self.raw_bytes()
+        if len(data) < self.length:  # truncated under us: say so rather than shift lines
+            whole = data.count(b"\n")
+            lines = Lines(data[: data.rfind(b"\n") + 1] if whole else b"", whole)
+            return (_Truncated(lines, len(self.levels)),)
+        return (Lines(data, len(self.levels)),)
+
+    def record(self, i: int) -> Record:
+        line = self._cols()[0][i]
+        size = self.max_line_length
+        if size and len(line) > size:
+            # Drawing costs the visible part only; detail and export keep the whole line.
+            shown = sanitize(line[:size]) + f" {CONTINUED}[{len(line) - size:,} more characters]"
+            return Record(shown, self.levels[i], None, sanitize(line), self.source)
+        batch = self.parser.parse([line])
+        return Record(
+            batch.texts[0],
+            self.levels[i],
+            batch.times[0] if batch.times is not None else None,
+            batch.raws[0] if batch.raws is not None else None,
+            self.source,
+        )
+
+    def export(self, i: int) -> str:
+        return sanitize(self._cols()[0][i])
+
+
+class _Truncated:
+    """Lines still in a file truncated under its chunk, then placeholders."""
+
+    GONE = "(no longer in the file: it was truncated)"
+
+    def __init__(self, lines: Lines, n: int) -> None:
+        self.lines, self.n = lines, n
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            lo, hi, _ = index.indices(self.n)
+            return [self[k] for k in range(lo, hi)]  # type: ignore[misc]
+        return self.lines[index] if index < self.lines.n else self.GONE
+
+
+def _extend(
+    column: list[str | None] | None,
+    values: list[str | None] | None,
+    rows: slice,
+    n_old: int,
+    n_new: int,
+) -> list[str | None] | None:
+    if values is None:
+        if column is not None:
+            column.extend([None] * n_new)
+        return column
+    if column is None:
+        column = [None] * n_old
+    column.extend(values[rows])
+    return column
+
+
+def _join(texts: list[str]) -> str:
+    joined = "\n".join(texts)
+    if joined.count("\n") != max(0, len(texts) - 1):  # a text held "\n" itself: make it visible
+        joined = "\n".join(t.replace("\n", "^J") for t in texts)
+    return joined
+
+
+def _join_optional(column: list[str | None] | None) -> str | None:
+    if column is None:
+        return None
+    return _join([v or "" for v in column])

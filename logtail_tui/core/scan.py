@@ -1,0 +1,223 @@
+"""Filters and search over chunks: one regex sweep per chunk buffer, hits mapped to lines.
+
+`lines_in(pattern, chunk, i, j)` answers "which lines of this chunk match" the way
+``[k for k in range(i, j) if pattern.search(line k)]`` would, but for a chunk whose lines
+sit in one buffer (a file block's bytes, a sealed stream chunk's joined text) it runs the
+regex over the whole buffer and turns each hit into a line number by counting line feeds
+since the last hit (``bytes.count`` in C). That is the fast way when hits are rare; when
+they turn out to be dense the chunk is asked line by line instead
+(`logtail_tui.core.matching.lines_matching`, which has its own tricks for that case).
+
+`select(line_filter, store, lo, hi)` is the view's filter over the store: levels and sources
+through ``bytes.translate`` masks, include/exclude through `lines_in`.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import compress, repeat
+
+from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
+from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.matching import lines_matching, plan_for
+from logtail_tui.core.store import LogStore
+
+_SAMPLES = 48
+"""Lines sampled from a chunk to tell dense hits from rare ones."""
+_DENSE = 32
+"""Give up the sweep once more than one line in this many has matched."""
+_SPANS_BUFFER = re.compile(r"\\[AZzn]|\(\?[a-zA-Z]*s|\(\?<?[=!]|\n")
+"""What means something else over a whole buffer than over one line: ``\\A``, ``\\Z``,
+DOTALL, lookarounds and line feeds (they would see the neighbouring lines)."""
+
+
+@lru_cache(maxsize=64)
+def _sweepers(
+    pattern: re.Pattern[str],
+) -> tuple[re.Pattern[str], re.Pattern[bytes] | None, bool] | None:
+    """(text, bytes, lower-case-first) forms of ``pattern`` for whole buffers, or ``None``."""
+    source, flags = pattern.pattern, pattern.flags
+    if flags & re.DOTALL or _SPANS_BUFFER.search(source):
+        return None
+    lower = False
+    if flags & re.IGNORECASE:
+        lowered = plan_for(pattern).lowered  # sre has no fast scan for IGNORECASE
+        if lowered is not None and not lowered.flags & re.IGNORECASE:  # no inline (?i)
+            source, flags, lower = lowered.pattern, lowered.flags, True
+    text_rx = re.compile(source, flags | re.MULTILINE)
+    bytes_rx = None
+    if source.isascii():
+        bytes_rx = re.compile(source.encode(), (flags & ~(re.UNICODE | re.ASCII)) | re.MULTILINE)
+    return text_rx, bytes_rx, lower
+
+
+def _buffer(chunk: Chunk) -> str | bytes | None:
+    """The chunk's lines as one buffer, if it has one at hand."""
+    if isinstance(chunk, FileChunk):
+        data = chunk.raw_bytes()
+        # Raw bytes behave like the decoded lines only for clean ASCII without CR.
+        return data if data.isascii() and b"\r" not in data else None
+    if isinstance(chunk, TextChunk):
+        text = chunk.joined_text()
+        if text is None:  # spilled: its UTF-8 bytes, which sweep as well when ASCII
+            data = chunk.spilled_text()
+            return data if data is not None and data.isascii() else None
+        return text
+    return None
+
+
+def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int]:
+    """Indices ``k`` in ``i .. j-1`` of the chunk's lines that ``pattern`` matches."""
+    if i >= j:
+        return []
+    forms = _sweepers(pattern)
+    buffer = _buffer(chunk) if forms is not None and j - i > 256 else None
+    if buffer is not None and forms is not None:
+        text_rx, bytes_rx, lower = forms
+        rx = bytes_rx if isinstance(buffer, bytes) else text_rx
+        if rx is not None:
+            haystack = buffer.lower() if lower else buffer
+            hits = None if _dense(rx, haystack) else _sweep(rx, haystack, chunk.n)
+            if hits is None:
+                # Dense: ask each line, with the per-line tricks (a needle tested with
+                # ``in`` before the regex); an ASCII buffer decodes at memory speed.
+                text = buffer.decode("ascii") if isinstance(buffer, bytes) else buffer
+                lines = text.split("\n")[i:j]
+                return [i + k for k in lines_matching(pattern, lines)]
+            return hits[bisect_left(hits, i) : bisect_left(hits, j)]
+    return [i + k for k in lines_matching(pattern, chunk.texts(i, j))]
+
+
+def _dense(rx: re.Pattern, buffer: str | bytes) -> bool:  # type: ignore[type-arg]
+    """Whether any of a few lines spread over ``buffer`` matches (then hits are not rare and
+    a sweep would cost more than asking every line)."""
+    nl = b"\n" if isinstance(buffer, bytes) else "\n"
+    size = len(buffer)
+    for k in range(1, _SAMPLES + 1):
+        pos = size * k // (_SAMPLES + 1)
+        begin = buffer.rfind(nl, 0, pos) + 1  # type: ignore[arg-type]
+        end = buffer.find(nl, pos)  # type: ignore[arg-type]
+        if rx.search(buffer, begin, end if end >= 0 else size):
+            return True
+    return False
+
+
+def _sweep(rx: re.Pattern, buffer: str | bytes, n: int) -> list[int] | None:  # type: ignore[type-arg]
+    """Lines of ``buffer`` (``n`` lines joined by line feeds) where ``rx`` matches within the
+    line; ``None`` once hits are too dense for this to pay."""
+    nl = b"\n" if isinstance(buffer, bytes) else "\n"
+    search, find, count = rx.search, buffer.find, buffer.count
+    budget = n // _DENSE + 64
+    hits: list[int] = []
+    line = pos = 0
+    while True:
+        m = search(buffer, pos)
+        if m is None:
+            return hits
+        start = m.start()
+        line += count(nl, pos, start)
+        begin = max(buffer.rfind(nl, pos, start) + 1, pos)
+        end = find(nl, start)
+        if end < 0:
+            end = len(buffer)
+        # A match that ran past the line's end (``\s`` eats a line feed) counts only if the
+        # line matches on its own.
+        if m.end() <= end or search(buffer, begin, end) is not None:
+            hits.append(line)
+            if len(hits) > budget:
+                return None
+        if end >= len(buffer):
+            return hits
+        line += 1
+        pos = end + 1
+
+
+def select(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -> array[int]:
+    """Absolute numbers of the kept lines ``lo .. hi-1`` that ``line_filter`` passes."""
+    out: array[int] = array("q")
+    for chunk, i, j in store.pieces(lo, hi):
+        picked = select_in_chunk(line_filter, chunk, i, j)
+        out.extend(map(chunk.start.__add__, picked))
+    return out
+
+
+def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Sequence[int]:
+    """Chunk indices in ``i .. j-1`` that ``line_filter`` passes, ascending."""
+    mask = _mask(line_filter, chunk, i, j)
+    if mask is not None and 1 not in mask:
+        return []
+    if not line_filter.include and not line_filter.exclude:
+        return range(i, j) if mask is None else list(compress(range(i, j), mask))
+    if mask is not None and mask.count(1) * 4 < j - i:
+        # Few lines pass the levels and sources: ask just those, line by line.
+        picked = list(compress(range(i, j), mask))
+        texts = chunk.texts(i, j)
+        return line_filter._select_text([texts[k - i] for k in picked], picked)
+    keep = bytearray(mask) if mask is not None else bytearray(b"\x01") * (j - i)
+    if line_filter.include:
+        hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))
+        wanted = bytearray(j - i)
+        deque(map(wanted.__setitem__, map((-i).__add__, hits), repeat(1)), maxlen=0)
+        both = int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")
+        keep = bytearray(both.to_bytes(j - i, "little"))
+    for pattern in line_filter.exclude:
+        if 1 not in keep:
+            break
+        hits = lines_in(pattern, chunk, i, j)
+        deque(map(keep.__setitem__, map((-i).__add__, hits), repeat(0)), maxlen=0)
+    return list(compress(range(i, j), keep))
+
+
+def _mask(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> bytes | None:
+    """1 for lines whose level and source pass, 0 otherwise; ``None`` when all pass."""
+    mask: bytes | None = None
+    table = line_filter.level_table()
+    if table is not None:
+        mask = bytes(chunk.levels[i:j]).translate(table)
+    if line_filter.sources:
+        column = chunk.source_column()
+        if column is None:
+            if chunk.source not in line_filter.sources:
+                return bytes(j - i)
+        else:
+            shown = bytes(1 if v in line_filter.sources else 0 for v in range(256))
+            by_source = bytes(column[i:j]).translate(shown)
+            if mask is None:
+                mask = by_source
+            else:
+                both = int.from_bytes(mask, "little") & int.from_bytes(by_source, "little")
+                mask = both.to_bytes(j - i, "little")
+    return mask
+
+
+def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[int]) -> list[int]:
+    """The absolute ``numbers`` (ascending, kept in the store) whose lines ``pattern`` matches."""
+    if not numbers:
+        return []
+    if isinstance(numbers, range):
+        out: list[int] = []
+        for chunk, i, j in store.pieces(numbers.start, numbers.stop):
+            out.extend(map(chunk.start.__add__, lines_in(pattern, chunk, i, j)))
+        return out
+    found: list[int] = []
+    for chunk, i, j in store.pieces(numbers[0], numbers[-1] + 1):
+        base = chunk.start
+        a, b = bisect_left(numbers, base + i), bisect_left(numbers, base + j)
+        if a >= b:
+            continue
+        wanted = numbers[a:b]
+        if (b - a) * 8 < j - i:
+            # A sparse filtered view: ask just its lines.
+            texts = chunk.texts(i, j)
+            local = [n - base - i for n in wanted]
+            lines = list(map(texts.__getitem__, local))
+            found.extend(map(wanted.__getitem__, lines_matching(pattern, lines)))
+            continue
+        hits = set(map(base.__add__, lines_in(pattern, chunk, i, j)))
+        found.extend(compress(wanted, map(hits.__contains__, wanted)))
+    return found

@@ -1,0 +1,298 @@
+"""Reading a file in bulk: blocks of whole lines become chunks without a per-line object.
+
+Used by the file adapter for history (``-n all`` or many lines) and for big appends (a burst
+of hundreds of thousands of lines). See docs/architecture.md, "Scrollback".
+
+* For the TUI, history is read *backwards*: the last screen first, so it shows at once, then
+  block after block towards the start of the file, each handed over as a history chunk that
+  the store puts before its oldest line. The lines stay in the file; a chunk keeps their
+  place (a ``dup`` of the descriptor, so rotation does not take them away) and a level byte
+  a line.
+* For plain mode, blocks are read forwards and carry their bytes, to be printed in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+
+from logtail_tui.core.bulk import LevelIndexer, is_clean
+from logtail_tui.core.chunks import FileBacking, FileChunk
+from logtail_tui.core.decoder import LineDecoder
+from logtail_tui.core.parse import LineParser
+from logtail_tui.core.settings import Settings
+
+BLOCK = 4 << 20
+"""Bytes read per block: ~10-20 ms of indexing, so the loop gets a turn often."""
+RECOVER_ATTEMPTS = 5
+"""Listings tried when looking for generations rotated away between two wake-ups."""
+MAX_LINE_BYTES = 64 << 20
+"""A line longer than this is cut into pieces when read backwards (memory stays bounded)."""
+BULK_LINES = 5000
+"""History of more lines than this (or ``-n all``) is read in bulk."""
+TAIL_LINES = 2000
+"""Lines shown first when history is read backwards (a screen and then some)."""
+
+
+def tail_offset(fd: int, size: int, lines: int | None) -> tuple[int, int]:
+    """Where the last ``lines`` lines of the first ``size`` bytes start, reading backwards.
+
+    Returns:
+        ``(offset, bytes_read)``; ``lines=None`` means the whole file (offset 0).
+    """
+    if lines is None:
+        return 0, 0
+    if lines <= 0:
+        return size, 0
+    pos, seen, read = size, 0, 0
+    first = True
+    while pos > 0:
+        step = min(TAIL_BLOCK, pos)
+        pos -= step
+        block = os.pread(fd, step, pos)
+        read += len(block)
+        end = len(block)
+        if first and block.endswith(b"\n"):
+            end -= 1  # the final newline ends the last line; it does not start another
+        first = False
+        count = block.count(b"\n", 0, end)
+        if seen + count < lines:
+            seen += count
+            continue
+        i = end
+        while True:
+            i = block.rfind(b"\n", 0, i)
+            seen += 1
+            if seen == lines:
+                return pos + i + 1, read
+    return 0, read
+
+
+TAIL_BLOCK = 64 << 10
+"""Block size when reading backwards for the last lines."""
+
+
+@dataclass
+class Backlog:
+    """History still to index backwards: ``[lo, hi)`` of ``handle``'s file."""
+
+    backing: FileBacking
+    """The generation being indexed (its own descriptor: rotation does not close it)."""
+    lo: int
+    hi: int
+    wanted: int | None
+    """Lines still wanted (``-n N``); ``None`` for all."""
+    total: int
+    """Bytes of history in all, for the progress shown."""
+
+
+@dataclass(eq=False)
+class Handle:
+    """One open generation of the file (one inode)."""
+
+    fd: int
+    dev: int
+    ino: int
+    decoder: LineDecoder
+    pos: int = 0
+    closed: bool = field(default=False)
+    backing: FileBacking | None = None
+    """What chunks of this generation read their lines back from (made on first use)."""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
+
+    def backing_for_chunks(self) -> FileBacking:
+        if self.backing is None:
+            self.backing = FileBacking(self.fd)
+        return self.backing
+
+
+@dataclass
+class Block:
+    """Whole lines of the file: ``data[first:-1]``, starting at file offset ``start``.
+
+    ``data`` is the read as it came (its last byte is the line feed ending the last line,
+    the byte before ``first`` the one before the first line), so no copy is made to index it.
+    """
+
+    start: int
+    data: bytes
+    first: int
+    lines: int
+
+    @property
+    def length(self) -> int:
+        """Bytes of the lines, without the final line feed."""
+        return len(self.data) - self.first - 1
+
+    @property
+    def blob(self) -> bytes:
+        """The lines as one ``bytes`` (a copy)."""
+        return self.data[self.first : -1]
+
+
+def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
+    """The whole lines just before offset ``hi`` (a line start), no further back than ``lo``.
+
+    Returns ``None`` when there is nothing between ``lo`` and ``hi``.
+    """
+    while hi > lo:
+        start = max(lo, hi - size)
+        data = os.pread(fd, hi - start, start)
+        if len(data) < hi - start:
+            return None  # truncated under us
+        first = 0
+        if start > lo:
+            nl = data.find(b"\n")
+            if (nl < 0 or nl == len(data) - 1) and size < MAX_LINE_BYTES:
+                size *= 2  # no whole line in the block: look further back
+                continue
+            if 0 <= nl < len(data) - 1:
+                first = nl + 1
+            # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
+        if not data.endswith(b"\n"):
+            data += b"\n"  # the very end of what is wanted, without its line feed yet
+        return Block(start + first, data, first, data.count(b"\n", first))
+    return None
+
+
+def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
+    """The whole lines from offset ``pos`` (a line start) up to at most ``end``.
+
+    Returns ``None`` when no line ends before ``end`` within reach (a line still being
+    written, or longer than the block): the caller reads it the ordinary way.
+    """
+    if pos >= end:
+        return None
+    data = os.pread(fd, min(size, end - pos), pos)
+    cut = data.rfind(b"\n")
+    if cut < 0:
+        return None
+    data = data[: cut + 1] if cut + 1 < len(data) else data
+    return Block(pos, data, 0, data.count(b"\n"))
+
+
+def keep_last(block: Block, lines: int) -> Block:
+    """The last ``lines`` lines of ``block``."""
+    if block.lines <= lines:
+        return block
+    cut = len(block.data) - 1
+    for _ in range(lines):
+        cut = block.data.rfind(b"\n", block.first, cut)
+    return Block(block.start + cut + 1 - block.first, block.data, cut + 1, lines)
+
+
+class ChunkMaker:
+    """Turns blocks of one file into chunks: levels in bulk, a parser kept for display.
+
+    Args:
+        settings: The source's settings (format, field map, line length).
+        in_memory: Keep each block's bytes in its chunk (plain mode) instead of reading the
+            lines back from the file when they are looked at.
+    """
+
+    def __init__(self, settings: Settings, in_memory: bool = False) -> None:
+        self.settings = settings
+        self.in_memory = in_memory
+        self.indexer = LevelIndexer(settings.format, dict(settings.field_map))
+        self.display = LineParser(settings.format, settings.field_map)
+        self.last_level = 0
+        """Level of the newest line made into a forward chunk (continuation lines inherit)."""
+
+    def chunk(self, block: Block, backing: FileBacking | None, history: bool = False) -> FileChunk:
+        previous = 0 if history else self.last_level
+        exact_before = self.indexer.exact_blocks
+        levels, orphans = self.indexer.levels(
+            block.data, block.lines, previous, block.first, len(block.data) - 1
+        )
+        plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
+        if not history and levels:
+            self.last_level = levels[-1]
+        if self.in_memory or backing is None:
+            chunk = FileChunk(
+                levels,
+                self.display,
+                blob=block.blob,
+                max_line_length=self.settings.max_line_length,
+            )
+        else:
+            chunk = FileChunk(
+                levels,
+                self.display,
+                backing=backing,
+                offset=block.start,
+                length=block.length,
+                max_line_length=self.settings.max_line_length,
+            )
+        chunk.orphans = orphans
+        chunk.history = history
+        chunk.plain_text = plain_text and is_clean(chunk.blob) if chunk.blob is not None else False
+        return chunk
+
+
+def numbered_between(
+    path: str, old: tuple[int, int], new: tuple[int, int]
+) -> list[tuple[int, int, str]] | None:
+    """``(dev, ino, path)`` of ``base.K-1`` .. ``base.1`` where ``old`` (dev, inode) is
+    ``base.K`` and ``new`` is ``base`` itself or a lower number (rotation recovery)."""
+    directory, base = os.path.split(path)
+    prefix = base + "."
+    numbered: dict[int, tuple[int, int, str]] = {}
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                suffix = entry.name[len(prefix) :]
+                if entry.name.startswith(prefix) and suffix.isdigit():
+                    st = entry.stat()
+                    numbered[int(suffix)] = (st.st_dev, st.st_ino, entry.path)
+    except OSError:
+        return None
+    index = {(dev, ino): k for k, (dev, ino, _) in numbered.items()}
+    k_old = index.get(old)
+    if k_old is None:
+        return None
+    k_new = index.get(new, 0)
+    plan = []
+    for k in range(k_old - 1, k_new, -1):
+        if k not in numbered:
+            return None  # a gap: a rename is under way
+        plan.append(numbered[k])
+    return plan
+
+
+async def open_between(path: str, old: Handle, new: Handle, max_line_length: int) -> list[Handle]:
+    """Open the numbered files newer than ``old`` and older than ``new``, oldest first.
+
+    A writer may be renaming while we look (a directory listing is not a snapshot),
+    so a plan is trusted only when two listings agree and every file opened is the
+    one listed; otherwise look again shortly.
+    """
+    for attempt in range(RECOVER_ATTEMPTS):
+        if attempt:
+            await asyncio.sleep(0.002 * attempt)
+        plan = numbered_between(path, (old.dev, old.ino), (new.dev, new.ino))
+        if plan is None:
+            if os.fstat(old.fd).st_nlink == 0:
+                return []  # deleted, not rotated: nothing numbered to find
+            continue  # not found (yet): mid-rename, or not numbered rotation
+        handles: list[Handle] = []
+        try:
+            for dev, ino, numbered in plan:
+                fd = os.open(numbered, os.O_RDONLY | os.O_CLOEXEC)
+                handles.append(Handle(fd, dev, ino, LineDecoder(max_line_length)))
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) != (dev, ino):
+                    raise FileNotFoundError(numbered)
+        except OSError:
+            ok = False
+        else:
+            ok = numbered_between(path, (old.dev, old.ino), (new.dev, new.ino)) == plan
+        if ok:
+            return handles
+        for h in handles:
+            h.close()
+    return []
