@@ -164,3 +164,16 @@ def run_cli(
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout
     )
+
+
+def assert_one_line_failure(
+    done: subprocess.CompletedProcess[str], phrase: str, hidden: str = ""
+) -> None:
+    """The CLI failed with exit status 1 and exactly one stderr line containing ``phrase``;
+    ``hidden`` (a password) appears nowhere, nor does a traceback."""
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and phrase in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    if hidden:
+        assert hidden not in done.stderr + done.stdout
