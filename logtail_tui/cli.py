@@ -9,18 +9,27 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
 from logtail_tui import __version__
+from logtail_tui import option_values as opt
 from logtail_tui.core.errors import LogtailError, UsageError
-from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
-from logtail_tui.core.settings import DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_LINES, Settings
-from logtail_tui.sources.contract import SourceSpec
-from logtail_tui.sources.options import split_pairs
+from logtail_tui.core.settings import (
+    DEFAULT_LINES,
+    DEFAULT_MAX_LINE_LENGTH,
+    DEFAULT_MAX_LINES,
+    Settings,
+)
+from logtail_tui.sources.contract import Source, SourceSpec
+
+if TYPE_CHECKING:
+    from logtail_tui.ui.app import LogtailApp
 
 app = typer.Typer(
     add_completion=False,
@@ -31,256 +40,55 @@ app = typer.Typer(
 
 ALL_LINES_SCROLLBACK = 1 << 40
 """Scrollback for ``-n all`` when ``--max-lines`` is not given."""
-NET = "Network"
-VIEW = "Filtering and view"
 
 
-def _lines(value: str) -> int | None:
-    if value.lower() == "all":
-        return None
-    try:
-        n = int(value)
-    except ValueError:
-        raise UsageError(f"--lines takes a number or 'all', not {value!r}.") from None
-    if n < 0:
-        raise UsageError("--lines cannot be negative; use 0 to start at the end of the file.")
-    return n
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A parsed command line: what to follow and how."""
 
-
-def _pairs(values: list[str], option: str, sep: str) -> tuple[tuple[str, str], ...]:
-    out = []
-    for value in values:
-        name, found, rest = value.partition(sep)
-        if not found or not name.strip():
-            example = "'X-Api-Key: abc'" if sep == ":" else "message=msg"
-            raise UsageError(
-                f"{option} takes NAME{sep}VALUE (for example {example}), not {value!r}."
-            )
-        out.append((name.strip(), rest.strip()))
-    return tuple(out)
-
-
-def _build_settings(**o: object) -> Settings:
-    fields = dict(_pairs(o["field"], "--field", "="))  # type: ignore[arg-type]
-    unknown = set(fields) - {"message", "level", "time"}
-    if unknown:
-        raise UsageError(
-            f"--field knows message, level and time, not {', '.join(sorted(unknown))}."
-        )
-    try:
-        level = Level.parse(o["level"]) if o["level"] else Level.NONE  # type: ignore[arg-type]
-        LineFilter.build(level, o["include"], o["exclude"])  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise UsageError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
-    if o["format"] not in {"auto", "text", "json", "logfmt"}:
-        raise UsageError(f"--format is one of auto, text, json, logfmt, not {o['format']!r}.")
-    if o["cacert"] and not os.path.isfile(str(o["cacert"])):
-        raise UsageError(f"--cacert {o['cacert']}: no such file; give a PEM bundle.")
-    color = str(o["color"])
-    if color not in {"auto", "always", "never"}:
-        raise UsageError(f"--color is one of auto, always, never, not {color!r}.")
-    plain = bool(o["plain"]) or not sys.stdout.isatty()
-    use_color = color == "always" or (
-        color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    )
-    lines = _lines(str(o["lines"]))
-    max_lines = o["max_lines"]
-    if max_lines is None:
-        # `-n all` asks for the whole file: keep it, unless told otherwise.
-        max_lines = ALL_LINES_SCROLLBACK if lines is None else DEFAULT_MAX_LINES
-    if int(max_lines) < 1:  # type: ignore[call-overload]
-        raise UsageError("--max-lines must be at least 1.")
-    from logtail_tui.core.parse import LineParser
-
-    LineParser(str(o["format"]), fields)  # a bad --format or --field is a usage error now
-    return Settings(
-        lines=lines,
-        max_lines=int(max_lines),  # type: ignore[call-overload]
-        max_line_length=int(o["max_line_length"]),  # type: ignore[call-overload]
-        follow=not o["no_follow"],
-        format=str(o["format"]),
-        field_map=MappingProxyType(fields),
-        headers=_pairs(o["header"], "--header", ":"),  # type: ignore[arg-type]
-        token=o["token"] or None,  # type: ignore[arg-type]
-        token_param=o["token_param"] or None,  # type: ignore[arg-type]
-        send=tuple(o["send"]),  # type: ignore[call-overload]
-        resume_param=o["resume_param"] or None,  # type: ignore[arg-type]
-        insecure=bool(o["insecure"]),
-        cacert=o["cacert"] or None,  # type: ignore[arg-type]
-        timeout=float(o["timeout"]),  # type: ignore[arg-type]
-        retries=o["retries"],  # type: ignore[arg-type]
-        reconnect=bool(o["reconnect"]),
-        options=split_pairs(o["option"]),  # type: ignore[arg-type]
-        level=level,
-        include=tuple(o["include"]),  # type: ignore[call-overload]
-        exclude=tuple(o["exclude"]),  # type: ignore[call-overload]
-        search=o["search"] or None,  # type: ignore[arg-type]
-        plain=plain,
-        color=use_color,
-        utc=bool(o["utc"]),
-    )
+    specs: list[SourceSpec]
+    settings: Settings
 
 
 @app.command()
 def logtail(
-    sources: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="SOURCE...",
-            help="PATH, file:PATH, -, http(s)://, sse+http(s)://, ws(s)://, cmd:COMMAND, demo:",
-        ),
-    ] = None,
-    lines: Annotated[
-        str, typer.Option("--lines", "-n", help="History to load from files at start: N or all.")
-    ] = "1000",
-    max_lines: Annotated[
-        int | None,
-        typer.Option(
-            "--max-lines",
-            help="Scrollback kept; older lines are evicted and counted (default 1000000; the whole file with -n all).",
-            show_default=False,
-        ),
-    ] = None,
-    max_line_length: Annotated[
-        int, typer.Option("--max-line-length", help="Longer lines are split into marked pieces.")
-    ] = DEFAULT_MAX_LINE_LENGTH,
-    header: Annotated[
-        list[str],
-        typer.Option(
-            "--header",
-            "-H",
-            help="Extra request header 'Name: value' (repeatable).",
-            rich_help_panel=NET,
-        ),
-    ] = [],  # noqa: B006
-    token: Annotated[
-        str | None,
-        typer.Option(
-            "--token",
-            envvar="LOGTAIL_TOKEN",
-            show_envvar=True,
-            help="Sent as Authorization: Bearer TOKEN.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    token_param: Annotated[
-        str | None,
-        typer.Option(
-            "--token-param",
-            help="Send the token as this query parameter instead.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    send: Annotated[
-        list[str],
-        typer.Option(
-            "--send",
-            help="WebSocket message sent after every (re)connect (repeatable).",
-            rich_help_panel=NET,
-        ),
-    ] = [],  # noqa: B006
-    resume_param: Annotated[
-        str | None,
-        typer.Option(
-            "--resume-param",
-            help="On reconnect, set this query parameter to the last record's timestamp.",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    level: Annotated[
-        str | None, typer.Option("--level", "-l", help="Minimum level shown.", rich_help_panel=VIEW)
-    ] = None,
-    include: Annotated[
-        list[str],
-        typer.Option(
-            "--include",
-            "-i",
-            help="Show only lines matching REGEX (repeatable).",
-            rich_help_panel=VIEW,
-        ),
-    ] = [],  # noqa: B006
-    exclude: Annotated[
-        list[str],
-        typer.Option(
-            "--exclude", "-e", help="Hide lines matching REGEX (repeatable).", rich_help_panel=VIEW
-        ),
-    ] = [],  # noqa: B006
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Initial search.", rich_help_panel=VIEW)
-    ] = None,
-    follow: Annotated[
-        bool,
-        typer.Option(
-            "--follow", "-f", "-F", help="Accepted for tail habits; following is the default."
-        ),
-    ] = False,
-    no_follow: Annotated[
-        bool, typer.Option("--no-follow", help="Read what is there and exit.")
-    ] = False,
-    plain: Annotated[
-        bool,
-        typer.Option(
-            "--plain",
-            help="No TUI: print lines to stdout (automatic when stdout is not a terminal).",
-        ),
-    ] = False,
-    color: Annotated[
-        str, typer.Option("--color", help="Plain mode colour: auto, always or never.")
-    ] = "auto",
-    utc: Annotated[
-        bool, typer.Option("--utc", help="Show record times in UTC (default: local time).")
-    ] = False,
-    format: Annotated[
-        str, typer.Option("--format", help="Parsing: auto, text, json or logfmt.")
-    ] = "auto",
-    field: Annotated[
-        list[str], typer.Option("--field", help="Field mapping such as message=msg (repeatable).")
-    ] = [],  # noqa: B006
-    insecure: Annotated[
-        bool,
-        typer.Option("--insecure", help="Do not verify TLS certificates.", rich_help_panel=NET),
-    ] = False,
-    cacert: Annotated[
-        str | None,
-        typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with.", rich_help_panel=NET),
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="Connect timeout in seconds.", rich_help_panel=NET)
-    ] = 30.0,
-    retries: Annotated[
-        int | None,
-        typer.Option(
-            "--retries",
-            help="Give up after N failed reconnects in a row (default: never).",
-            rich_help_panel=NET,
-        ),
-    ] = None,
-    reconnect: Annotated[
-        bool,
-        typer.Option(
-            "--reconnect",
-            help="Fetch an HTTP NDJSON or text stream again after it ends (poll).",
-            rich_help_panel=NET,
-        ),
-    ] = False,
-    option: Annotated[
-        list[str],
-        typer.Option(
-            "--option",
-            "-o",
-            metavar="NAME=VALUE",
-            help="Adapter option NAME=VALUE or SCHEME.NAME=VALUE (repeatable; see --list-sources).",
-        ),
-    ] = [],  # noqa: B006
-    list_sources: Annotated[
-        bool, typer.Option("--list-sources", help="List the installed source adapters and exit.")
-    ] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    """Follow logs from files, stdin, commands, HTTP streams (SSE, NDJSON, text) and WebSockets."""
+    sources: opt.SourcesOpt = None,
+    lines: opt.LinesOpt = DEFAULT_LINES,
+    max_lines: opt.MaxLinesOpt = None,
+    max_line_length: opt.MaxLineLengthOpt = DEFAULT_MAX_LINE_LENGTH,
+    header: opt.HeaderOpt = [],  # noqa: B006
+    token: opt.TokenOpt = None,
+    token_param: opt.TokenParamOpt = None,
+    send: opt.SendOpt = [],  # noqa: B006
+    resume_param: opt.ResumeParamOpt = None,
+    level: opt.LevelOpt = Level.NONE,
+    include: opt.IncludeOpt = [],  # noqa: B006
+    exclude: opt.ExcludeOpt = [],  # noqa: B006
+    search: opt.SearchOpt = None,
+    follow: opt.FollowOpt = False,
+    no_follow: opt.NoFollowOpt = False,
+    plain: opt.PlainOpt = False,
+    color: opt.ColorOpt = "auto",
+    utc: opt.UtcOpt = False,
+    format: opt.FormatOpt = "auto",
+    field: opt.FieldOpt = [],  # noqa: B006
+    insecure: opt.InsecureOpt = False,
+    cacert: opt.CacertOpt = None,
+    timeout: opt.TimeoutOpt = 30.0,
+    retries: opt.RetriesOpt = None,
+    reconnect: opt.ReconnectOpt = False,
+    option: opt.OptionOpt = [],  # noqa: B006
+    list_sources: opt.ListSourcesOpt = False,
+    version: opt.VersionOpt = False,
+) -> Invocation | None:
+    """Follow logs from files, stdin, commands, HTTP streams (SSE, NDJSON, text) and WebSockets.
+
+    SOURCE is a PATH, file:PATH, - (stdin), http(s)://, sse+http(s)://, ws(s)://,
+    cmd:COMMAND or demo: (see --list-sources); several may be given.
+    """
     if version:
         print(f"logtail {__version__}")
-        raise typer.Exit(0)
+        return None
     from logtail_tui.sources import registry
 
     if list_sources:
@@ -288,27 +96,81 @@ def logtail(
             print(f"{scheme + ':':<11} {desc}  ({target})")
             for line in opts:
                 print(f"{'':<13}-o {line}")
-        raise typer.Exit(0)
+        return None
     if not sources:
         raise UsageError(
             "Give at least one SOURCE to follow, e.g. 'logtail app.log' or 'logtail demo:'."
         )
     if len(sources) > 255:
         raise UsageError("logtail follows at most 255 sources at once.")
-    settings = _build_settings(
-        **{k: v for k, v in locals().items() if k not in {"sources", "registry"}}
+    if max_lines is None:
+        # `-n all` asks for the whole file: keep it, unless told otherwise.
+        max_lines = ALL_LINES_SCROLLBACK if lines is None else DEFAULT_MAX_LINES
+    tty = sys.stdout.isatty()
+    settings = Settings(
+        lines=lines,
+        max_lines=max_lines,
+        max_line_length=max_line_length,
+        follow=not no_follow,
+        format=format,
+        field_map=MappingProxyType(dict(field)),
+        headers=tuple(header),
+        token=token or None,
+        token_param=token_param or None,
+        send=tuple(send),
+        resume_param=resume_param or None,
+        insecure=insecure,
+        cacert=cacert or None,
+        timeout=timeout,
+        retries=retries,
+        reconnect=reconnect,
+        options=tuple(option),
+        level=level,
+        include=tuple(include),
+        exclude=tuple(exclude),
+        search=search or None,
+        plain=plain or not tty,
+        color=color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ),
+        utc=utc,
     )
+    # Unknown schemes, bad targets (an empty cmd:) and -o values are usage errors here.
     specs = registry.resolve_all(sources, settings)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
-    if settings.plain:
-        from logtail_tui.plain import run_plain
+    return Invocation(specs, settings)
 
-        raise typer.Exit(run_plain(specs, settings))
-    specs = [_attach_stdin(spec) for spec in specs]
-    from logtail_tui.ui.run import run_tui
 
-    raise typer.Exit(run_tui(specs, settings))
+def parse(argv: Sequence[str] | None = None) -> Invocation | None:
+    """Parse a command line; ``None`` when it was fully answered (``--version``, ``--help``).
+
+    Raises:
+        UsageError: or one of Typer's parser errors, for a bad command line.
+    """
+    command = typer.main.get_command(app)
+    result = command.main(
+        args=list(argv) if argv is not None else None, prog_name="logtail", standalone_mode=False
+    )
+    return result if isinstance(result, Invocation) else None
+
+
+def build_app(
+    invocation: Invocation, factory: Callable[[SourceSpec, Settings], Source] | None = None
+) -> LogtailApp:
+    """The TUI app for a parsed command line: `main` runs it, app tests drive it."""
+    from logtail_tui.ui.run import make_app
+
+    specs = [_attach_stdin(spec) for spec in invocation.specs]
+    return make_app(specs, invocation.settings, factory)
+
+
+def app_from_argv(
+    argv: Sequence[str], factory: Callable[[SourceSpec, Settings], Source] | None = None
+) -> LogtailApp:
+    """`parse` then `build_app`: the TUI exactly as ``logtail ARGV...`` would build it."""
+    invocation = parse(argv)
+    if invocation is None:
+        raise UsageError("That command line starts no TUI.")
+    return build_app(invocation, factory)
 
 
 def _attach_stdin(spec: SourceSpec) -> SourceSpec:
@@ -325,11 +187,22 @@ def _attach_stdin(spec: SourceSpec) -> SourceSpec:
     return dataclasses.replace(spec, target=reattach_terminal())
 
 
+def _run(invocation: Invocation | None) -> int:
+    if invocation is None:
+        return 0
+    if invocation.settings.plain:
+        from logtail_tui.plain import run_plain
+
+        return run_plain(invocation.specs, invocation.settings)
+    from logtail_tui.ui.run import run_app
+
+    return run_app(build_app(invocation))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; maps every error to one sentence and an exit status."""
-    command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="logtail", standalone_mode=False)
+        code = _run(parse(argv))
     except LogtailError as exc:
         print(f"logtail: {exc}", file=sys.stderr)
         code = 2 if isinstance(exc, UsageError) else 1

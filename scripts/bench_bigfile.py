@@ -104,7 +104,7 @@ def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 
             tmux("send-keys", "-t", SESSION, MARKER, "Enter")
             searched_at = pressed = now
         elif result["last_line_s"] is not None and search:
-            if MARKER in text:
+            if f"{MARKER} first line" in text:  # the line itself, not the typed query
                 result["searchable_s"] = now - t0
                 break
             if now - pressed > 0.2:

@@ -1,4 +1,4 @@
-"""Benchmark the filter and search engine over a 1M-line store (design.md §4 target: <= 0.3 s).
+"""Benchmark the filter and search engine over a 1M-line store (target: <= 0.3 s).
 
 Prints CPU seconds (``time.process_time``) for each operation, the longest single chunk
 (how long the UI would wait between two turns) and, for comparison, the naive per-line

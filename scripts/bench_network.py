@@ -3,7 +3,7 @@
     python scripts/bench_network.py [--events 200000] [--repeat 3]
 
 A real uvicorn server on 127.0.0.1 emits N SSE events as fast as it can (text, JSON and
-typed §1 ``log`` events in turn), and the same N records as NDJSON and as plain text;
+typed ``log`` events in turn), and the same N records as NDJSON and as plain text;
 `HttpSource` consumes each through the `Hub`, as the app does. Figures are records per
 second from the request to the last record delivered to the sink. Server and client share
 the machine (and its 2 cores), so the figures are a lower bound for the client alone.
@@ -127,7 +127,7 @@ async def main() -> None:
         for path, name in [
             ("/sse/text", "SSE, text data with id"),
             ("/sse/json", "SSE, JSON data with id"),
-            ("/sse/typed", "SSE, typed §1 log events"),
+            ("/sse/typed", "SSE, typed log events"),
             ("/lines/ndjson", "NDJSON"),
             ("/lines/text", "chunked text/plain"),
         ]:

@@ -117,7 +117,7 @@ def bench_decoder(lines: list[str]) -> None:
 
 
 def bench_burst(lines: list[str]) -> None:
-    """design.md §4's burst: 500k lines through decoder and parser, as the file source does."""
+    """The README's burst figure: 500k lines through decoder and parser, as the file source does."""
     burst = (lines * (500_000 // len(lines) + 1))[:500_000]
     data = ("\n".join(burst) + "\n").encode()
     step = 1 << 20

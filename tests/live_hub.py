@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Self
 
 from servers import Collected
+from support import until
 
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
@@ -60,12 +61,10 @@ class LiveHub(Collected):
 
     async def until(self, condition: Callable[[Self], object], timeout: float = 10) -> None:
         """Until ``condition`` holds; fails at once if the source ends first."""
-        try:
-            async with asyncio.timeout(timeout):
-                while not condition(self):
-                    if self.final is not None:
-                        raise AssertionError(f"source ended: {self.final}")
-                    await asyncio.sleep(0.01)
-        except TimeoutError:
-            shown = [t[:80] for t in self.texts[-5:]]
-            raise AssertionError(f"timed out; texts {shown}, states {self.states[-3:]}") from None
+        await until(
+            lambda: condition(self),
+            timeout,
+            0.01,
+            abort=lambda: self.final is not None and f"source ended: {self.final}",
+            describe=lambda: f"texts {[t[:80] for t in self.texts[-5:]]}, states {self.states[-3:]}",
+        )

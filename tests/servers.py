@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 import uvicorn
+from support import until_blocking
 
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
@@ -67,13 +67,12 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self._thread.start()
-        deadline = time.monotonic() + self.start_timeout
-        while not self.server.started:
-            if self._error is not None or not self._thread.is_alive():
-                raise RuntimeError(f"uvicorn did not start: {self._error!r}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start in time")
-            time.sleep(0.01)
+        until_blocking(
+            lambda: self.server.started,
+            self.start_timeout,
+            abort=lambda: (self._error is not None or not self._thread.is_alive())
+            and f"uvicorn did not start: {self._error!r}",
+        )
         self.port = self.server.servers[0].sockets[0].getsockname()[1]
         return self
 

@@ -1,4 +1,10 @@
-"""Helpers for app tests: in-memory sources and condition waits (import from ``support``)."""
+"""Test helpers (import from ``support``): the one condition wait, and in-memory sources.
+
+`until` is the only polling loop in the tests: it waits for a condition we cannot await
+directly, fails with a description after a timeout, and fails at once when ``abort``
+reports that waiting is pointless (the source under test ended). `until_blocking` is the
+same for code outside an event loop (a server thread starting).
+"""
 
 from __future__ import annotations
 
@@ -16,13 +22,56 @@ from logtail_tui.sources.contract import SourceEvent, SourceSpec
 from logtail_tui.testing import MemorySource
 
 
-async def until(condition: Callable[[], object], timeout: float = 5.0, step: float = 0.005) -> None:
-    """Wait for ``condition`` to hold (an event we cannot await directly); fail after ``timeout``."""
+def _check(
+    condition: Callable[[], object],
+    deadline: float,
+    timeout: float,
+    abort: Callable[[], object] | None,
+    describe: Callable[[], object] | None,
+) -> bool:
+    """One poll: True when ``condition`` holds; raises when it never will."""
+    if condition():
+        return True
+    why = abort() if abort is not None else None
+    if why:
+        raise AssertionError(f"gave up waiting: {why}")
+    if time.monotonic() > deadline:
+        detail = f": {describe()}" if describe is not None else ""
+        raise AssertionError(f"condition not met within {timeout} s{detail}")
+    return False
+
+
+async def until(
+    condition: Callable[[], object],
+    timeout: float = 5.0,
+    step: float = 0.005,
+    *,
+    abort: Callable[[], object] | None = None,
+    describe: Callable[[], object] | None = None,
+) -> None:
+    """Wait for ``condition`` to hold; fail after ``timeout`` seconds.
+
+    Args:
+        abort: Returns a reason (truthy) when the condition can no longer come true.
+        describe: What to add to the timeout message (the state seen so far).
+    """
     deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
+    while not _check(condition, deadline, timeout, abort, describe):
         await asyncio.sleep(step)
+
+
+def until_blocking(
+    condition: Callable[[], object],
+    timeout: float = 5.0,
+    step: float = 0.01,
+    *,
+    abort: Callable[[], object] | None = None,
+    describe: Callable[[], object] | None = None,
+) -> None:
+    """`until` for code that runs outside an event loop (waiting on a thread)."""
+    deadline = time.monotonic() + timeout
+    while not _check(condition, deadline, timeout, abort, describe):
+        time.sleep(step)
 
 
 def lines(*texts: str) -> Batch:

@@ -1,6 +1,6 @@
 """Structured records: which key holds the message, level and time, logfmt, display text.
 
-Keys follow protocols.md "Record fields": the first key present wins, and ``--field
+Keys follow docs/architecture.md, "Wire formats" (record fields): the first key present wins, and ``--field
 meaning=key`` puts the user's key in front. A key is looked up exactly, then without
 regard to case (journald writes ``MESSAGE``, ``PRIORITY``), then as a dotted path into
 nested objects (``--field message=data.text``).

@@ -1,7 +1,7 @@
 """The record type and the columnar batch that carries records from sources to the store.
 
 Sources emit records in batches because crossing from producer to UI per line is the
-single most expensive thing a log follower can do (design.md §3). A `Batch` is columnar
+single most expensive thing a log follower can do (docs/architecture.md, "Engineering notes"). A `Batch` is columnar
 (parallel lists of plain ``str`` and ``int``) so that a 500k-line burst creates no
 per-line objects that the garbage collector has to track.
 """

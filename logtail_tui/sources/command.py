@@ -17,7 +17,7 @@ import signal
 from collections.abc import AsyncGenerator
 
 from logtail_tui.core.decoder import LineDecoder
-from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
+from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound, UsageError
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
@@ -28,10 +28,20 @@ TERM_GRACE = 2.0
 READ_SIZE = 256 << 10
 
 
+NO_COMMAND = "No command given after 'cmd:'; write e.g. cmd:journalctl -f."
+
+
 class CommandSource(Source):
     """Runs ``spec.target`` and follows its output until it exits."""
 
     description = "run a command and follow its stdout and stderr (cmd:COMMAND ARGS)"
+
+    @classmethod
+    def parse_target(cls, scheme: str, rest: str, text: str) -> str:
+        """The command line; none at all is a usage error (exit 2) before anything runs."""
+        if not rest.strip():
+            raise UsageError(NO_COMMAND)
+        return rest
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
@@ -50,7 +60,7 @@ class CommandSource(Source):
                 f"Cannot split the command {self.command!r} ({exc}); check its quotes."
             ) from None
         if not argv:
-            raise SourceError("No command given after 'cmd:'; write e.g. cmd:journalctl -f.")
+            raise SourceError(NO_COMMAND)
         return argv
 
     async def _start(self, argv: list[str]) -> asyncio.subprocess.Process:

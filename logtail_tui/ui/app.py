@@ -1,7 +1,7 @@
 """The Textual app: wires the hub's events into the store and the pane, coalesced.
 
 Sources run as asyncio tasks on the app's loop. Their batches are queued and flushed to
-the store at most ~60 times a second (design.md §3: never cross to the UI per line), but
+the store at most ~60 times a second (never cross to the UI per line: docs/architecture.md, "Engineering notes"), but
 the first batch after a quiet spell is flushed at once so a single appended line shows
 within milliseconds.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from logtail_tui.core.chunks import Chunk
@@ -33,9 +33,15 @@ from logtail_tui.sources.contract import (
     StateChanged,
 )
 from logtail_tui.sources.hub import Hub
+from logtail_tui.ui import keymap
+from logtail_tui.ui.filter_bar import FilterBar
+from logtail_tui.ui.filtering import FilterController
 from logtail_tui.ui.help_screen import HelpScreen
-from logtail_tui.ui.interactions import Interactions
+from logtail_tui.ui.host import ChunkedWork
+from logtail_tui.ui.line_actions import LineActions
 from logtail_tui.ui.log_pane import LogPane
+from logtail_tui.ui.search_bar import SearchBar
+from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
 
 FLUSH_INTERVAL = 1 / 60
@@ -47,16 +53,20 @@ FLOOD_LINES = 20_000
 """A flush at least this big means a flood."""
 
 
-class LogtailApp(Interactions, App[int]):
-    """Follows ``specs`` and shows them. The return value is the exit status."""
+class LogtailApp(App[int]):
+    """Follows ``specs`` and shows them. The return value is the exit status.
+
+    Filtering, search and line actions live in composed controllers (`filtering`,
+    `searching`, `line_actions`); the app's action methods only route keys to them.
+    """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "logtail"
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Keys"),
-        *Interactions.INTERACTION_BINDINGS,
-    ]
+    BINDINGS = keymap.bindings("app")
+    FILTER_CHUNK = 65536
+    """Lines filtered or searched between two turns of the UI (~15-30 ms of work)."""
+    STATUS_TICK = 1.0
+    """Seconds between status refreshes (rate, "heard N s ago"); snapshot tests stop it."""
 
     def __init__(
         self,
@@ -83,20 +93,27 @@ class LogtailApp(Interactions, App[int]):
         labels = [spec.label for spec in self.specs]
         self.pane = LogPane(self.view, labels, utc=settings.utc, id="log")
         self.status = StatusBar(labels, id="status")
-        self.init_interactions()
+        self.filter_bar = FilterBar(id="filter-bar")
+        self.search_bar = SearchBar(id="search-bar")
+        self.work = ChunkedWork(self.refresh_status)
+        self.searching = SearchController(self, self.work)
+        self.filtering = FilterController(self, self.work, self.searching)
+        self.line_actions = LineActions(self, self.searching)
 
     def compose(self) -> ComposeResult:
         yield self.pane
-        yield from self.compose_interactions()
+        yield self.filter_bar
+        yield self.search_bar
         yield self.status
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = ", ".join(spec.label for spec in self.specs)
         self.pane.focus()
-        self.start_interactions()
+        self.filtering.start()
+        self.searching.start()
         self.hub.start()
-        self.set_interval(1.0, self._tick)
+        self.set_interval(self.STATUS_TICK, self._tick)
         self.refresh_status()
         # Everything allocated so far lives for the whole run: keep the GC from re-walking it.
         gc.freeze()
@@ -150,7 +167,7 @@ class LogtailApp(Interactions, App[int]):
                     self.store.add_chunk(batch, index, prepend=batch.history)
 
         self.pane.sync(append)
-        self.after_sync()
+        self.searching.after_sync()
         self.refresh_status()
 
     def flush_now(self) -> None:
@@ -178,9 +195,9 @@ class LogtailApp(Interactions, App[int]):
             rate=self._rate,
             new_while_paused=self.pane.new_while_paused,
             following=self.pane.following,
-            search=self.search_summary(),
+            search=self.searching.summary(),
             filter=view.filter.describe(self.status.labels),
-            busy=self.busy_summary(),
+            busy=self.work.summary(),
         )
 
     def refresh_status(self) -> None:
@@ -189,9 +206,75 @@ class LogtailApp(Interactions, App[int]):
     def on_log_pane_follow_changed(self, message: LogPane.FollowChanged) -> None:
         self.refresh_status()
 
-    # -- app keys -----------------------------------------------------------------------
+    # -- keys (declared in keymap.py) and the palette -----------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        targets: dict[keymap.Scope, object] = {"app": self, "pane": self.pane}
+        for scope, target in targets.items():
+            for key in keymap.palette(scope):
+                action = getattr(target, f"action_{key.action}")
+                yield SystemCommand(key.palette or "", key.help or "", action)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
         self.exit(1 if self.hub.failed else 0)
+
+    def action_filter(self) -> None:
+        self.filtering.open()
+
+    def action_cycle_level(self) -> None:
+        self.filtering.cycle_level()
+
+    def action_choose_source(self) -> None:
+        self.filtering.choose_source()
+
+    def action_search(self) -> None:
+        self.searching.open()
+
+    def action_next_match(self) -> None:
+        self.searching.next_match()
+
+    def action_previous_match(self) -> None:
+        self.searching.previous_match()
+
+    def action_next_error(self) -> None:
+        self.line_actions.next_error()
+
+    def action_previous_error(self) -> None:
+        self.line_actions.previous_error()
+
+    def action_detail(self) -> None:
+        self.line_actions.detail()
+
+    def action_copy(self) -> None:
+        self.line_actions.copy()
+
+    def action_save(self) -> None:
+        self.line_actions.save()
+
+    def action_clear(self) -> None:
+        self.line_actions.clear()
+
+    def action_wrap(self) -> None:
+        self.pane.wrap = not self.pane.wrap
+
+    def action_times(self) -> None:
+        self.pane.show_times = not self.pane.show_times
+
+    # -- messages from the bars ---------------------------------------------------------
+    def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
+        self.filtering.on_changed(message)
+
+    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+        self.searching.on_changed(message)
+
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        self.searching.on_submitted(message)
+
+    def on_filter_bar_closed(self, message: FilterBar.Closed) -> None:
+        self.pane.focus()
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        self.pane.focus()

@@ -1,7 +1,8 @@
 """The filter bar: include / exclude regexes, a minimum level and per-level toggles.
 
 The bar only edits a `LineFilter`; it never filters anything itself. Every valid change
-is posted up as `FilterBar.Changed` and the app re-filters the store (design.md §2).
+is posted up as `FilterBar.Changed` and the app re-filters the store (docs/architecture.md,
+"From bytes to a painted line").
 
 Usage::
 

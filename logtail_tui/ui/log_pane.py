@@ -13,7 +13,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -21,69 +20,25 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from logtail_tui.core.record import Level, Record
+from logtail_tui.core.record import Record
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.times import format_time
 from logtail_tui.core.view import View
+from logtail_tui.ui import keymap
+from logtail_tui.ui.pane_style import COMPONENT_CLASSES, LEVEL_CLASS, PANE_CSS
 
 TIME_WIDTH = 31
 """Cells of the time column of structured records: RFC 3339 to milliseconds with the zone
 offset (``2026-12-01T03:35:16.123+01:00``) and two spaces; longer times push the line."""
 
-_LEVEL_CLASS = {
-    Level.NONE: "log-pane--plain",
-    Level.TRACE: "log-pane--trace",
-    Level.DEBUG: "log-pane--debug",
-    Level.INFO: "log-pane--info",
-    Level.NOTICE: "log-pane--notice",
-    Level.WARNING: "log-pane--warning",
-    Level.ERROR: "log-pane--error",
-    Level.CRITICAL: "log-pane--critical",
-}
-
 
 class LogPane(ScrollView, can_focus=True):
     """Shows the view; follows new lines until the user pauses or scrolls away."""
 
-    COMPONENT_CLASSES = {
-        *_LEVEL_CLASS.values(),
-        "log-pane--time",
-        "log-pane--source",
-        "log-pane--match",
-        "log-pane--cursor",
-    }
+    COMPONENT_CLASSES = COMPONENT_CLASSES
+    DEFAULT_CSS = PANE_CSS
 
-    DEFAULT_CSS = """
-    LogPane {
-        background: $surface;
-        color: $foreground;
-        scrollbar-gutter: stable;
-    }
-    LogPane > .log-pane--plain { }
-    LogPane > .log-pane--trace { color: $foreground 45%; }
-    LogPane > .log-pane--debug { color: $foreground 60%; }
-    LogPane > .log-pane--info { }
-    LogPane > .log-pane--notice { color: $success; }
-    LogPane > .log-pane--warning { color: $warning; }
-    LogPane > .log-pane--error { color: $error; }
-    LogPane > .log-pane--critical { color: $text; background: $error 60%; text-style: bold; }
-    LogPane > .log-pane--time { color: $primary-lighten-2; }
-    LogPane > .log-pane--source { color: $secondary; }
-    LogPane > .log-pane--match { background: $warning 70%; color: $background; }
-    LogPane > .log-pane--cursor { background: $primary 35%; }
-    """
-
-    BINDINGS = [
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("end,G", "follow", "Follow", key_display="G"),
-        Binding("home,g", "top", "Top", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup,b", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("left", "scroll_left", "Left", show=False),
-        Binding("right", "scroll_right", "Right", show=False),
-    ]
+    BINDINGS = keymap.bindings("pane")
 
     following: reactive[bool] = reactive(True)
     """Whether the pane keeps the newest line in view."""
@@ -209,6 +164,7 @@ class LogPane(ScrollView, can_focus=True):
             self.cursor = self._last_visible_index()
         self._cache.clear()
         self.refresh()
+        self.refresh_bindings()
         self.post_message(self.FollowChanged(following))
 
     def watch_wrap(self) -> None:
@@ -231,6 +187,17 @@ class LogPane(ScrollView, can_focus=True):
 
     def action_toggle_pause(self) -> None:
         self.following = not self.following
+
+    def action_resume(self) -> None:
+        self.following = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # space is "Pause" while following and "Resume" while paused (one key, two labels).
+        if action == "toggle_pause":
+            return self.following
+        if action == "resume":
+            return not self.following
+        return True
 
     def action_follow(self) -> None:
         self.following = True
@@ -346,7 +313,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def _line_text(self, record: Record) -> Text:
         style = self.get_component_rich_style(
-            _LEVEL_CLASS.get(record.level, "log-pane--plain")
+            LEVEL_CLASS.get(record.level, "log-pane--plain")
         )
         text = Text(no_wrap=True, end="")
         time = record.time if self.show_times else None

@@ -1,7 +1,7 @@
 """The search bar: a query input, a regex toggle and a counter the app writes to.
 
 The bar only parses what the user types into a `SearchQuery`; the search itself runs
-over the store (design.md §2) and the app reports back with `set_counter`.
+over the store (docs/architecture.md, "From bytes to a painted line") and the app reports back with `set_counter`.
 
 Usage::
 

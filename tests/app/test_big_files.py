@@ -48,8 +48,8 @@ async def test_whole_file_shows_its_end_first_then_every_line(tmp_path: Path) ->
         await pilot.press("slash")
         await pilot.press(*"very first")
         await pilot.press("enter")
-        await until(lambda: app.search_index is not None and app.search_index.ready)
-        assert len(app.search_index.numbers()) == 1
+        await until(lambda: app.searching.index is not None and app.searching.index.ready)
+        assert len(app.searching.index.numbers()) == 1
         await pilot.press("l", "l", "l", "l")  # debug, info, warn, error
         await until(lambda: app.view.filter.level == Level.ERROR, timeout=20)
         assert len(app.view) == LINES // 4
@@ -70,9 +70,9 @@ async def test_a_long_stream_spills_to_disk_and_stays_searchable() -> None:
         await pilot.press("slash")
         await pilot.press(*"event 12345 ")
         await pilot.press("enter")
-        await until(lambda: app.search_index is not None and app.search_index.ready)
+        await until(lambda: app.searching.index is not None and app.searching.index.ready)
         await pilot.pause()
-        assert list(app.search_index.numbers()) == [12345]
+        assert list(app.searching.index.numbers()) == [12345]
         assert "event 12345 payload" in screen_text(app)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import until
 
 from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.errors import SourceError
@@ -86,18 +87,15 @@ class Tail:
         return self.states[-1].state if self.states else None
 
     async def until(self, cond: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Bounded poll for a condition (no fixed sleeps)."""
+        """Until ``cond`` holds; fails at once if the source ended first."""
         assert self.task is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not cond():
-            if self.task.done() and not cond():
-                raise AssertionError(f"source ended early: error={self.error} states={self.states}")
-            if loop.time() > deadline:
-                raise AssertionError(
-                    f"timed out: {len(self.lines)} lines, last={self.lines[-3:]}, states={self.states}"
-                )
-            await asyncio.sleep(0.005)
+        task = self.task
+        await until(
+            cond,
+            timeout,
+            abort=lambda: task.done() and f"source ended early: error={self.error} states={self.states}",
+            describe=lambda: f"{len(self.lines)} lines, last={self.lines[-3:]}, states={self.states}",
+        )
 
     async def live(self) -> None:
         await self.until(lambda: self.state is State.LIVE)

@@ -52,7 +52,7 @@ def test_json_line_maps_message_level_time_and_fields() -> None:
     assert record.raw == line
 
 
-def test_codespace_sse_log_event() -> None:  # protocols.md §1
+def test_codespace_sse_log_event() -> None:  # typed SSE events
     obj = {
         "id": "7d9f", "step_name": "build", "log_type": "error", "message": "compile failed",
         "created_at": "2026-11-21T10:00:00Z", "progress_percentage": 40, "metadata": {},
@@ -67,7 +67,7 @@ def test_codespace_sse_log_event() -> None:  # protocols.md §1
         assert LineParser().parse_object({**obj, "log_type": log_type}).level == level
 
 
-def test_websocket_task_log_data() -> None:  # protocols.md §3
+def test_websocket_task_log_data() -> None:  # WebSocket task logs
     data = {"level": "INFO", "message": "step 1", "timestamp": "2026-11-21T10:00:00Z",
             "subtask_id": "s1", "metadata": {"k": "v"}}  # fmt: skip
     record = LineParser().parse_object(data)
@@ -81,13 +81,13 @@ def test_websocket_task_log_data() -> None:  # protocols.md §3
 
 @pytest.mark.parametrize(("letter", "level"), [("I", L.INFO), ("W", L.WARNING), ("E", L.ERROR),
                                                ("D", L.DEBUG), ("V", L.TRACE)])  # fmt: skip
-def test_ndjson_logcat_letters(letter: str, level: Level) -> None:  # protocols.md §4
+def test_ndjson_logcat_letters(letter: str, level: Level) -> None:  # NDJSON
     line = json.dumps({"timestamp": "t", "level": letter, "tag": "net", "pid": 7, "message": "m"})
     record = one(line)
     assert (record.text, record.level) == ("m tag=net pid=7", level)
 
 
-def test_journald_json() -> None:  # protocols.md §6
+def test_journald_json() -> None:  # container and command output
     line = json.dumps({"__CURSOR": "s=1", "__REALTIME_TIMESTAMP": "1700000000123456",
                        "_PID": "1", "PRIORITY": "3", "SYSLOG_IDENTIFIER": "sshd",
                        "MESSAGE": "auth failed"})  # fmt: skip
@@ -282,7 +282,7 @@ def test_parse_object_compacts_a_multi_line_raw() -> None:
     assert LineParser().parse_object(json.loads(one_line), one_line).raw == one_line
 
 
-def test_container_time_prefix_before_json_and_logfmt() -> None:  # protocols.md §6
+def test_container_time_prefix_before_json_and_logfmt() -> None:  # container and command output
     batch = LineParser().parse(
         [
             '2026-11-21T10:00:00.123456789Z {"level": "warn", "msg": "x"}',

@@ -10,8 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support import until
 
-from logtail_tui.core.errors import SourceError, SourceNotFound
+from logtail_tui.core.errors import SourceError, SourceNotFound, UsageError
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import command as command_module
@@ -56,13 +57,14 @@ class Run:
             self.error = exc
 
     async def until_lines(self, n: int, timeout: float = 5.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(self.lines) < n:
-            assert self.task is not None
-            assert not self.task.done(), f"ended early: {self.error} {self.states}"
-            assert loop.time() < deadline, f"timed out with {self.lines[-3:]}"
-            await asyncio.sleep(0.005)
+        assert self.task is not None
+        task = self.task
+        await until(
+            lambda: len(self.lines) >= n,
+            timeout,
+            abort=lambda: task.done() and f"ended early: {self.error} {self.states}",
+            describe=lambda: f"last lines {self.lines[-3:]}",
+        )
 
     async def done(self, timeout: float = 10.0) -> None:
         assert self.task is not None
@@ -275,7 +277,10 @@ async def test_cmd_not_found() -> None:
 
 
 async def test_cmd_empty_and_badly_quoted() -> None:
-    async with Run(cmd_source("")) as run:
+    with pytest.raises(UsageError, match=r"^No command given after 'cmd:'"):
+        resolve("cmd:  ")  # refused before anything runs (exit status 2)
+    empty = SourceSpec("cmd:", "cmd", "", "cmd:")  # built by hand: refused when run
+    async with Run(CommandSource(empty, Settings())) as run:
         await run.done()
     assert str(run.error) == "No command given after 'cmd:'; write e.g. cmd:journalctl -f."
     async with Run(cmd_source("echo 'unclosed")) as run:
@@ -293,11 +298,7 @@ def _gone(pid: int) -> bool:
 
 
 async def _wait_gone(pid: int, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not _gone(pid):
-        assert loop.time() < deadline, f"process {pid} still running"
-        await asyncio.sleep(0.01)
+    await until(lambda: _gone(pid), timeout, 0.01, describe=lambda: f"process {pid} still running")
 
 
 async def test_aclose_terminates_the_command_and_its_children() -> None:

@@ -1,4 +1,4 @@
-"""The HTTP adapter on NDJSON and plain chunked text (protocols.md §4), and auth helpers."""
+"""The HTTP adapter on NDJSON and plain chunked text (docs/architecture.md, "Wire formats"), and auth helpers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import ssl
 from collections.abc import AsyncIterator
 
 import pytest
+from servers import LiveServer, follow, quick_backoff
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -19,7 +20,6 @@ from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.auth import apply_token_param, request_headers, ssl_context
 from logtail_tui.sources.contract import State
-from tests.servers import LiveServer, follow, quick_backoff
 
 
 def app_of(handler) -> Starlette:

@@ -91,11 +91,29 @@ def test_usage_errors_exit_2_without_traceback() -> None:
         ["-l", "loud", "x"],
         ["-i", "(", "x"],
         ["zzz://host"],
+        ["cmd:"],
+        ["cmd:   "],
+        ["--format", "yaml", "x"],
+        ["--color", "pink", "x"],
+        ["--field", "colour=c", "x"],
+        ["-H", "no-colon", "x"],
+        ["--max-lines", "0", "x"],
     ):
         result = run(*args)
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("logtail: ") and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_help_names_values_not_python_types() -> None:
+    result = run("--help", env={"COLUMNS": "100"})
+    assert result.returncode == 0
+    usage = result.stdout.splitlines()[0]
+    assert usage == "Usage: logtail [OPTIONS] [SOURCE]...", usage
+    assert "<" not in result.stdout and "list[" not in result.stdout, result.stdout
+    for metavar in ("--lines N|all", "--include REGEX", "--header 'NAME: VALUE'", "--level LEVEL"):
+        assert metavar in result.stdout
+    assert "SOURCE is a PATH" in result.stdout
 
 
 def test_stdin_is_followed_to_the_end() -> None:

@@ -1,4 +1,4 @@
-"""WebSocketSource against a real ``websockets`` server on 127.0.0.1 (protocols.md §3)."""
+"""WebSocketSource against a real ``websockets`` server on 127.0.0.1 (docs/architecture.md, "Wire formats")."""
 
 from __future__ import annotations
 

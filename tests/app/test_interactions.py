@@ -145,13 +145,13 @@ async def test_search_smart_case_and_regex_mid_line() -> None:
         )
         await pilot.press("slash", *"Beta", "enter")  # capital: case-sensitive
         await settle(app, pilot)
-        assert len(app.search_index) == 1 and app.pane.cursor == 0
+        assert len(app.searching.index) == 1 and app.pane.cursor == 0
         await pilot.press("slash", "ctrl+u", *"beta", "enter")  # lower case: insensitive
         await settle(app, pilot)
-        assert len(app.search_index) == 2
+        assert len(app.searching.index) == 2
         await pilot.press("slash", "ctrl+u", "ctrl+r", *r"id=\d+", "enter")  # regex, mid-line
         await settle(app, pilot)
-        assert len(app.search_index) == 1 and app.pane.cursor == 3
+        assert len(app.searching.index) == 1 and app.pane.cursor == 3
 
 
 async def test_search_preset_from_command_line_highlights() -> None:
@@ -160,7 +160,7 @@ async def test_search_preset_from_command_line_highlights() -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await fill(app, feeds, MIXED)
         await settle(app, pilot)
-        assert app.search_index is not None and len(app.search_index) == 1
+        assert app.searching.index is not None and len(app.searching.index) == 1
         strip = app.pane._full_strip(app.store.first + 3)
         match_style = app.pane.get_component_rich_style("log-pane--match")
         assert any(seg.text == "timeout" and seg.style == match_style for seg in strip)
@@ -285,16 +285,17 @@ async def test_s_chooses_one_source() -> None:
 
 
 async def test_every_action_is_in_help_and_palette() -> None:
-    from logtail_tui.ui.help_screen import KEYS
-    from logtail_tui.ui.interactions import _ACTIONS
+    from logtail_tui.ui import keymap
 
     feeds = Feeds(1)
     app = make_app(feeds)
     async with app.run_test(size=(120, 30)):
         titles = {command.title for command in app.get_system_commands(app.screen)}
-    for _, action, _, _, title, _ in _ACTIONS:
-        assert title in titles, action
-    help_text = " ".join(what for _, what in KEYS)
+    palette = [key for key in keymap.KEYS if key.palette]
+    assert len(palette) >= 15
+    for key in palette:
+        assert key.palette in titles, key.action
+    help_text = " ".join(what for _, rows in keymap.help_rows() for _, what in rows)
     for word in (
         "filter",
         "search",
@@ -330,7 +331,7 @@ async def test_refilter_of_a_big_scrollback_keeps_answering_keys() -> None:
         app.view.refilter = spy  # type: ignore[method-assign]
         toggle = app.pane.action_toggle_pause
         app.pane.action_toggle_pause = lambda: (order.append("key"), toggle())[1]  # type: ignore[method-assign]
-        app.apply_filter(app.view.filter.__class__.build(include=["request 3999"]))
+        app.filtering.apply(app.view.filter.__class__.build(include=["request 3999"]))
         await until(lambda: "chunk" in order)
         await pilot.press("space")
         await settle(app, pilot)
@@ -339,4 +340,4 @@ async def test_refilter_of_a_big_scrollback_keeps_answering_keys() -> None:
         assert order[order.index("key") :].count("chunk") > 0
         assert not app.pane.following
         assert len(app.view) == 111  # 3999, 39990-39999, 399900-399999
-        assert not app.busy_summary()
+        assert not app.work.summary()

@@ -1,19 +1,19 @@
 """Pilot tests of the issue #4 widgets: filter bar, search bar, line detail and save dialog.
 
 Each test mounts one widget in a tiny app that records the messages it receives.
-Waiting is done on conditions (bounded poll on `pilot.pause`), never on fixed sleeps.
+Waiting is done on conditions (`support.until`), never on fixed sleeps.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rich.json import JSON
+from support import until
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
@@ -72,11 +72,7 @@ async def wait_for(
     pilot: Pilot[None], condition: Callable[[], object], timeout: float = 3.0
 ) -> None:
     """Let the app run until ``condition()`` is true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.01)
+    await until(condition, timeout, 0.01)
 
 
 async def wait_screen(

@@ -1,6 +1,6 @@
 """The HTTP adapter against real SSE servers (uvicorn on 127.0.0.1:0), plus the parser.
 
-Shapes come from protocols.md: §1 typed events, §2 data-only snapshots, §5 generic
+Shapes are those of docs/architecture.md, "Wire formats": typed events, data-only snapshots, generic
 brokers; and the EventSource rules (Last-Event-ID, retry:, stop on 204/4xx).
 """
 
@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import AsyncIterator
 
+from servers import LiveServer, follow, quick_backoff
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,7 +26,6 @@ from logtail_tui.core.settings import Settings
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import State
 from logtail_tui.sources.sse import SSEParser
-from tests.servers import LiveServer, follow, quick_backoff
 
 SSE = "text/event-stream"
 
@@ -99,7 +99,7 @@ def test_parser_drops_an_event_cut_off_by_a_reconnect() -> None:
     assert p.feed_text("id: 2\ndata: again\n\n") == [("message", "again", "2")]
 
 
-# -- §1 typed events ------------------------------------------------------------------------
+# -- typed events ---------------------------------------------------------------------------
 
 
 def typed_log(i: int, log_type: str = "info", step: str = "build") -> dict[str, object]:
@@ -184,7 +184,7 @@ async def test_timeout_event_and_resume_param_lose_and_double_nothing() -> None:
     assert all(s.attempt == 0 for s in got.of(State.RETRYING))
 
 
-# -- §2 data-only snapshots -------------------------------------------------------------------
+# -- data-only snapshots ----------------------------------------------------------------------
 
 
 async def test_delta_payloads_join_lines_split_across_messages() -> None:
@@ -245,7 +245,7 @@ async def test_failed_status_fails_the_source() -> None:
     assert "failed" in got.final.detail
 
 
-# -- §5 generic brokers -------------------------------------------------------------------------
+# -- generic brokers ----------------------------------------------------------------------------
 
 
 def broker_app(total: int, per_connection: int, abrupt: bool, hits: list[str | None]) -> Starlette:
