@@ -37,6 +37,8 @@ _COLOR = {
     Level.CRITICAL: "\x1b[1;37;41m",
 }
 _RESET = "\x1b[0m"
+FLUSH_DELAY = 0.05
+"""Seconds a large batch may wait in the output buffer for the next one."""
 
 
 class PlainPrinter:
@@ -146,6 +148,33 @@ class PlainPrinter:
             if self.on_broken is not None:
                 self.on_broken()
 
+    _flush_due = False
+
+    def _flush_soon(self) -> None:
+        """Flush shortly unless a later batch does: the tail of a burst that ends with
+        a large batch must not wait in the buffer until the next line arrives."""
+        if self._flush_due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # used without a loop (tests): nothing to wait for
+            self.out.flush()
+            return
+        self._flush_due = True
+        loop.call_later(FLUSH_DELAY, self._late_flush)
+
+    def _late_flush(self) -> None:
+        self._flush_due = False
+        try:
+            self.out.flush()
+        except BrokenPipeError:
+            self.broken = True
+            _silence_stdout()
+            if self.on_broken is not None:
+                self.on_broken()
+        except (OSError, ValueError):  # closed at exit
+            pass
+
     def _handle(self, index: int, event: SourceEvent) -> None:
         if isinstance(event, Batch | Chunk):
             if isinstance(event, Batch):
@@ -154,6 +183,8 @@ class PlainPrinter:
                 self.chunk(index, event)
             if self.out.isatty() or len(event) < 4096:
                 self.out.flush()  # followers expect a line the moment it is written
+            else:
+                self._flush_soon()  # during a flood, once a tick rather than per batch
         elif isinstance(event, StateChanged):
             self.out.flush()
             self.state(index, event)

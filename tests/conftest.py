@@ -45,3 +45,23 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
         )
     )
     return str(cert_path), str(key_path)
+
+
+@pytest.fixture
+def redis_engine(tmp_path):  # type: ignore[no-untyped-def]
+    """A real ``redis-server`` on a free port (tests may kill and restart it)."""
+    from engines import redis_server
+
+    server = redis_server(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def nats_engine(tmp_path):  # type: ignore[no-untyped-def]
+    """A real ``nats-server`` with JetStream on a free port (tests may restart it)."""
+    from engines import nats_server
+
+    server = nats_server(tmp_path).start()
+    yield server
+    server.stop()
