@@ -8,6 +8,7 @@ Also `Following` (an engine source run through the real `Hub` while the test act
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,9 @@ from logtail_tui.sources import registry
 from logtail_tui.sources.backoff import Backoff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State
 from logtail_tui.sources.hub import Hub
+
+SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/sbin"])
+"""Debian puts nats-server in /usr/sbin, which a non-login PATH may lack."""
 
 
 def free_port() -> int:
@@ -77,7 +81,7 @@ class EngineServer:
 
 def redis_server(folder: Path, *extra: str) -> EngineServer:
     """``redis-server`` with append-only persistence (fsync always), so entries survive a kill."""
-    exe = shutil.which("redis-server")
+    exe = shutil.which("redis-server", path=SEARCH_PATH)
     if exe is None:
         raise RuntimeError("redis-server is not installed; run .ci/install-servers")
     return EngineServer(
@@ -91,7 +95,7 @@ def redis_server(folder: Path, *extra: str) -> EngineServer:
 
 def nats_server(folder: Path, *extra: str) -> EngineServer:
     """``nats-server`` with JetStream storing in ``folder``."""
-    exe = shutil.which("nats-server")
+    exe = shutil.which("nats-server", path=SEARCH_PATH)
     if exe is None:
         raise RuntimeError("nats-server is not installed; run .ci/install-servers")
     store = folder / "js"
