@@ -91,9 +91,10 @@ class LogtailApp(App[int]):
         self._rate_mark = (time.monotonic(), 0)
         self._rate = 0.0
         self._announced_failures: set[int] = set()
-        labels = [spec.label for spec in self.specs]
-        self.pane = LogPane(self.scrollback, labels, utc=settings.utc, id="log")
-        self.status = StatusBar(labels, id="status")
+        self.labels = [spec.label for spec in self.specs]
+        """Display names by source index: the one list the pane and status bar read."""
+        self.pane = LogPane(self.scrollback, self.labels, utc=settings.utc, id="log")
+        self.status = StatusBar(self.labels, id="status")
         self.filter_bar = FilterBar(id="filter-bar")
         self.search_bar = SearchBar(id="search-bar")
         self.work = ChunkedWork(self.refresh_status)
@@ -204,7 +205,7 @@ class LogtailApp(App[int]):
             new_while_paused=self.pane.new_while_paused,
             following=self.pane.following,
             search=self.searching.summary(),
-            filter=self.view.filter.describe(self.status.labels),
+            filter=self.view.filter.describe(self.labels),
             busy=self.work.summary(),
         )
 

@@ -24,8 +24,10 @@ class LineActions:
     def _error(self, backwards: bool) -> None:
         app = self.app
         cursor = app.pane.cursor
-        start = cursor if cursor is not None else (len(app.view) if backwards else -1)
-        found = app.view.find_level(start, Level.ERROR, backwards=backwards)
+        if cursor is None:
+            # Following: the view is at the newest line, so both keys reach the newest error.
+            cursor, backwards = len(app.view), True
+        found = app.scrollback.find_level(cursor, Level.ERROR, backwards=backwards)
         if found is None:
             app.notify(
                 f"No {'earlier' if backwards else 'later'} error.", timeout=1.5, markup=False

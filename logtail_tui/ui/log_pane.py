@@ -67,7 +67,8 @@ class LogPane(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.scrollback = scrollback
         """What is shown; the pane renders from it and keeps none of its state."""
-        self.source_labels = list(source_labels)
+        self.source_labels = source_labels
+        """The app's one list of source labels (shared, not copied)."""
         self.utc = utc
         """Show record times in UTC instead of the local zone."""
         self.cursor: int | None = None

@@ -89,7 +89,8 @@ class StatusBar(Widget):
 
     def __init__(self, labels: Sequence[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.labels = list(labels)
+        self.labels = labels
+        """The app's one list of source labels (shared, not copied)."""
         self.states: list[StateChanged] = [StateChanged(State.CONNECTING) for _ in self.labels]
         self.last_heard: list[float | None] = [None] * len(self.labels)
         self.counts = Counts()

@@ -182,6 +182,22 @@ async def test_e_and_E_land_on_errors() -> None:
         assert app.pane.cursor == 50
 
 
+async def test_e_and_E_while_following_reach_the_newest_error_first() -> None:
+    texts = [f"INFO ok {i}" for i in range(300)]
+    texts[50] = "ERROR first failure"
+    texts[250] = "ERROR second failure"
+    for key in ("e", "E"):
+        feeds = Feeds(1)
+        app = make_app(feeds)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await fill(app, feeds, texts)
+            assert app.pane.following
+            await pilot.press(key)
+            assert app.pane.cursor == 250 and not app.pane.following
+            await pilot.press("E")
+            assert app.pane.cursor == 50
+
+
 async def test_enter_opens_detail_of_selected_line() -> None:
     feeds = Feeds(1)
     app = make_app(feeds)
