@@ -8,7 +8,7 @@ lines, ~83 bytes each, with a unique first line). Measured per tool and size:
 
 - *last line*: launch -> the file's last line is on the screen;
 - *searchable*: launch -> a search for a word only the first line holds has landed on it
-  (the search is typed as soon as the last line shows; ``n`` is pressed until it lands);
+  (the search is typed as soon as the last line shows; ``N`` is pressed until it lands);
 - *peak RSS*: the largest VmRSS of the tool's process tree, sampled every 20 ms.
 
 Also plain mode with a level filter on a file of ``--plain-lines`` lines, to a pipe, beside
@@ -107,8 +107,9 @@ def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 
             if f"{MARKER} first line" in text:  # the line itself, not the typed query
                 result["searchable_s"] = now - t0
                 break
-            if now - pressed > 0.2:
-                tmux("send-keys", "-t", SESSION, "n")
+            if now - pressed > 0.5:
+                # Previous match: from the end, the only match is the first line.
+                tmux("send-keys", "-t", SESSION, "N")
                 pressed = now
         time.sleep(0.02)
     del searched_at
