@@ -102,12 +102,13 @@ def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 
             tmux("send-keys", "-t", SESSION, "/")
             time.sleep(0.3)  # let the prompt take the focus before typing into it
             tmux("send-keys", "-t", SESSION, MARKER, "Enter")
-            searched_at = pressed = now
+            searched_at = now
+            pressed = now + 0.3  # the prompt must be closed before N means "previous"
         elif result["last_line_s"] is not None and search:
             if f"{MARKER} first line" in text:  # the line itself, not the typed query
                 result["searchable_s"] = now - t0
                 break
-            if now - pressed > 0.5:
+            if now - pressed > 0.25:
                 # Previous match: from the end, the only match is the first line.
                 tmux("send-keys", "-t", SESSION, "N")
                 pressed = now
@@ -186,7 +187,10 @@ def plain_speed(path: Path, lines: int, before: str = "") -> dict:
     runs = [("logtail_plain_warn", [*logtail, str(path)])]
     if before:
         runs.append(
-            ("logtail_before_plain_warn", ["env", f"PYTHONPATH={before}", *logtail, str(path)])
+            (
+                "logtail_before_plain_warn",
+                ["env", f"PYTHONPATH={before}", sys.executable, "-P", *logtail[1:], str(path)],
+            )
         )
     runs.append(("grep", ["grep", "-E", "ERROR|WARN", str(path)]))
     for name, cmd in runs:
