@@ -99,6 +99,7 @@ class LineActions:
         app = self.app
         app.flush_now()
         count = app.scrollback.clear()
+        app.pane.new_while_paused = 0  # nothing is new in an empty view
         app.pane.sync()
         app.pane.reset()
         self.search.after_sync()

@@ -271,6 +271,15 @@ class LogPane(ScrollView, can_focus=True):
         if self.following and self.allow_vertical_scroll:
             self.following = False
 
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        # Wheeling back down to the newest line follows again (after the scroll is done).
+        if not self.following:
+            self.call_after_refresh(self._follow_if_at_end)
+
+    def _follow_if_at_end(self) -> None:
+        if not self.following and self.scroll_offset.y >= self.max_scroll_y:
+            self.following = True
+
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:

@@ -116,6 +116,44 @@ async def test_mouse_wheel_up_pauses() -> None:
         assert app.pane.scroll_offset.y < y
 
 
+async def test_wheeling_back_to_the_bottom_follows_again() -> None:
+    feeds = Feeds(1)
+    app = make_app(feeds)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await feeds[0].put(lines(*(f"w{i}" for i in range(100))))
+        await until(lambda: app.store.received == 100)
+        await pilot.pause()
+        pane = app.pane
+        for _ in range(3):
+            pane.post_message(events.MouseScrollUp(pane, 5, 5, 0, -1, 0, False, False, False))
+        await until(lambda: not pane.following)
+        await pilot.pause()
+        assert pane.scroll_offset.y < pane.max_scroll_y
+        for _ in range(50):
+            if pane.following:
+                break
+            # Short of the bottom the view stays paused.
+            assert pane.scroll_offset.y < pane.max_scroll_y
+            pane.post_message(events.MouseScrollDown(pane, 5, 5, 0, 1, 0, False, False, False))
+            await pilot.pause()
+        assert pane.following and pane.scroll_offset.y == pane.max_scroll_y
+
+
+async def test_clear_forgets_the_new_lines_count() -> None:
+    feeds = Feeds(1)
+    app = make_app(feeds)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await feeds[0].put(lines(*(f"a{i}" for i in range(30))))
+        await until(lambda: app.store.received == 30)
+        await pilot.press("space")
+        await feeds[0].put(lines(*(f"b{i}" for i in range(19))))
+        await until(lambda: app.store.received == 49)
+        await pilot.pause()
+        assert app.pane.new_while_paused == 19
+        await pilot.press("c")
+        assert app.pane.new_while_paused == 0 and "new" not in app.status.plain_text()
+
+
 async def test_level_colouring_uses_component_classes() -> None:
     feeds = Feeds(1)
     app = make_app(feeds)
