@@ -62,7 +62,7 @@ def _inert(value: Any) -> Any:
     """``value`` with every string sanitised: JSON escapes such as ``\\u009b`` decode to
     raw controls that rich would print as they are (depth is bounded by `_too_deep`)."""
     if isinstance(value, str):
-        return sanitize(value)
+        return sanitize_lines_of(value)
     if isinstance(value, dict):
         return {sanitize(str(k)): _inert(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -112,8 +112,16 @@ def record_fields(record: Record, limit: int = MAX_FIELDS) -> tuple[list[tuple[s
     else:
         pairs = list((parse_logfmt(record.raw or record.text) or {}).items())
         found, more = pairs[:limit], max(0, len(pairs) - limit)
-    # json.loads turns "\u001b" back into a real escape character: sanitise again.
-    return [(sanitize(key), sanitize(value)) for key, value in found], more
+    # json.loads turns "\u001b" back into a real escape character: sanitise again (a
+    # multi-line value, such as a zap stacktrace, keeps its lines instead of ^J runs).
+    return [(sanitize(key), sanitize_lines_of(value)) for key, value in found], more
+
+
+def sanitize_lines_of(value: str) -> str:
+    """``value`` made safe line by line, keeping its line breaks (``\r\n`` as ``\n``)."""
+    if "\n" not in value:
+        return sanitize(value)
+    return "\n".join(map(sanitize, value.replace("\r\n", "\n").split("\n")))
 
 
 def clipped(text: str, limit: int = MAX_SHOWN) -> Text:
@@ -208,7 +216,8 @@ class DetailScreen(ModalScreen[None]):
         for key, value in self.fields:
             text.append(key.ljust(width), style="bold")
             text.append("  ")
-            text.append(value)
+            # Later lines of a multi-line value line up under its first line.
+            text.append(value.replace("\n", "\n" + " " * (width + 2)))
             text.append("\n")
         if self.more_fields:
             text.append(f"… {self.more_fields:,} more fields: see the JSON below\n", style="italic")

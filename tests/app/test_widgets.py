@@ -430,6 +430,23 @@ async def test_detail_sanitises_control_characters_inside_json_values() -> None:
         assert value.isprintable() and value == sanitize("\x1b[2J\x07")
 
 
+async def test_detail_shows_a_multi_line_value_as_lines() -> None:
+    stack = "boom\n\tat com.example.Foo(Foo.java:1)\r\n\tat com.example.Bar(Bar.java:2)\u001b[2J"
+    line = json.dumps({"level": "error", "msg": "failed", "stacktrace": stack})
+    record = LineParser().parse([line]).record(0)
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show(DetailScreen(record, source_label="zap", number=1))
+        screen = await wait_screen(pilot, app, DetailScreen)
+        value = dict(screen.fields)["stacktrace"]
+        assert value.split("\n")[0] == "boom" and "^J" not in value and "\x1b" not in value
+        assert len(value.split("\n")) == 3 and value.split("\n")[2].endswith("(Bar.java:2)")
+        fields = screen.query_one("#detail-fields", Static).visual.plain.splitlines()
+        first = next(i for i, text in enumerate(fields) if text.startswith("stacktrace"))
+        assert fields[first + 1].strip().startswith("at com.example.Foo")
+        assert fields[first + 1].index("at com") == fields[first].index("boom") + 8  # tab stop
+
+
 async def test_detail_limits_huge_records_and_copies_them_whole() -> None:
     obj = {f"k{i:03}": "v" * 100 for i in range(300)}
     raw = json.dumps(obj)
