@@ -26,7 +26,7 @@ from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.times import format_time
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
-from logtail_tui.ui.pane_style import COMPONENT_CLASSES, LEVEL_CLASS, PANE_CSS
+from logtail_tui.ui.pane_style import COMPONENT_CLASSES, LEVEL_CLASS, PANE_CSS, source_class
 from logtail_tui.ui.wrap import screen_rows
 
 TIME_WIDTH = 31
@@ -333,14 +333,11 @@ class LogPane(ScrollView, can_focus=True):
         return strip
 
     def _line_text(self, record: Record) -> Text:
-        style = self.get_component_rich_style(
-            LEVEL_CLASS.get(record.level, "log-pane--plain")
-        )
+        style = self.get_component_rich_style(LEVEL_CLASS.get(record.level, "log-pane--plain"))
         text = Text(no_wrap=True, end="")
         time = record.time if self.show_times else None
         if time:
-            # Text lines carry their time inline; only structured records get a column,
-            # in one zone (local, or UTC with --utc), never cut (an offset matters).
+            # Only structured records get a time column: one zone (--utc), never cut.
             text.append(
                 f"{format_time(time, self.utc):<{TIME_WIDTH - 2}}  ",
                 self.get_component_rich_style("log-pane--time"),
@@ -348,7 +345,7 @@ class LogPane(ScrollView, can_focus=True):
         if len(self.source_labels) > 1:
             source = record.source
             label = self.source_labels[source] if source < len(self.source_labels) else "?"
-            text.append(f"[{label}] ", self.get_component_rich_style("log-pane--source"))
+            text.append(f"[{label}] ", self.get_component_rich_style(source_class(source)))
         text.append(record.text, style)
         return text
 

@@ -20,8 +20,18 @@ LEVEL_CLASS: dict[int, str] = {
 }
 """The component class that colours each level."""
 
+SOURCE_CLASSES = tuple(f"log-pane--source-{k}" for k in range(6))
+"""Tag colours of sources 0, 1, 2...: each source keeps its own, cycling after six."""
+
+
+def source_class(source: int) -> str:
+    """The component class of source ``source``'s tag."""
+    return SOURCE_CLASSES[source % len(SOURCE_CLASSES)]
+
+
 COMPONENT_CLASSES = {
     *LEVEL_CLASS.values(),
+    *SOURCE_CLASSES,
     "log-pane--time",
     "log-pane--source",
     "log-pane--match",
@@ -44,6 +54,12 @@ LogPane > .log-pane--error { color: $error; }
 LogPane > .log-pane--critical { color: $text; background: $error 60%; text-style: bold; }
 LogPane > .log-pane--time { color: $primary-lighten-2; }
 LogPane > .log-pane--source { color: $secondary; }
+LogPane > .log-pane--source-0 { color: $secondary; }
+LogPane > .log-pane--source-1 { color: $accent; }
+LogPane > .log-pane--source-2 { color: $success-lighten-1; }
+LogPane > .log-pane--source-3 { color: $primary-lighten-3; }
+LogPane > .log-pane--source-4 { color: $warning-lighten-2; }
+LogPane > .log-pane--source-5 { color: $secondary-lighten-3; }
 LogPane > .log-pane--match { background: $warning 70%; color: $background; }
 LogPane > .log-pane--cursor { background: $primary 35%; }
 """

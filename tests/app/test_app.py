@@ -238,3 +238,19 @@ async def test_hostile_content_never_reaches_the_terminal_raw() -> None:
         text = screen_text(app)
         assert "\x1b" not in text and "\x07" not in text and "\x00" not in text
         assert "[bold]markup[/bold]" in text
+
+
+async def test_each_source_tag_has_its_own_colour() -> None:
+    feeds = Feeds(3)
+    app = make_app(feeds)
+    async with app.run_test(size=(80, 12)) as pilot:
+        for k in range(3):
+            await feeds[k].put(lines(f"from {k}"))
+        await until(lambda: app.store.received == 3)
+        await pilot.pause()
+        styles = []
+        for n in range(3):
+            strip = app.pane._full_strip(n)
+            tag = next(seg for seg in strip if seg.text.startswith("["))
+            styles.append(tag.style.color)
+        assert len(set(styles)) == 3
