@@ -272,6 +272,9 @@ class LogtailApp(App[int]):
     def action_times(self) -> None:
         self.pane.show_times = not self.pane.show_times
 
+    def action_levels(self) -> None:
+        self.pane.show_levels = not self.pane.show_levels
+
     # -- messages from the bars ---------------------------------------------------------
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         self.filtering.on_changed(message)

@@ -23,15 +23,10 @@ from textual.strip import Strip
 from logtail_tui.core.record import Record
 from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
-from logtail_tui.core.times import format_time
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
-from logtail_tui.ui.pane_style import COMPONENT_CLASSES, LEVEL_CLASS, PANE_CSS, source_class
+from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
 from logtail_tui.ui.wrap import screen_rows
-
-TIME_WIDTH = 31
-"""Cells of the time column of structured records: RFC 3339 to milliseconds with the zone
-offset (``2026-12-01T03:35:16.123+01:00``) and two spaces; longer times push the line."""
 
 
 class LogPane(ScrollView, can_focus=True):
@@ -46,6 +41,8 @@ class LogPane(ScrollView, can_focus=True):
     """Whether the pane keeps the newest line in view."""
     wrap: reactive[bool] = reactive(False)
     show_times: reactive[bool] = reactive(True)
+    show_levels: reactive[bool] = reactive(True)
+    """Whether structured records show their level word (text lines carry theirs inline)."""
 
     class FollowChanged(Message):
         """Following was paused or resumed."""
@@ -183,6 +180,9 @@ class LogPane(ScrollView, can_focus=True):
         self.reset()
 
     def watch_show_times(self) -> None:
+        self.reset()
+
+    def watch_show_levels(self) -> None:
         self.reset()
 
     def _last_visible_index(self) -> int:
@@ -333,21 +333,14 @@ class LogPane(ScrollView, can_focus=True):
         return strip
 
     def _line_text(self, record: Record) -> Text:
-        style = self.get_component_rich_style(LEVEL_CLASS.get(record.level, "log-pane--plain"))
-        text = Text(no_wrap=True, end="")
-        time = record.time if self.show_times else None
-        if time:
-            # Only structured records get a time column: one zone (--utc), never cut.
-            text.append(
-                f"{format_time(time, self.utc):<{TIME_WIDTH - 2}}  ",
-                self.get_component_rich_style("log-pane--time"),
-            )
-        if len(self.source_labels) > 1:
-            source = record.source
-            label = self.source_labels[source] if source < len(self.source_labels) else "?"
-            text.append(f"[{label}] ", self.get_component_rich_style(source_class(source)))
-        text.append(record.text, style)
-        return text
+        return line_text(
+            record,
+            self.get_component_rich_style,
+            utc=self.utc,
+            times=self.show_times,
+            levels=self.show_levels,
+            labels=self.source_labels,
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

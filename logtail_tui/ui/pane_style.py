@@ -6,7 +6,17 @@ Lines are painted with styles looked up from these component classes, so themes 
 
 from __future__ import annotations
 
-from logtail_tui.core.record import Level
+from collections.abc import Callable, Sequence
+
+from rich.style import Style
+from rich.text import Text
+
+from logtail_tui.core.record import Level, Record
+from logtail_tui.core.times import format_time
+
+TIME_WIDTH = 31
+"""Cells of the time column of structured records: RFC 3339 to milliseconds with the zone
+offset (``2026-12-01T03:35:16.123+01:00``) and two spaces; longer times push the line."""
 
 LEVEL_CLASS: dict[int, str] = {
     Level.NONE: "log-pane--plain",
@@ -63,3 +73,39 @@ LogPane > .log-pane--source-5 { color: $secondary-lighten-3; }
 LogPane > .log-pane--match { background: $warning 70%; color: $background; }
 LogPane > .log-pane--cursor { background: $primary 35%; }
 """
+
+
+def line_text(
+    record: Record,
+    style: Callable[[str], Style],
+    *,
+    utc: bool = False,
+    times: bool = True,
+    levels: bool = True,
+    labels: Sequence[str] = (),
+) -> Text:
+    """One record as the pane draws it: ``TIME LEVEL [source] text``.
+
+    Text lines carry their time and level inline; only structured records (those with a raw
+    original) get the time column (in one zone, never cut) and the level word, so that a
+    level read from a field is never just a colour.
+
+    Args:
+        record: What to draw.
+        style: Looks up a component class's style.
+        utc: Show times in UTC rather than the local zone.
+        times, levels: Whether the time column and the level word are on.
+        labels: Source names; a tag is shown when there are several.
+    """
+    line_style = style(LEVEL_CLASS.get(record.level, "log-pane--plain"))
+    text = Text(no_wrap=True, end="")
+    if times and record.time:
+        text.append(f"{format_time(record.time, utc):<{TIME_WIDTH - 2}}  ", style("log-pane--time"))
+    if levels and record.raw is not None and record.level:
+        text.append(f"{Level(record.level).label:<5} ", line_style)
+    if len(labels) > 1:
+        source = record.source
+        label = labels[source] if source < len(labels) else "?"
+        text.append(f"[{label}] ", style(source_class(source)))
+    text.append(record.text, line_style)
+    return text

@@ -23,4 +23,29 @@ async def test_offsets_are_kept_and_converted_with_utc() -> None:
         await until(lambda: app.store.received == 1)
         await pilot.pause()
         line = screen_text(app).splitlines()[0]
-        assert line.startswith("2026-12-01T01:31:38.123Z ") and line.split()[1:3] == ["db", "down"]
+        assert line.startswith("2026-12-01T01:31:38.123Z ") and line.split()[1:4] == [
+            "ERROR",
+            "db",
+            "down",
+        ]
+
+
+async def test_structured_records_show_their_level_word_and_v_hides_it() -> None:
+    feeds = Feeds(1)
+    app = LogtailApp(feeds.specs, Settings(utc=True), feeds.factory)
+    async with app.run_test(size=(100, 10)) as pilot:
+        batch = Batch(
+            ["db down", "2026 WARN text line"],
+            [Level.WARNING, Level.WARNING],
+            ["2026-12-01T02:31:38Z", None],
+            ['{"level":"warn","msg":"db down"}', None],
+        )
+        await feeds[0].put(batch)
+        await until(lambda: app.store.received == 2)
+        await pilot.pause()
+        shown = screen_text(app).splitlines()
+        assert shown[0].split()[1:4] == ["WARN", "db", "down"]
+        assert shown[1].startswith("2026 WARN text line")  # text lines carry theirs inline
+        await pilot.press("v")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[0].split()[1:3] == ["db", "down"]
