@@ -52,6 +52,9 @@ FLOOD_INTERVAL = 1 / 15
 100k+ lines a second those repaints would take CPU from parsing; 15/s still reads as live."""
 FLOOD_LINES = 20_000
 """A flush at least this big means a flood."""
+HISTORY_INTERVAL = 1 / 4
+"""The same while only history read backwards is waiting: it lands above the screen, so a
+repaint shows little new, and fewer repaints leave the CPU to the indexing."""
 
 
 class LogtailApp(App[int]):
@@ -86,6 +89,7 @@ class LogtailApp(App[int]):
         self.hub = Hub(self.specs, settings, self._on_source_event, factory)
         self._pending: list[tuple[int, Batch | Chunk]] = []
         self._flush_scheduled = False
+        self._slow_flush = False
         self._last_flush = 0.0
         self._last_flush_lines = 0
         self._rate_mark = (time.monotonic(), 0)
@@ -128,7 +132,7 @@ class LogtailApp(App[int]):
         if isinstance(event, Batch | Chunk):
             if len(event):
                 self._pending.append((index, event))
-                self._schedule_flush()
+                self._schedule_flush(history=isinstance(event, Chunk) and event.history)
             return
         failed = isinstance(event, StateChanged) and event.state is State.FAILED
         if failed and index not in self._announced_failures:
@@ -142,11 +146,17 @@ class LogtailApp(App[int]):
         if isinstance(event, StateChanged | Heartbeat):
             self.refresh_status()
 
-    def _schedule_flush(self) -> None:
-        if self._flush_scheduled:
+    def _schedule_flush(self, history: bool = False) -> None:
+        # A live line while history waits for a slow repaint is shown at the usual pace
+        # (whichever timer fires first flushes everything; the other finds nothing).
+        if self._flush_scheduled and (history or not self._slow_flush):
             return
         self._flush_scheduled = True
-        interval = FLOOD_INTERVAL if self._last_flush_lines >= FLOOD_LINES else FLUSH_INTERVAL
+        self._slow_flush = history
+        if history:
+            interval = HISTORY_INTERVAL
+        else:
+            interval = FLOOD_INTERVAL if self._last_flush_lines >= FLOOD_LINES else FLUSH_INTERVAL
         delay = self._last_flush + interval - time.monotonic()
         if delay <= 0:
             self.call_later(self._flush)  # quiet until now: show this line at once

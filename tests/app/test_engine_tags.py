@@ -34,7 +34,7 @@ async def test_loki_streams_and_otlp_services_are_tagged_in_one_pane() -> None:
             registry.resolve(f"otlp://127.0.0.1:{port}", settings),
         ]
         app = LogtailApp(specs, settings)
-        async with app.run_test(size=(120, 20)) as pilot:
+        async with app.run_test(size=(160, 20)) as pilot:
             await until(lambda: app.store.received >= 2, timeout=10)
             record = {"severityNumber": 13, "body": {"stringValue": "card declined"}}
             attrs = [{"key": "service.name", "value": {"stringValue": "billing"}}]
