@@ -123,6 +123,11 @@ class StatusBar(Widget):
             text.append(" PAUSED ", style("status-bar--paused"))
             if c.new_while_paused:
                 text.append(f" +{_fmt(c.new_while_paused)} new", style("status-bar--paused"))
+        # What the user asked for comes before what the sources report, so a narrow terminal
+        # (80 columns) cuts the counts, never the filter or search indicators.
+        doing = [part for part in (c.filter, c.search, c.busy) if part]
+        if doing:
+            text.append("  " + " · ".join(doing))
         for label, state, heard in zip(self.labels, self.states, self.last_heard, strict=False):
             icon, cls = _ICON[state.state]
             text.append(f"  {icon} ", style(cls))
@@ -137,11 +142,5 @@ class StatusBar(Widget):
         if c.cleared:
             tail += f" · {_fmt(c.cleared)} cleared"
         tail += f" · {c.rate:,.0f}/s"
-        if c.filter:
-            tail += f" · {c.filter}"
-        if c.search:
-            tail += f" · {c.search}"
-        if c.busy:
-            tail += f" · {c.busy}"
         text.append(tail, style("status-bar--dim"))
         return text

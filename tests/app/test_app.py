@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources.contract import State, StateChanged
+from logtail_tui.sources.contract import SourceSpec, State, StateChanged
 from logtail_tui.ui import keymap
 from logtail_tui.ui.app import LogtailApp
 from logtail_tui.ui.help_screen import HelpScreen
@@ -254,3 +254,19 @@ async def test_each_source_tag_has_its_own_colour() -> None:
             tag = next(seg for seg in strip if seg.text.startswith("["))
             styles.append(tag.style.color)
         assert len(set(styles)) == 3
+
+
+async def test_at_80_columns_the_filter_and_search_indicators_stay_visible() -> None:
+    feeds = Feeds(1)
+    long = "cmd:kubectl logs -f deploy/api-gateway --all-containers"
+    feeds.specs[0] = SourceSpec(long, "cmd", long[4:], long)
+    app = make_app(feeds, level=Level.WARNING, search="timeout")
+    async with app.run_test(size=(80, 12)) as pilot:
+        await feeds[0].put(lines(*(f"2026 ERROR timeout {i}" for i in range(30))))
+        await until(lambda: app.store.received == 30)
+        await until(lambda: "30 matches" in app.status.plain_text())
+        await pilot.pause()
+        status = app.status
+        visible = status.render().plain[: status.size.width]
+        assert len(status.render().plain) > status.size.width  # the bar really is cut
+        assert "level>=warn" in visible and "search 30 matches" in visible
