@@ -87,7 +87,9 @@ class LogStore:
         while done < n:
             chunk = self._chunks[-1] if self._chunks else None
             if not isinstance(chunk, TextChunk) or chunk.sealed or chunk.n >= CHUNK_LINES:
-                chunk = self._push(TextChunk(source))
+                chunk = TextChunk(source)
+                chunk.cache = self.cache
+                self._push(chunk)
             take = min(n - done, CHUNK_LINES - chunk.n)
             chunk.append(batch, source, done, done + take)
             done += take
@@ -118,25 +120,19 @@ class LogStore:
         else:
             if isinstance(open_chunk, TextChunk):
                 self._seal(open_chunk)
-            if not self._chunks:
-                self.first = self._end
-            chunk.start = self._end
-            self._chunks.append(chunk)
-            self._starts.append(chunk.start)
+            self._push(chunk)
             self._end += chunk.n
         self._in_memory += chunk.nbytes
         self.received += chunk.n
         return self._evict_over()
 
-    def _push(self, chunk: Chunk) -> TextChunk:
-        assert isinstance(chunk, TextChunk)
-        chunk.cache = self.cache
+    def _push(self, chunk: Chunk) -> None:
+        """Put ``chunk`` after the newest line (its lines are counted by the caller)."""
         if not self._chunks:
             self.first = self._end
         chunk.start = self._end
         self._chunks.append(chunk)
         self._starts.append(chunk.start)
-        return chunk
 
     def _seal(self, chunk: TextChunk) -> None:
         if chunk.sealed:

@@ -195,7 +195,7 @@ class View:
             pieces = reversed(list(self.store.pieces(lo, stop)))
         else:
             begin = self[start] + 1 if 0 <= start < len(self) else lo
-            pieces = iter(list(self.store.pieces(begin, hi)))
+            pieces = self.store.pieces(begin, hi)
         for chunk, i, j in pieces:
             mask = bytes(chunk.levels[i:j]).translate(table)
             k = mask.rfind(1) if backwards else mask.find(1)

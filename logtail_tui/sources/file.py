@@ -250,12 +250,17 @@ class FileSource(Source):
 
     async def _backlog_step(self) -> SourceEvent:
         """Index the next block of history backwards; returns its chunk or a state."""
+        # Reading and indexing in one trip to a thread: the loop keeps the keys meanwhile.
+        chunk = await asyncio.to_thread(self._next_history)
+        return chunk if chunk is not None else self._live()
+
+    def _next_history(self) -> FileChunk | None:
         log = self._backlog
         assert log is not None
-        block = await asyncio.to_thread(block_before, log.backing.fd, log.lo, log.hi)
+        block = block_before(log.backing.fd, log.lo, log.hi)
         if block is None:
             self._backlog = None
-            return self._live()
+            return None
         if log.wanted is not None:
             block = keep_last(block, log.wanted)
             log.wanted -= block.lines
@@ -263,7 +268,7 @@ class FileSource(Source):
         self.bytes_read += block.length + 1
         if log.hi <= log.lo or (log.wanted is not None and log.wanted <= 0):
             self._backlog = None
-        return await asyncio.to_thread(self._chunks.chunk, block, log.backing, True)
+        return self._chunks.chunk(block, log.backing, history=True)
 
     def _live(self) -> StateChanged:
         log = self._backlog
