@@ -10,8 +10,8 @@ a Python object per line on the common path (docs/architecture.md, "Scrollback")
   the result list allocates nothing per line, and a dict lookup mapped in C turns letters into
   levels (words whose letter two levels share are left to the full detector).
 * Lines the fast path gives no level (stack traces, other formats) are looked at one by one
-  with the full detector and the continuation rule of `levels.inherit_levels`; well-formed
-  logs have few of them.
+  with the full detector, then the record rule of `records.Grouper` (continuation lines take
+  their record's level and the block gets its record boundaries); well-formed logs have few.
 * Blocks with JSON or logfmt lines, or a source whose position was never learnt, take the
   exact path: decode, split and `LineParser`, exactly as streamed lines are parsed.
 """
@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from logtail_tui.core.levels import _CONTINUATION, TEXT_WORDS, LevelDetector, _trie, text_level
+from logtail_tui.core.levels import TEXT_WORDS, LevelDetector, _trie, text_level
 from logtail_tui.core.parse import LineParser
+from logtail_tui.core.records import CONTINUATION, Grouper
 
 LEARN_LINES = 2000
 """Lines of the first block used to learn where the level sits."""
@@ -94,17 +95,27 @@ class LevelIndexer:
     def levels(
         self, blob: bytes, n: int, previous: int = 0, start: int = 0, end: int | None = None
     ) -> tuple[bytearray, int]:
-        """The level column of ``blob[start:end]`` (``n`` lines joined by ``\\n``).
+        """The level column of ``blob[start:end]``; see `index` (``previous``: the level of
+        the line before the block)."""
+        levels, _, orphans = self.index(blob, n, Grouper(previous), start, end)
+        return levels, orphans
+
+    def index(
+        self, blob: bytes, n: int, grouper: Grouper, start: int = 0, end: int | None = None
+    ) -> tuple[bytearray, bytearray | None, int]:
+        """The level column and record boundaries of ``blob[start:end]`` (``n`` lines).
 
         Args:
             blob: The lines, without a final line feed; or a bigger buffer holding them at
                 ``start .. end``, with a line feed just before ``start`` (so no copy is made).
             n: How many lines there are (``count(b"\\n") + 1``).
-            previous: Level of the line before the block, for continuation lines.
+            grouper: Record state carried from the block before (a fresh one for a block
+                indexed before its predecessor); updated for the block after.
             start, end: Where the lines are in ``blob``.
 
         Returns:
-            The column, and how many leading lines look like continuations but had no level
+            The level column, the record start flags (``None``: every line starts a
+            record), and how many leading lines look like continuations but had no level
             before them to inherit (a block indexed before its predecessor: the store fixes
             them when the predecessor arrives).
         """
@@ -113,11 +124,11 @@ class LevelIndexer:
             self._learn(blob[start : start + 256 * LEARN_LINES])
         fast = self._fast(blob, n, start, end) if self._position is not None else None
         if fast is not None:
-            filled = self._fill_gaps(blob[start:end], fast, previous)
+            filled = self._fill_gaps(blob[start:end], fast, grouper)
             if filled is not None:
                 return filled
         self.exact_blocks += 1
-        return self._exact(blob[start:end], previous)
+        return self._exact(blob[start:end], grouper)
 
     def _learn(self, blob: bytes) -> None:
         self._learnt = True
@@ -143,37 +154,37 @@ class LevelIndexer:
         return levels
 
     def _fill_gaps(
-        self, blob: bytes, levels: bytearray, previous: int
-    ) -> tuple[bytearray, int] | None:
-        """Level-less lines: the full detector, then the continuation rule; ``None`` when a
-        line may be JSON or logfmt (the block then takes the exact path)."""
+        self, blob: bytes, levels: bytearray, grouper: Grouper
+    ) -> tuple[bytearray, bytearray | None, int] | None:
+        """Level-less lines: the full detector, then the record rule; ``None`` when a line
+        may be JSON or logfmt (the block then takes the exact path)."""
+        previous = grouper.level
         if 0 not in levels:
-            return levels, 0
+            grouper.level, grouper.lines, grouper.size = levels[-1], 1, 0  # all start records
+            return levels, None, 0
         lines = blob.split(b"\n")  # only blocks with level-less lines pay for this copy
-        cont = _CONTINUATION.match
         structured = None if self.fmt == "text" else _STRUCTURED_LINE.match
         i = levels.find(0)
         while i >= 0:
             text = lines[i].decode("utf-8", "replace")
             if structured is not None and structured(text):
                 return None
-            level = text_level(text)
-            if not level:
-                before = levels[i - 1] if i else previous
-                level = before if before and cont(text) else 0
-            levels[i] = level
+            levels[i] = text_level(text)
             i = levels.find(0, i + 1)
-        return levels, _orphans(levels, lines, previous)
+        starts = grouper.group(lines, levels)
+        return levels, starts, _orphans(levels, lines, previous)
 
-    def _exact(self, blob: bytes, previous: int) -> tuple[bytearray, int]:
+    def _exact(self, blob: bytes, grouper: Grouper) -> tuple[bytearray, bytearray | None, int]:
         text = blob.decode("utf-8", "replace")
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         lines = text.split("\n")
         parser = LineParser(self.fmt, self.field_map)
-        parser.last_level = previous
-        levels = bytearray(max(0, v) for v in parser.parse(lines).levels)
-        return levels, _orphans(levels, lines, previous)
+        parser.grouper = grouper
+        previous = grouper.level
+        batch = parser.parse(lines)
+        levels = bytearray(max(0, v) for v in batch.levels)
+        return levels, batch.starts, _orphans(levels, lines, previous)
 
 
 def _common_column(lines: list[str], index: int, bracketed: bool) -> int | None:
@@ -194,7 +205,7 @@ def _orphans(levels: bytearray, lines: list[bytes] | list[str], previous: int) -
     if previous:
         return 0
     count = 0
-    cont = _CONTINUATION.match
+    cont = CONTINUATION.match
     while count < len(levels) and not levels[count]:
         line = lines[count]
         if not cont(line.decode("utf-8", "replace") if isinstance(line, bytes) else line):

@@ -19,47 +19,23 @@ Both answer `texts` (what filters and search read), `record` (what is drawn) and
 
 from __future__ import annotations
 
-import os
 from array import array
-from collections import OrderedDict
 from typing import Any
 
+from logtail_tui.core.columns import extend_column, extend_starts, join_optional, join_texts
 from logtail_tui.core.decoder import CONTINUED
+from logtail_tui.core.file_backing import FileBacking, _Truncated
+from logtail_tui.core.line_cache import LineCache
 from logtail_tui.core.lines import Lines
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.sanitize import sanitize
 from logtail_tui.core.spill import SpillFile
 
+__all__ = ["CHUNK_LINES", "Chunk", "FileBacking", "FileChunk", "LineCache", "TextChunk"]
+
 CHUNK_LINES = 65_536
 """A stream chunk is sealed once it holds this many lines."""
-
-
-class LineCache:
-    """The split lines of the few chunks being looked at (a small LRU of chunks: a screen
-    spans one or two; each costs a Python string a line while it is here)."""
-
-    def __init__(self, capacity: int = 3) -> None:
-        self.capacity = capacity
-        self._items: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
-
-    def get(self, chunk: Chunk) -> tuple[Any, ...]:
-        key = id(chunk)
-        cols = self._items.get(key)
-        if cols is not None and cols[0] is chunk:
-            self._items.move_to_end(key)
-            return cols[1:]
-        loaded = chunk.load()
-        self._items[key] = (chunk, *loaded)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
-        return loaded
-
-    def forget(self, chunk: Chunk) -> None:
-        self._items.pop(id(chunk), None)
-
-    def clear(self) -> None:
-        self._items.clear()
 
 
 class Chunk:
@@ -75,7 +51,8 @@ class Chunk:
     times: array[float] | None = None
     """Room for per-line epoch seconds (time-aware features fill it; ``None`` until then)."""
     starts: bytearray | None = None
-    """Room for record boundaries (1 = a record starts here); ``None``: every line does."""
+    """Record boundaries (1 = a record starts here); ``None``: every line does. Line 0 may
+    continue a record of the chunk before (docs/architecture.md, "Records")."""
     history: bool = False
     """Lines older than all the source sent before (a file read backwards from its end): the
     store puts them before its oldest line instead of after its newest."""
@@ -145,8 +122,16 @@ class TextChunk(Chunk):
     def sealed(self) -> bool:
         return self._texts is None
 
-    def append(self, batch: Batch, source: int, start: int = 0, stop: int | None = None) -> None:
-        """Append rows ``start .. stop`` of ``batch`` from ``source``."""
+    def append(
+        self,
+        batch: Batch,
+        source: int,
+        start: int = 0,
+        stop: int | None = None,
+        joins: bool = True,
+    ) -> None:
+        """Append rows ``start .. stop`` of ``batch`` from ``source``; ``joins``: the first
+        row may continue the record of the line before it (see `extend_starts`)."""
         texts = self._texts
         assert texts is not None, "sealed chunks take no more lines"
         n_old = len(texts)
@@ -154,8 +139,9 @@ class TextChunk(Chunk):
         new = batch.texts[rows]
         texts.extend(new)
         self.levels.extend(batch.levels[rows])
-        self._raws = _extend(self._raws, batch.raws, rows, n_old, len(new))
-        self._times = _extend(self._times, batch.times, rows, n_old, len(new))
+        self.starts = extend_starts(self.starts, batch, rows, n_old, len(new), joins)
+        self._raws = extend_column(self._raws, batch.raws, rows, n_old, len(new))
+        self._times = extend_column(self._times, batch.times, rows, n_old, len(new))
         if source != self.source or self._sources is not None:
             if self._sources is None:
                 self._sources = bytearray([min(self.source, 255)]) * n_old
@@ -166,7 +152,7 @@ class TextChunk(Chunk):
         texts = self._texts
         if texts is None:
             return
-        self._joined = (_join(texts), _join_optional(self._raws), _join_optional(self._times))
+        self._joined = (join_texts(texts), join_optional(self._raws), join_optional(self._times))
         self._texts = self._raws = self._times = None
         if self.cache is not None:
             self.cache.forget(self)
@@ -257,25 +243,6 @@ class TextChunk(Chunk):
             self._spilled = None
 
 
-class FileBacking:
-    """An open file that chunks read their lines back from; closed when they are all gone."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = os.dup(fd)
-
-    def read(self, offset: int, length: int) -> bytes:
-        try:
-            return os.pread(self.fd, length, offset)
-        except OSError:
-            return b""
-
-    def __del__(self) -> None:
-        try:
-            os.close(self.fd)
-        except OSError:
-            pass
-
-
 class FileChunk(Chunk):
     """Raw lines read in bulk, kept where they are; parsed only when looked at.
 
@@ -350,46 +317,3 @@ class FileChunk(Chunk):
         return sanitize(self._cols()[0][i])
 
 
-class _Truncated:
-    """Lines still in a file truncated under its chunk, then placeholders."""
-
-    GONE = "(no longer in the file: it was truncated)"
-
-    def __init__(self, lines: Lines, n: int) -> None:
-        self.lines, self.n = lines, n
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            lo, hi, _ = index.indices(self.n)
-            return [self[k] for k in range(lo, hi)]  # type: ignore[misc]
-        return self.lines[index] if index < self.lines.n else self.GONE
-
-
-def _extend(
-    column: list[str | None] | None,
-    values: list[str | None] | None,
-    rows: slice,
-    n_old: int,
-    n_new: int,
-) -> list[str | None] | None:
-    if values is None:
-        if column is not None:
-            column.extend([None] * n_new)
-        return column
-    if column is None:
-        column = [None] * n_old
-    column.extend(values[rows])
-    return column
-
-
-def _join(texts: list[str]) -> str:
-    joined = "\n".join(texts)
-    if joined.count("\n") != max(0, len(texts) - 1):  # a text held "\n" itself: make it visible
-        joined = "\n".join(t.replace("\n", "^J") for t in texts)
-    return joined
-
-
-def _join_optional(column: list[str | None] | None) -> str | None:
-    if column is None:
-        return None
-    return _join([v or "" for v in column])

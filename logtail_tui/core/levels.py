@@ -34,6 +34,7 @@ from functools import cache
 from typing import Any
 
 from logtail_tui.core.record import Level
+from logtail_tui.core.records import CONTINUATION, inherit_levels  # noqa: F401 - re-exported
 
 _T, _D, _I, _N = Level.TRACE, Level.DEBUG, Level.INFO, Level.NOTICE
 _W, _E, _C = Level.WARNING, Level.ERROR, Level.CRITICAL
@@ -317,33 +318,5 @@ def _next(values: list[int], value: int, start: int) -> int:
         return -1
 
 
-_CONTINUATION = re.compile(
-    r"""\s|$|at\ |Caused\ by|\.\.\.|Traceback|During\ handling|The\ above\ exception|↪\ |
-        [\w.$]{1,200}(?:Error|Exception|Exit|Interrupt|Warning)\b""",
-    re.VERBOSE,
-)
-"""Lines that continue the one before: indented or blank lines, Java ``at``/``Caused by``/
-``... 12 more``, Python tracebacks and the exception line that ends them, split pieces."""
-
-
-def inherit_levels(texts: list[str], levels: list[int], previous: int = Level.NONE) -> int:
-    """Give continuation lines without a level of their own the level of the line before.
-
-    Works in place on ``levels``; ``previous`` is the last level of the batch before, so a
-    stack trace split across batches stays coloured. Returns the last level of this batch.
-    Only level-less lines are visited, so well-levelled logs pay almost nothing.
-    """
-    if not levels:
-        return previous
-    if previous or any(levels):
-        cont = _CONTINUATION.match
-        i = -1
-        try:
-            while True:
-                i = levels.index(0, i + 1)
-                before = levels[i - 1] if i else previous
-                if before and cont(texts[i]):
-                    levels[i] = before
-        except ValueError:
-            pass  # no more level-less lines
-    return levels[-1]
+# The continuation rule lives with the record boundaries it also decides (`core/records.py`).
+_CONTINUATION = CONTINUATION

@@ -28,11 +28,11 @@ from logtail_tui.core.fields import FieldMap, compact, interpret, parse_logfmt, 
 from logtail_tui.core.levels import (
     STRUCTURED,
     LevelDetector,
-    inherit_levels,
     level_of,
     text_level,
 )
 from logtail_tui.core.record import Batch, Record
+from logtail_tui.core.records import Grouper
 from logtail_tui.core.sanitize import sanitize, sanitize_lines
 
 __all__ = ["FORMATS", "LineParser", "level_of", "sanitize"]
@@ -64,8 +64,8 @@ class LineParser:
         self.fmt = fmt
         self.field_map = field_map
         self.fields = FieldMap.build(field_map)
-        self.last_level: int = 0
-        """Level of the last line parsed; continuation lines of the next batch inherit it."""
+        self.grouper = Grouper()
+        """Record boundaries across batches (a stack trace split between two stays one)."""
         self._structured = "" if fmt == "text" else fmt
         self._levels = LevelDetector(self._structured)
 
@@ -79,8 +79,17 @@ class LineParser:
         raws: list[str | None] | None = None
         if self._structured and STRUCTURED in levels:
             times, raws = self._structure(lines, texts, levels)
-        self.last_level = inherit_levels(texts, levels, self.last_level)
-        return Batch(texts, levels, times, raws)
+        starts = self.grouper.group(texts, levels)
+        return Batch(texts, levels, times, raws, starts)
+
+    @property
+    def last_level(self) -> int:
+        """Level of the last line parsed; continuation lines of the next batch inherit it."""
+        return self.grouper.level
+
+    @last_level.setter
+    def last_level(self, level: int) -> None:
+        self.grouper = Grouper(level)
 
     def _structure(
         self, lines: list[str], texts: list[str], levels: list[int]
@@ -160,7 +169,7 @@ class LineParser:
             # which no longer parses as JSON in the detail view: store it compact.
             raw = compact(obj) if isinstance(obj, Mapping) else str(obj)
         record = self._record(obj, sanitize(raw))
-        self.last_level = int(record.level)
+        self.last_level = int(record.level)  # a structured record is one record on its own
         return record
 
     def _record(self, obj: Mapping[str, Any], raw: str, stamp: str | None = None) -> Record:

@@ -95,6 +95,9 @@ class Batch:
     levels: list[int] = field(default_factory=list)
     times: list[str | None] | None = None
     raws: list[str | None] | None = None
+    starts: bytearray | None = None
+    """Record boundaries (1 = a multi-line record starts here); ``None``: every row starts
+    one (docs/architecture.md, "Records")."""
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -106,6 +109,8 @@ class Batch:
         n = len(self.texts)
         self.texts.append(text)
         self.levels.append(level)
+        if self.starts is not None:
+            self.starts.append(1)
         if time is not None and self.times is None:
             self.times = [None] * n
         if self.times is not None:
@@ -121,6 +126,10 @@ class Batch:
     def extend(self, other: Batch) -> None:
         """Append every row of ``other``."""
         n = len(self.texts)
+        if other.starts is not None or self.starts is not None:
+            if self.starts is None:
+                self.starts = bytearray(b"\x01") * n
+            self.starts.extend(other.starts or bytearray(b"\x01") * len(other))
         self.texts.extend(other.texts)
         self.levels.extend(other.levels)
         if other.times is not None or self.times is not None:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from logtail_tui.core.chunks import CHUNK_LINES, Chunk, FileChunk, LineCache, TextChunk
 from logtail_tui.core.record import Batch, Record
+from logtail_tui.core.records import CONTINUATION, MAX_RECORD_LINES
 from logtail_tui.core.settings import DEFAULT_MAX_LINES, DEFAULT_MEMORY_BUDGET
 from logtail_tui.core.spill import SpillFile
 
@@ -47,6 +48,8 @@ class LogStore:
         self._starts: list[int] = []
         self._spill: SpillFile | None = None
         self._in_memory = 0
+        self._last_source = -1
+        """Source of the newest line (a batch from another one starts a record)."""
         self.first = 0
         """Absolute number of the oldest kept line."""
         self._end = 0
@@ -91,7 +94,10 @@ class LogStore:
                 chunk.cache = self.cache
                 self._push(chunk)
             take = min(n - done, CHUNK_LINES - chunk.n)
-            chunk.append(batch, source, done, done + take)
+            # A record goes on only from the same source, right after its last line.
+            joins = source == self._last_source and self._end > self.first
+            chunk.append(batch, source, done, done + take, joins)
+            self._last_source = source
             done += take
             self._end += take
             if chunk.n >= CHUNK_LINES:
@@ -120,8 +126,11 @@ class LogStore:
         else:
             if isinstance(open_chunk, TextChunk):
                 self._seal(open_chunk)
+            if chunk.starts is not None and (source != self._last_source or not len(self)):
+                chunk.starts[0] = 1
             self._push(chunk)
             self._end += chunk.n
+            self._last_source = source
         self._in_memory += chunk.nbytes
         self.received += chunk.n
         return self._evict_over()
@@ -153,11 +162,21 @@ class LogStore:
                 self.spilled_chunks += 1
 
     def _fix_orphans(self, later: Chunk, earlier: Chunk) -> None:
-        """Continuation lines at the start of ``later`` take the level of ``earlier``'s end."""
-        orphans = getattr(later, "orphans", 0)
-        if orphans and earlier.n and (level := earlier.levels[-1]):
-            later.levels[:orphans] = bytes([level]) * orphans
-            later.orphans = 0  # type: ignore[attr-defined]
+        """Continuation lines at the start of ``later`` join the record at ``earlier``'s end
+        and take its level (until then they were records of their own)."""
+        orphans = getattr(later, "orphans", None)
+        if orphans is None:  # stream lines: count them now
+            orphans = leading_orphans(later)
+        orphans = min(orphans, later.n, MAX_RECORD_LINES - 1)
+        if orphans and earlier.n and earlier.source == later.source:
+            level = earlier.levels[-1]
+            if level:
+                later.levels[:orphans] = bytes([level]) * orphans
+                if later.starts is None:
+                    later.starts = bytearray(b"\x01") * later.n
+                later.starts[:orphans] = bytes(orphans)
+            if isinstance(later, FileChunk):
+                later.orphans = 0
 
     def _evict_over(self) -> int:
         """Drop the oldest lines beyond ``max_lines`` (a prepended chunk that does not fit
@@ -252,3 +271,17 @@ class LogStore:
     def memory_bytes(self) -> int:
         """Bytes of line text held in memory (sealed chunks; the open one is not counted)."""
         return self._in_memory
+
+
+def leading_orphans(chunk: Chunk) -> int:
+    """Leading level-less lines of ``chunk`` that look like continuations of a line before it."""
+    count = 0
+    levels = chunk.levels
+    limit = min(chunk.n, MAX_RECORD_LINES)
+    while count < limit and not levels[count]:
+        count += 1
+    if not count:
+        return 0
+    cont = CONTINUATION.match
+    texts = chunk.texts(0, count)
+    return next((k for k, text in enumerate(texts) if not cont(text)), count)

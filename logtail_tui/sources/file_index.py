@@ -21,6 +21,7 @@ from logtail_tui.core.bulk import LevelIndexer, is_clean
 from logtail_tui.core.chunks import FileBacking, FileChunk
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser
+from logtail_tui.core.records import Grouper
 from logtail_tui.core.settings import Settings
 
 BLOCK = 4 << 20
@@ -200,18 +201,25 @@ class ChunkMaker:
         self.in_memory = in_memory
         self.indexer = LevelIndexer(settings.format, dict(settings.field_map))
         self.display = LineParser(settings.format, settings.field_map)
-        self.last_level = 0
+        self.grouper = Grouper()
+        """Record state after the newest forward chunk (a stack trace split between two
+        blocks stays one record)."""
+
+    @property
+    def last_level(self) -> int:
         """Level of the newest line made into a forward chunk (continuation lines inherit)."""
+        return self.grouper.level
 
     def chunk(self, block: Block, backing: FileBacking | None, history: bool = False) -> FileChunk:
-        previous = 0 if history else self.last_level
         exact_before = self.indexer.exact_blocks
-        levels, orphans = self.indexer.levels(
-            block.data, block.lines, previous, block.first, len(block.data) - 1
+        levels, starts, orphans = self.indexer.index(
+            block.data,
+            block.lines,
+            Grouper() if history else self.grouper,
+            block.first,
+            len(block.data) - 1,
         )
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
-        if not history and levels:
-            self.last_level = levels[-1]
         if self.in_memory or backing is None:
             chunk = FileChunk(
                 levels,
@@ -229,6 +237,7 @@ class ChunkMaker:
                 max_line_length=self.settings.max_line_length,
             )
         chunk.orphans = orphans
+        chunk.starts = starts
         chunk.history = history
         chunk.plain_text = plain_text and is_clean(chunk.blob) if chunk.blob is not None else False
         return chunk
