@@ -156,6 +156,9 @@ class SearchIndex:
             hits[0:0] = array("q", self._search(view.numbers(0, stop)))
         self._start = view.first
         start = max(self._end, view.first)
+        if view.redone_from is not None and view.redone_from < start:
+            start = view.redone_from  # the newest record was decided again, whole
+            del hits[bisect_left(hits, start) :]
         if start < view.end:
             i = view.index_of(start)
             if i < len(view):

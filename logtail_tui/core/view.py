@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import effective
-from logtail_tui.core.scan import select
+from logtail_tui.core.record_spans import record_end, record_start, select_records
 from logtail_tui.core.store import LogStore
 
 
@@ -46,6 +46,9 @@ class View:
         """``store.first`` at the last sync."""
         self._end = store.first
         """Absolute number one past the last line the view has looked at."""
+        self.redone_from: int | None = None
+        """Where the last sync decided the newest record again (lines from there on may
+        have been shown before and hidden now, or the other way round)."""
         if self.filter.active:
             self._index = array("q")
         self.sync()
@@ -123,14 +126,26 @@ class View:
         store = self.store
         first, end = store.first, store.end
         index = self._index
+        self.redone_from = None
         if index is not None:
             if index and index[0] < first:
                 del index[: bisect_left(index, first)]
+            by_record = bool(self.filter.include or self.filter.exclude)
             if first < self._first:  # history was prepended
-                index[0:0] = select(self.filter, store, first, min(self._first, end))
+                # Its last record may go on into lines already filtered as orphans.
+                hi = min(self._first, end)
+                if by_record and first < hi < self._end:
+                    hi = min(record_end(store, hi - 1), self._end)
+                del index[: bisect_left(index, hi)]
+                index[0:0] = select_records(self.filter, store, first, hi)
             start = max(self._end, first)
             if start < end:
-                index.extend(select(self.filter, store, start, end))
+                if by_record and start > first:
+                    # The newest record may have grown: decide it again, whole.
+                    start = record_start(store, start)
+                    del index[bisect_left(index, start) :]
+                    self.redone_from = start
+                index.extend(select_records(self.filter, store, start, end))
         self._first = first
         self._end = max(end, self._first)
 
@@ -159,7 +174,7 @@ class View:
                 if pos >= hi:
                     break
                 stop = min(pos + chunk, hi)
-                result.extend(select(new, store, pos, stop))
+                result.extend(select_records(new, store, pos, stop))
                 pos = stop
                 if pos < hi:
                     yield (pos - lo) / total
@@ -178,7 +193,7 @@ class View:
 
     # -- moving around
     def find_level(self, start: int, level: int, backwards: bool = False) -> int | None:
-        """Visible index of the nearest visible line at ``level`` or above (the ``e``/``E`` keys).
+        """Visible index of the nearest visible record start at ``level`` or above (``e``/``E``).
 
         Args:
             start: Visible index to start from; that line itself is not considered.
@@ -198,6 +213,12 @@ class View:
             pieces = self.store.pieces(begin, hi)
         for chunk, i, j in pieces:
             mask = bytes(chunk.levels[i:j]).translate(table)
+            if chunk.starts is not None:  # stop on a record's first line only
+                heads = bytearray(chunk.starts[i:j])
+                if chunk.start + i == self.store.first:
+                    heads[0] = 1  # what is left of a record whose start was evicted
+                both = int.from_bytes(mask, "little") & int.from_bytes(heads, "little")
+                mask = both.to_bytes(j - i, "little")
             k = mask.rfind(1) if backwards else mask.find(1)
             while k >= 0:
                 n = chunk.start + i + k
