@@ -21,6 +21,7 @@ from typing import TextIO
 from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Batch, Level, effective
+from logtail_tui.core.record_gate import RecordGate, Rows
 from logtail_tui.core.scan import select_in_chunk
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.times import format_time
@@ -39,6 +40,9 @@ _COLOR = {
 _RESET = "\x1b[0m"
 FLUSH_DELAY = 0.05
 """Seconds a large batch may wait in the output buffer for the next one."""
+RECORD_IDLE = 0.2
+"""Seconds a filtered record is held for more of its lines before it is decided."""
+_RELEASE = object()
 
 
 class PlainPrinter:
@@ -54,13 +58,51 @@ class PlainPrinter:
         self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
         self.several = len(specs) > 1
         self.utc = settings.utc
+        self.gate = RecordGate(self.filter) if self.filter.include or self.filter.exclude else None
+        """Include and exclude patterns keep or drop whole records (docs/architecture.md,
+        "Records"); levels agree within a record, so they need no gate."""
+        self._held = 0
+        self._last_index = 0
 
     def batch(self, index: int, batch: Batch) -> None:
-        texts, levels, times, raws = batch.texts, batch.levels, batch.times, batch.raws
-        rows = range(len(texts))
+        if self.gate is not None:
+            self._print(index, self.gate.feed(index, batch, batch.starts))
+            return
+        rows: Sequence[int] = range(len(batch))
         if self.filter.active:
-            matches = self.filter.matches
-            rows = [i for i in rows if matches(texts[i], levels[i])]  # type: ignore[assignment]
+            matches, texts, levels = self.filter.matches, batch.texts, batch.levels
+            rows = [i for i in rows if matches(texts[i], levels[i])]
+        self._batch_rows(index, batch, rows)
+
+    def _print(self, index: int, rows: Rows) -> None:
+        for unit, picked in rows:
+            if isinstance(unit, Batch):
+                self._batch_rows(index, unit, picked)
+            else:
+                self._chunk_rows(index, unit, picked)
+        if self.gate is not None and self.gate.pending:
+            self._release_soon()
+
+    def _release_soon(self) -> None:
+        """Print the held record after a short idle unless the next record ends it first."""
+        self._held += 1
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # used without a loop (tests): `finish` releases it
+            return
+        loop.call_later(RECORD_IDLE, self._release_if_idle, self._held)
+
+    def _release_if_idle(self, held: int) -> None:
+        if held == self._held:
+            self(self._last_index, _RELEASE)
+
+    def finish(self) -> None:
+        """Print what is held back (the end of the run)."""
+        if self.gate is not None:
+            self._print(self._last_index, self.gate.release())
+
+    def _batch_rows(self, index: int, batch: Batch, rows: Sequence[int]) -> None:
+        texts, levels, times, raws = batch.texts, batch.levels, batch.times, batch.raws
         if times is None and raws is None and not self.several and not self.color:
             # Fast path: text lines from one source print exactly as read.
             chunk = texts if rows == range(len(texts)) else [texts[i] for i in rows]
@@ -90,28 +132,38 @@ class PlainPrinter:
 
     def chunk(self, index: int, chunk: Chunk) -> None:
         """Lines read in bulk: clean text ones go out as bytes, filtered in C; others as a batch."""
+        if self.gate is not None:
+            self._print(index, self.gate.feed(index, chunk, chunk.starts))
+            return
+        rows = select_in_chunk(self.filter, chunk, 0, chunk.n) if self.filter.active else None
+        self._chunk_rows(index, chunk, rows)
+
+    def _chunk_rows(self, index: int, chunk: Chunk, rows: Sequence[int] | None) -> None:
+        """Print ``rows`` of ``chunk`` (``None``: all of them)."""
+        if rows is not None and len(rows) == chunk.n:
+            rows = None
         if not isinstance(chunk, FileChunk) or not chunk.plain_text or self.several or self.color:
-            self._as_batch(index, chunk)
+            self._as_batch(index, chunk, rows)
+            return
+        if rows is not None and not rows:
             return
         blob = chunk.raw_bytes()
-        if self.filter.active:
-            picked = select_in_chunk(self.filter, chunk, 0, chunk.n)
-            if len(picked) != chunk.n:
-                lines = blob.split(b"\n")
-                blob = b"\n".join(map(lines.__getitem__, picked))
-                if not picked:
-                    return
+        if rows is not None:
+            lines = blob.split(b"\n")
+            blob = b"\n".join(map(lines.__getitem__, rows))
         self._write_bytes(blob + b"\n")
 
-    def _as_batch(self, index: int, chunk: Chunk) -> None:
-        records = [chunk.record(i) for i in range(chunk.n)]
+    def _as_batch(self, index: int, chunk: Chunk, rows: Sequence[int] | None = None) -> None:
+        records = [chunk.record(i) for i in (range(chunk.n) if rows is None else rows)]
+        if not records:
+            return
         batch = Batch(
             [r.text for r in records],
             [r.level for r in records],
             [r.time for r in records] if any(r.time for r in records) else None,
             [r.raw for r in records] if any(r.raw for r in records) else None,
         )
-        self.batch(index, batch)
+        self._batch_rows(index, batch, range(len(batch)))
 
     def _write_bytes(self, data: bytes) -> None:
         buffer = getattr(self.out, "buffer", None)
@@ -175,8 +227,13 @@ class PlainPrinter:
         except (OSError, ValueError):  # closed at exit
             pass
 
-    def _handle(self, index: int, event: SourceEvent) -> None:
+    def _handle(self, index: int, event: SourceEvent | object) -> None:
+        if event is _RELEASE:  # the held record waited long enough
+            self.finish()
+            self.out.flush()
+            return
         if isinstance(event, Batch | Chunk):
+            self._last_index = index
             if isinstance(event, Batch):
                 self.batch(index, event)
             else:
@@ -186,6 +243,8 @@ class PlainPrinter:
             else:
                 self._flush_soon()  # during a flood, once a tick rather than per batch
         elif isinstance(event, StateChanged):
+            if event.state in (State.COMPLETED, State.FAILED):
+                self.finish()  # no more lines will end the held record
             self.out.flush()
             self.state(index, event)
 
@@ -216,6 +275,7 @@ def run_plain(
         except (NotImplementedError, RuntimeError):
             pass
         await task
+        printer.finish()
 
     try:
         asyncio.run(main())

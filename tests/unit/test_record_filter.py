@@ -4,6 +4,7 @@ few at a time, and after history prepended block by block."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -71,7 +72,7 @@ def test_refilter_over_mixed_chunks_keeps_whole_records(seed: int) -> None:
     store = LogStore(10_000_000)
     parser, grouper = LineParser(), Grouper()
     bounds = cuts(rng, len(lines), 12)
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         part = lines[lo:hi]
         if rng.random() < 0.5:
             store.extend(parser.parse(part))
@@ -111,7 +112,7 @@ def test_history_prepended_block_by_block_joins_orphans_to_their_record(seed: in
     rng = random.Random(seed)
     lines = random_log(rng, 600)
     bounds = cuts(rng, len(lines), 8)
-    blocks = [lines[lo:hi] for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    blocks = [lines[lo:hi] for lo, hi in itertools.pairwise(bounds)]
     for line_filter in FILTERS:
         store = LogStore(10_000_000)
         view = View(store, line_filter)
