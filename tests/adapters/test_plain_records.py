@@ -71,7 +71,7 @@ def test_following_prints_a_held_record_after_an_idle_moment(tmp_path: Path) -> 
     path = tmp_path / "live.log"
     path.write_text("")
     proc = subprocess.Popen(
-        [*LOGTAIL, "--plain", "-n", "0", "-e", "secret", str(path)],
+        [*LOGTAIL, "--plain", "-e", "secret", str(path)],
         stdout=subprocess.PIPE,
         text=True,
     )
