@@ -7,8 +7,10 @@ from array import array
 from pathlib import Path
 
 from logtail_tui.core.record import Level
+from logtail_tui.core.record_spans import record_range
 from logtail_tui.ui.detail_screen import DetailScreen
 from logtail_tui.ui.host import Host
+from logtail_tui.ui.record_lines import export_record, whole_record
 from logtail_tui.ui.save_screen import SaveScreen
 from logtail_tui.ui.searching import SearchController
 
@@ -48,19 +50,22 @@ class LineActions:
         number = app.pane.selected_number()
         if number is None:
             return
-        label = app.specs[app.store.source(number)].label
-        line = app.scrollback.line_number(number)
-        app.push_screen(DetailScreen(app.store.record(number), label, line))
+        lines, record = whole_record(app.store, number)  # a stack trace is one record
+        label = app.specs[record.source].label
+        line = app.scrollback.line_number(lines.start)
+        app.push_screen(DetailScreen(record, label, line))
 
     def copy(self) -> None:
         app = self.app
         number = app.pane.selected_number()
         if number is None:
             return
-        text = app.store.export(number)
+        lines = record_range(app.store, number)
+        text = export_record(app.store, lines)
         app.copy_to_clipboard(text)
-        line = app.scrollback.line_number(number)
-        app.notify(f"Copied line {line:,} ({len(text):,} characters).", timeout=1.5, markup=False)
+        line = app.scrollback.line_number(lines.start)
+        what = f"line {line:,}" if len(lines) == 1 else f"lines {line:,}-{line + len(lines) - 1:,}"
+        app.notify(f"Copied {what} ({len(text):,} characters).", timeout=1.5, markup=False)
 
     # -- the whole view -----------------------------------------------------------------
     def save(self) -> None:

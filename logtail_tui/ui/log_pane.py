@@ -26,6 +26,7 @@ from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
+from logtail_tui.ui.record_lines import mark_continued
 from logtail_tui.ui.wrap import screen_rows
 
 
@@ -317,7 +318,7 @@ class LogPane(ScrollView, can_focus=True):
             return cached
         store = self.view.store
         record = store.record(number)
-        text = self._line_text(record)
+        text = mark_continued(self._line_text(record), store, number, self.get_component_rich_style)
         if self.query_ is not None:
             offset = len(text) - len(record.text)
             match_style = self.get_component_rich_style("log-pane--match")
