@@ -315,5 +315,3 @@ class FileChunk(Chunk):
 
     def export(self, i: int) -> str:
         return sanitize(self._cols()[0][i])
-
-

@@ -30,11 +30,13 @@ CONTINUATION = re.compile(
     r"""\s|$|at\ |Caused\ by|\.\.\.|Traceback|During\ handling|The\ above\ exception|↪\ |
         goroutine\ \d+\ \[|created\ by\ |\[signal\ |
         [\w.\-/*()\[\]]{1,300}\(.{0,2000}\)$|
-        [\w.$]{1,200}(?:Error|Exception|Exit|Interrupt|Warning)\b""",
+        [\w.$]{1,200}(?:Error|Exception|Exit|Interrupt|Warning)\b|
+        (?:[A-Za-z_]\w{0,100}\.){1,20}[A-Z]\w{0,100}:(?:\s|$)""",
     re.VERBOSE,
 )
 """Lines that may continue the one before: indented or blank lines, Java ``at``/``Caused by``/
-``... 12 more``, Python tracebacks and the exception line that ends them, Go panics and
+``... 12 more``, Python tracebacks and the exception line that ends them (``...Error``, or a
+dotted class name and a colon: ``billing.gateway.GatewayTimeout: ...``), Go panics and
 goroutine dumps (``goroutine 1 [running]:``, ``main.main()``, ``created by``), split pieces."""
 
 
@@ -55,9 +57,9 @@ class Grouper:
         self.size = 0
         """Characters of its continuation lines."""
 
-    def group(self, texts: Sequence[str] | Sequence[bytes], levels: list[int] | bytearray) -> (
-        bytearray | None
-    ):
+    def group(
+        self, texts: Sequence[str] | Sequence[bytes], levels: list[int] | bytearray
+    ) -> bytearray | None:
         """Give continuation lines their record's level (in place) and find the boundaries.
 
         Only lines without a level are visited, so well-levelled logs pay almost nothing.
