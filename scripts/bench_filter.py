@@ -4,7 +4,10 @@ Prints CPU seconds (``time.process_time``) for each operation, the longest singl
 (how long the UI would wait between two turns) and, for comparison, the naive per-line
 ``pattern.search`` loop.
 
-    python scripts/bench_filter.py [--lines 1000000] [--repeat 3]
+    python scripts/bench_filter.py [--lines 1000000] [--repeat 3] [--traces]
+
+``--traces`` gives every 10th error a three-line stack trace, so filters decide multi-line
+records (docs/architecture.md, "Records").
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.search import SearchIndex, SearchQuery
 from logtail_tui.core.store import LogStore
@@ -65,6 +69,21 @@ def make_batch(rng: random.Random, start: int, count: int) -> Batch:
     return Batch(texts, [lv for lv, *_ in kinds])
 
 
+def with_traces(batch: Batch) -> Batch:
+    """``batch`` with a stack trace after every 10th error, parsed (record starts and all)."""
+    texts: list[str] = []
+    errors = 0
+    for text, level in zip(batch.texts, batch.levels, strict=True):
+        texts.append(text)
+        if level == Level.ERROR:
+            errors += 1
+            if errors % 10 == 0:
+                texts.append("java.lang.IllegalStateException: pool exhausted")
+                texts.append("\tat com.shop.Pool.take(Pool.java:88)")
+                texts.append("\tat com.shop.Api.handle(Api.java:12)")
+    return LineParser().parse(texts[: len(batch)])
+
+
 def run(steps: Iterator[float]) -> float:
     """Exhaust a chunked job; return the longest CPU time spent between two yields."""
     worst = 0.0
@@ -92,12 +111,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--traces", action="store_true", help="add multi-line records")
     args = parser.parse_args()
     n, repeat = args.lines, args.repeat
 
     rng = random.Random(42)
     store = LogStore(n)
     batch = make_batch(rng, 0, n)
+    if args.traces:
+        batch = with_traces(batch)
     store.extend(batch)
     avg = sum(map(len, batch.texts)) / n
     print(f"store: {n:,} lines, {avg:.0f} chars a line; best of {repeat}, CPU seconds")
@@ -151,6 +173,8 @@ def main() -> None:
     index = SearchIndex(view, SearchQuery.parse("timeout"))
     index.build_now()
     more = [make_batch(rng, n + k * 10_000, 10_000) for k in range(repeat)]
+    if args.traces:
+        more = [with_traces(b) for b in more]
     times = []
     for b in more:
         store.extend(b)

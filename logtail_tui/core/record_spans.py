@@ -25,8 +25,11 @@ def is_start(store: LogStore, n: int) -> bool:
 
 
 def record_start(store: LogStore, n: int) -> int:
-    """The first kept line of the record holding kept line ``n``."""
+    """The first kept line of the record holding kept line ``n`` (``n`` itself when it is
+    not kept)."""
     first = store.first
+    if not first <= n < store.end:
+        return n
     while n > first:
         chunk, i = store.locate(n)
         starts = chunk.starts
@@ -43,6 +46,8 @@ def record_end(store: LogStore, n: int) -> int:
     """One past the last kept line of the record holding line ``n`` (``store.end`` for the
     newest record, which may still grow)."""
     m, end = n + 1, store.end
+    if n < store.first:
+        return m  # evicted: nothing left of its record to step over
     while m < end:
         chunk, i = store.locate(m)
         starts = chunk.starts

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from logtail_tui.core.filters import compile_pattern
+from logtail_tui.core.record_spans import record_end, record_start
 from logtail_tui.core.scan import search_numbers
 from logtail_tui.core.view import View
 
@@ -183,7 +184,8 @@ class SearchIndex:
         return self._hits
 
     def next(self, after_index: int) -> tuple[int, bool] | None:
-        """The next match after visible line ``after_index`` (``-1``: from the top).
+        """The first match in a record after the one holding visible line ``after_index``
+        (``-1``: from the top).
 
         Returns:
             ``(visible index, wrapped)`` where ``wrapped`` says the search went past the
@@ -197,13 +199,15 @@ class SearchIndex:
         elif after_index >= len(view):
             k = len(hits)
         else:
-            k = bisect_right(hits, view[after_index])
+            # Past the rest of this record: a record with several matching lines is one hit.
+            k = bisect_left(hits, record_end(view.store, view[after_index]))
         if k < len(hits):
             return view.index_of(hits[k]), False
         return view.index_of(hits[0]), True
 
     def previous(self, before_index: int) -> tuple[int, bool] | None:
-        """The previous match before visible line ``before_index`` (``len(view)``: from the end).
+        """The first match of the nearest record before the one holding visible line
+        ``before_index`` that has one (``len(view)``: from the end).
 
         Returns:
             ``(visible index, wrapped)``; ``None`` when nothing matches.
@@ -216,10 +220,15 @@ class SearchIndex:
         elif before_index >= len(view):
             k = len(hits) - 1
         else:
-            k = bisect_left(hits, view[before_index]) - 1
-        if k >= 0:
-            return view.index_of(hits[k]), False
-        return view.index_of(hits[-1]), True
+            k = bisect_left(hits, record_start(view.store, view[before_index])) - 1
+        wrapped = k < 0
+        if wrapped:
+            k = len(hits) - 1
+        # The first matching line of that record (a record with several is one hit).
+        store = view.store
+        if hits[k] in store:
+            k = max(0, bisect_left(hits, record_start(store, hits[k])))
+        return view.index_of(hits[k]), wrapped
 
     def ordinal(self, visible_index: int) -> int:
         """1-based position of the match at ``visible_index`` for ``12/340``; for a line that

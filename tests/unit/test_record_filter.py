@@ -8,6 +8,7 @@ import itertools
 import random
 
 import pytest
+from record_logs import JAVA
 
 from logtail_tui.core.bulk import LevelIndexer
 from logtail_tui.core.chunks import FileChunk
@@ -16,6 +17,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Level, effective
 from logtail_tui.core.record_spans import record_range
 from logtail_tui.core.records import Grouper, runs
+from logtail_tui.core.search import SearchIndex, SearchQuery
 from logtail_tui.core.store import LogStore
 from logtail_tui.core.view import View
 
@@ -139,3 +141,17 @@ def test_a_record_whose_start_was_evicted_is_what_is_left_of_it() -> None:
     assert list(view) == []  # the line that matched is gone
     view = View(store, LineFilter.build(include=["at c"]))
     assert list(view) == [1, 2, 3, 4]
+
+
+def test_search_steps_from_record_to_record() -> None:
+    store = LogStore(1000)
+    store.extend(LineParser().parse(list(JAVA)))
+    index = SearchIndex(View(store), SearchQuery.parse("com.shop"))
+    index.build_now()
+    assert list(index.numbers()) == [3, 4, 11]  # two lines in order 8's trace, one in 10's
+    assert index.next(-1) == (3, False)
+    assert index.next(3) == (11, False)  # line 4 is the same record: one hit
+    assert index.next(11) == (3, True)
+    assert index.previous(11) == (3, False)  # the record's first matching line
+    assert index.previous(len(JAVA)) == (11, False)
+    assert index.previous(3) == (11, True)
