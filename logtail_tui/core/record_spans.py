@@ -13,6 +13,7 @@ from collections import deque
 from itertools import compress, repeat
 
 from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.records import spread
 from logtail_tui.core.scan import _mask, lines_in, select
 from logtail_tui.core.store import LogStore
@@ -102,12 +103,23 @@ def select_records(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -
         mask = _mask(line_filter, chunk, i, j)
         if mask is not None:
             keep[base : base + j - i] = mask
+        few: list[int] | None = None
+        texts: list[str] = []
+        if mask is not None and mask.count(1) * 4 < j - i:
+            # Few lines pass the levels and sources, and a record's lines share its level:
+            # only their text can decide a record that is shown at all.
+            few = list(compress(range(i, j), mask))
+            all_texts = chunk.texts(i, j)
+            texts = [all_texts[k - i] for k in few]
+        offset = chunk.start - a
         for flags, patterns in ((wanted, line_filter.include), (unwanted, line_filter.exclude)):
             if flags is None:
                 continue
             for pattern in patterns:
-                hits = lines_in(pattern, chunk, i, j)
-                offset = chunk.start - a
+                if few is None:
+                    hits = lines_in(pattern, chunk, i, j)
+                else:
+                    hits = list(map(few.__getitem__, lines_matching(pattern, texts)))
                 deque(map(flags.__setitem__, map(offset.__add__, hits), repeat(1)), maxlen=0)
     bits = int.from_bytes(keep, "little")
     if wanted is not None:

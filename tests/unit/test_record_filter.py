@@ -27,13 +27,14 @@ FILTERS = [
     LineFilter.build(exclude=["delta"]),
     LineFilter.build(Level.WARNING, ["beta|omega"], ["alpha"]),
     LineFilter.build(include=[r"^\s+at "]),
+    LineFilter.build(Level.ERROR, ["alpha|beta"], ["gamma"]),  # few lines pass the level
 ]
 
 
 def random_log(rng: random.Random, records: int) -> list[str]:
     lines = []
     for k in range(records):
-        level = rng.choice(["INFO", "WARN", "ERROR", "DEBUG"])
+        level = rng.choice(["INFO", "WARN", "ERROR", "DEBUG", "INFO", "INFO", "DEBUG"])
         lines.append(f"2026-12-01T00:00:00Z {level} record {k} {rng.choice(WORDS)}")
         for _ in range(rng.choice([0, 0, 0, 1, 3, 6])):
             lines.append(f"\tat {rng.choice(WORDS)}.f(X.java:{k})")
