@@ -164,14 +164,15 @@ class LevelIndexer:
             return levels, None, 0
         lines = blob.split(b"\n")  # only blocks with level-less lines pay for this copy
         structured = None if self.fmt == "text" else _STRUCTURED_LINE.match
+        decoded: dict[int, str] = {}  # the record rule reads these again: decode once
         i = levels.find(0)
         while i >= 0:
-            text = lines[i].decode("utf-8", "replace")
+            text = decoded[i] = lines[i].decode("utf-8", "replace")
             if structured is not None and structured(text):
                 return None
             levels[i] = text_level(text)
             i = levels.find(0, i + 1)
-        starts = grouper.group(lines, levels)
+        starts = grouper.group(decoded, levels)
         return levels, starts, _orphans(levels, lines, previous)
 
     def _exact(self, blob: bytes, grouper: Grouper) -> tuple[bytearray, bytearray | None, int]:

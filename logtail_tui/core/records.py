@@ -19,7 +19,7 @@ disagree. Boundaries are kept as a ``bytearray`` column of flags (1 = a record s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 MAX_RECORD_LINES = 1000
 """A record holds at most this many lines; the next continuation line starts a new one."""
@@ -58,14 +58,17 @@ class Grouper:
         """Characters of its continuation lines."""
 
     def group(
-        self, texts: Sequence[str] | Sequence[bytes], levels: list[int] | bytearray
+        self,
+        texts: Sequence[str] | Sequence[bytes] | Mapping[int, str],
+        levels: list[int] | bytearray,
     ) -> bytearray | None:
         """Give continuation lines their record's level (in place) and find the boundaries.
 
         Only lines without a level are visited, so well-levelled logs pay almost nothing.
 
         Args:
-            texts: The lines (``bytes`` lines are decoded only when visited).
+            texts: The lines (``bytes`` lines are decoded only when visited); a mapping
+                needs to hold only the lines with no level of their own.
             levels: Their own levels, 0 where a line names none; updated in place.
 
         Returns:
