@@ -99,8 +99,8 @@ KEYS: tuple[Key, ...] = (
     Key("pagedown", "page_down", FOLLOW, "page down", "Page down", scope="pane"),
     Key("left", "scroll_left", FOLLOW, "scroll left (long lines)", "Left", scope="pane"),
     Key("right", "scroll_right", FOLLOW, "scroll right (long lines)", "Right", scope="pane"),
-    Key("e", "next_error", FOLLOW, "next error-or-worse line", "Next error", True, "Next error"),
-    Key("E", "previous_error", FOLLOW, "previous error-or-worse line", "Prev error", False,
+    Key("e", "next_error", FOLLOW, "next error-or-worse record", "Next error", True, "Next error"),
+    Key("E", "previous_error", FOLLOW, "previous error-or-worse record", "Prev error", False,
         "Previous error"),
     # -- filter and search
     Key("f", "filter", FIND, "filter bar: include / exclude regexes and levels", "Filter", True,
@@ -114,9 +114,9 @@ KEYS: tuple[Key, ...] = (
     Key("s", "choose_source", FIND, "show one source or all of them", "Source", False,
         "Choose source"),
     # -- line actions
-    Key("enter", "detail", LINE, "line detail: fields, pretty JSON and raw text", "Detail", True,
+    Key("enter", "detail", LINE, "record detail: fields, pretty JSON and raw text", "Detail", True,
         "Line detail"),
-    Key("y", "copy", LINE, "copy the selected line (OSC 52, works over SSH)", "Copy", False,
+    Key("y", "copy", LINE, "copy the selected record (OSC 52, works over SSH)", "Copy", False,
         "Copy line"),
     Key("ctrl+s", "save", LINE, "save the filtered view to a file", "Save", False, "Save view"),
     # -- view
