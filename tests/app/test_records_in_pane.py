@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from record_logs import JAVA
+from record_logs import JAVA, java_service
 from support import Feeds, lines, until
 
+from logtail_tui.cli import app_from_argv
+from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.sanitize import sanitize
 from logtail_tui.core.settings import Settings
@@ -145,3 +147,30 @@ async def test_save_of_a_filtered_view_writes_whole_records(tmp_path: Path) -> N
         await until(lambda: target.exists() and target.stat().st_size > 0)
         await settle(app, pilot)
     assert target.read_text() == "\n".join(ORDER_8 + ORDER_10) + "\n"
+
+
+async def test_a_java_log_opened_whole_keeps_the_failing_record(tmp_path: Path) -> None:
+    """The issue's check, through the CLI's own factory: ``logtail -i 'order 8' java.log`` on
+    a file big enough to be indexed backwards in blocks (records cross block edges)."""
+    text = java_service(399_999)  # ~520k lines, ~40 MB; ends inside an error's trace
+    path = tmp_path / "java.log"
+    path.write_text("\n".join(text) + "\n")
+    app = app_from_argv(["-n", "all", "-i", r"order 8\b", str(path)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(lambda: app.store.received == len(text), timeout=120)
+        await settle(app, pilot)
+        assert visible_texts(app) == [sanitize(line) for line in text[8:12]]
+    app = app_from_argv(["-n", "all", str(path)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(lambda: app.store.received == len(text), timeout=120)
+        assert app.store.text(app.view[-1]).strip().startswith("at com.shop.Main")
+        await pilot.press("E")
+        header = app.store.text(app.view[app.pane.cursor])
+        assert header.endswith(f"order {399_998} failed")
+        await pilot.press("E")
+        header = app.store.text(app.view[app.pane.cursor])
+        assert header.endswith(f"order {399_988} failed")
+        # Every trace is whole, those cut by a block edge included (history read backwards).
+        for _ in app.scrollback.refilter(LineFilter.build(include=["NullPointer"])):
+            pass
+        assert len(app.view) == 4 * sum(" failed" in line for line in text)
