@@ -129,7 +129,7 @@ def parse_cacert(value: str) -> str:
 
 
 # -- every option of the command, with its parser, metavar and help --------------------
-SourcesOpt = Annotated[list[str] | None, typer.Argument(metavar="SOURCE", hidden=True)]
+SourcesOpt = Annotated[list[str] | None, typer.Argument(metavar="SOURCE...", hidden=True)]
 
 LinesOpt = Annotated[
     int | None,
