@@ -77,14 +77,15 @@ class ConfigFile:
     """
 
     path: Path
-    text: str = ""
+    text: str | None = None
+    """The file's text; ``None`` when there is no file."""
     defaults: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, NamedSource] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
 
     def where(self, *keys: str) -> str:
         """``PATH, line N, key 'a.b'`` for the table or key at ``keys``."""
-        return f"{self.path}, line {line_of(self.text, keys)}, key '{'.'.join(keys)}'"
+        return f"{self.path}, line {line_of(self.text or '', keys)}, key '{'.'.join(keys)}'"
 
     def error(self, keys: tuple[str, ...], problem: str) -> UsageError:
         """One sentence naming the file, line and key, then what is wrong and what to do."""
@@ -109,23 +110,36 @@ def load(path: Path, required: bool) -> ConfigFile:
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
         raise UsageError(f"The config file {path} cannot be read ({reason}); fix it.") from None
+    return parse(path, text)
+
+
+def parse(path: Path, text: str) -> ConfigFile:
+    """Shape-check the TOML ``text`` of the config file at ``path`` (named in errors).
+
+    Raises:
+        UsageError: as `load`.
+    """
     import tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: {_toml_message(exc)}; fix the TOML syntax.") from None
+        raise UsageError(f"{path}: {_toml_message(exc, text)}; fix the TOML syntax.") from None
     return _build(ConfigFile(path, text), data)
 
 
-def _toml_message(exc: Exception) -> str:
+def _toml_message(exc: Exception, source: str) -> str:
     # "Expected '=' ... (at line 3, column 7)" -> "line 3: expected '=' ... (column 7)"
     text = str(exc)
     m = re.search(r"\(at line (\d+), column (\d+)\)", text)
-    if not m:
-        return text[:1].lower() + text[1:]
-    body = text[: m.start()].strip()
-    return f"line {m.group(1)}: {body[:1].lower()}{body[1:]} (column {m.group(2)})"
+    end = re.search(r"\(at end of document\)", text)
+    body = text[: (m or end).start()].strip() if (m or end) else text
+    body = body[:1].lower() + body[1:]
+    if m:
+        return f"line {m.group(1)}: {body} (column {m.group(2)})"
+    if end:
+        return f"line {source.count(chr(10)) + 1}: {body} at the end of the file"
+    return body
 
 
 def _build(config: ConfigFile, data: dict[str, Any]) -> ConfigFile:

@@ -84,7 +84,7 @@ def _target(source: NamedSource) -> str:
 
 
 def _unknown(name: str, config: ConfigFile) -> str:
-    if not config.text:
+    if config.text is None:
         return (
             f"@{name} names a source from the config file, but there is none at {config.path}; "
             "create it (see 'logtail --help') or write ./@name for a file."
@@ -202,7 +202,7 @@ def read_token(config: ConfigFile, source: NamedSource) -> str | None:
 def describe(config: ConfigFile) -> list[str]:
     """Lines for ``--list-sources``: each named source and profile, no secret in them."""
     if not config.sources and not config.profiles:
-        state = "has none" if config.text else "does not exist"
+        state = "does not exist" if config.text is None else "defines none"
         return [f"Named sources and profiles: {config.path} {state}."]
     out = [f"Named sources and profiles ({config.path}):"]
     for name, source in config.sources.items():
