@@ -50,7 +50,18 @@ class Invocation:
     settings: Settings
 
 
-@app.command()
+EXAMPLES = """\b
+Examples:
+  logtail /var/log/syslog                     follow a file, like tail -F
+  logtail -n all -l warn app.log              whole file, warnings and worse
+  kubectl logs -f deploy/api | logtail -      a pipe; keys still work
+  logtail --token "$TOKEN" https://host/logs  a stream (SSE, NDJSON, text)
+  logtail @oncall                             a profile from the config file
+"""
+"""Ends ``logtail --help`` (``\\b`` keeps click from re-wrapping it); tests parse each one."""
+
+
+@app.command(epilog=EXAMPLES)
 def logtail(
     ctx: typer.Context,
     sources: opt.SourcesOpt = None,
@@ -88,7 +99,8 @@ def logtail(
     """Follow logs from files, stdin, commands, HTTP streams (SSE, NDJSON, text) and WebSockets.
 
     SOURCE is a PATH, file:PATH, - (stdin), http(s)://, sse+http(s)://, ws(s)://,
-    cmd:COMMAND or demo: (see --list-sources); several may be given.
+    cmd:COMMAND or demo: (see --list-sources), or @NAME, a source or profile of
+    the config file; several may be given.
     """
     if version:
         print(f"logtail {__version__}")
@@ -98,6 +110,8 @@ def logtail(
 
     # `parse` read the config file (--config was pre-scanned there) and hands it over.
     config_file = ctx.obj
+    if isinstance(config_file, UsageError):
+        raise config_file
     if list_sources:
         for scheme, target, desc, opts in registry.describe():
             print(f"{scheme + ':':<11} {desc}  ({target})")
@@ -160,7 +174,11 @@ def parse(argv: Sequence[str] | None = None) -> Invocation | None:
         completion.init()  # the shell asks for completions: click answers and exits
         config_file, defaults = None, {}
     else:
-        config_file, defaults = config_defaults.read(command, args)
+        try:
+            config_file, defaults = config_defaults.read(command, args)
+        except UsageError as exc:
+            # Raised by `logtail` unless --help, --version or --show-completion answer first.
+            config_file, defaults = exc, {}
     result = command.main(
         args=args,
         prog_name="logtail",
