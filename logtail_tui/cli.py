@@ -105,7 +105,6 @@ def logtail(
     if version:
         print(f"logtail {__version__}")
         return None
-    from logtail_tui import named_sources
     from logtail_tui.sources import registry
 
     # `parse` read the config file (--config was pre-scanned there) and hands it over.
@@ -113,6 +112,8 @@ def logtail(
     if isinstance(config_file, UsageError):
         raise config_file
     if list_sources:
+        from logtail_tui import named_sources
+
         for scheme, target, desc, opts in registry.describe():
             print(f"{scheme + ':':<11} {desc}  ({target})")
             for line in opts:
@@ -156,7 +157,12 @@ def logtail(
         utc=utc,
     )
     # Unknown schemes, bad targets (an empty cmd:) and -o values are usage errors here.
-    specs = named_sources.resolve(sources, settings, config_file)
+    if config_file is None and not any(text.startswith("@") for text in sources):
+        specs = registry.resolve_all(sources, settings)
+    else:
+        from logtail_tui import named_sources
+
+        specs = named_sources.resolve(sources, settings, config_file)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
     return Invocation(specs, settings)

@@ -87,7 +87,8 @@ def complete_source(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 
 def _names(ctx: Any) -> list[tuple[str, str]]:
     """``@NAME``s of the config file (``--config`` as typed so far); none if it is broken."""
-    from logtail_tui.config_file import load, locate
+    from logtail_tui.config_defaults import locate
+    from logtail_tui.config_file import load
     from logtail_tui.core.errors import UsageError
     from logtail_tui.sources.redact import redact
 

@@ -8,14 +8,20 @@ the flag, so a bad value reads the same, prefixed with the file, line and key.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from logtail_tui.config_file import ConfigFile, locate
-from logtail_tui.config_file import load as load_file
 from logtail_tui.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from logtail_tui.config_file import ConfigFile
+
+CONFIG_ENV = "LOGTAIL_CONFIG"
+"""Environment variable naming the config file (``--config`` wins over it)."""
 
 NOT_IN_CONFIG = {
     "config": "the config file cannot name another one",
@@ -41,6 +47,21 @@ ConfigOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def default_path() -> Path:
+    """``$XDG_CONFIG_HOME/logtail/config.toml`` (``~/.config`` when unset)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "logtail" / "config.toml"
+
+
+def locate(explicit: str | None) -> tuple[Path, bool]:
+    """The config file to read and whether the user named it (then it must exist)."""
+    if explicit:
+        return Path(explicit).expanduser(), True
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]).expanduser(), True
+    return default_path(), False
 
 
 def long_options(command: Any) -> dict[str, Any]:
@@ -132,8 +153,14 @@ def _checked(config: ConfigFile, keys: tuple[str, ...], param: Any, value: Any, 
     return texts if param.multiple else texts[0]
 
 
-def read(command: Any, argv: Sequence[str]) -> tuple[ConfigFile, dict[str, Any]]:
-    """The config file for ``argv`` and the command's defaults from it."""
+def read(command: Any, argv: Sequence[str]) -> tuple[ConfigFile | None, dict[str, Any]]:
+    """The config file for ``argv`` (``None`` when there is none to read) and the
+    command's defaults from it."""
     explicit, names = prescan(command, argv)
-    config = load_file(*locate(explicit))
+    path, required = locate(explicit)
+    if not (required or names or path.exists()):
+        return None, {}  # the common case costs one stat, no TOML parser
+    from logtail_tui.config_file import load
+
+    config = load(path, required)
     return config, default_map(command, config, names)

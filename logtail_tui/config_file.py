@@ -1,5 +1,5 @@
 """The user's config file: where it is, and its shape checked key by key (docs/architecture.md,
-"Configuration").
+"Configuration"). Imported only when there is a config file or an ``@NAME`` to look up.
 
 ``tomllib`` reports no line numbers for keys, so `ConfigFile.where` finds the line of a
 table or key by scanning the text: every error names the file, the line and the key.
@@ -9,35 +9,18 @@ Values of options are checked later by the command line's own parsers
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from logtail_tui.config_defaults import CONFIG_ENV
 from logtail_tui.core.errors import UsageError
 
-CONFIG_ENV = "LOGTAIL_CONFIG"
-"""Environment variable naming the config file (``--config`` wins over it)."""
 SOURCE_KEYS = ("target", "label", "headers", "token_env", "token_command", "token_param")
 """Keys of a ``[sources.NAME]`` table besides its adapter's options."""
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*[=.]""")
-
-
-def default_path() -> Path:
-    """``$XDG_CONFIG_HOME/logtail/config.toml`` (``~/.config`` when unset)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "logtail" / "config.toml"
-
-
-def locate(explicit: str | None) -> tuple[Path, bool]:
-    """The config file to read and whether the user named it (then it must exist)."""
-    if explicit:
-        return Path(explicit).expanduser(), True
-    if os.environ.get(CONFIG_ENV):
-        return Path(os.environ[CONFIG_ENV]).expanduser(), True
-    return default_path(), False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from logtail_tui.config_defaults import default_path
 from logtail_tui.config_file import SOURCE_KEYS, ConfigFile, NamedSource
 from logtail_tui.core.errors import UsageError
 from logtail_tui.core.sanitize import sanitize
@@ -26,13 +27,17 @@ TOKEN_TIMEOUT = 20.0
 """Seconds a ``token_command`` may take (a password manager may ask for a passphrase)."""
 
 
-def resolve(args: Sequence[str], settings: Settings, config: ConfigFile) -> list[SourceSpec]:
-    """Specs for the SOURCE arguments, ``@NAME`` ones expanded.
+def resolve(
+    args: Sequence[str], settings: Settings, config: ConfigFile | None
+) -> list[SourceSpec]:
+    """Specs for the SOURCE arguments, ``@NAME`` ones expanded (``config`` is ``None``
+    when there is no config file).
 
     Raises:
         UsageError: for an unknown name, a token that cannot be read, or anything
             `registry.resolve_all` refuses.
     """
+    config = config or ConfigFile(default_path())
     texts: list[str] = []
     own: list[Settings | None] = []
     labels: list[str | None] = []
@@ -199,8 +204,9 @@ def read_token(config: ConfigFile, source: NamedSource) -> str | None:
     return token
 
 
-def describe(config: ConfigFile) -> list[str]:
+def describe(config: ConfigFile | None) -> list[str]:
     """Lines for ``--list-sources``: each named source and profile, no secret in them."""
+    config = config or ConfigFile(default_path())
     if not config.sources and not config.profiles:
         state = "does not exist" if config.text is None else "defines none"
         return [f"Named sources and profiles: {config.path} {state}."]
