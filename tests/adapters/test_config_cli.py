@@ -339,3 +339,16 @@ def test_parse_reports_config_usage_errors_as_usage_errors(home: dict[str, str])
     write_config(home, "retries = 'many'\n")
     with pytest.raises(UsageError, match=r"line 1, key 'retries': Invalid value for '--retries'"):
         parse(["demo:"])
+
+
+def test_a_typed_option_beats_the_sources_own_and_unknown_ones_still_fail(
+    home: dict[str, str],
+) -> None:
+    write_config(home, "[sources.d]\ntarget = 'demo:'\ncount = 3\nseed = 1\n")
+    own = run_cli("--plain", "@d", env=home)
+    typed = run_cli("--plain", "@d", "-o", "count=2", env=home)
+    assert own.returncode == 0 and typed.returncode == 0, own.stderr + typed.stderr
+    assert len(own.stdout.splitlines()) == 3 and len(typed.stdout.splitlines()) == 2
+    unknown = run_cli("--plain", "@d", "-o", "speed=2", env=home)
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("logtail: -o speed: none of the sources given takes that option")
