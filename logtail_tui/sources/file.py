@@ -108,6 +108,8 @@ class FileSource(Source):
         self._watcher: asyncio.Task[None] | None = None
         self._pipe: PipeReader | None = None
         self._chunks = ChunkMaker(settings, in_memory=settings.plain)
+        # Appends go by block or by line: one record state, so a trace may span both.
+        self._chunks.grouper = self.parser.grouper
         self._backlog: Backlog | None = None
 
     # -- opening

@@ -108,3 +108,44 @@ def test_following_prints_a_held_record_after_an_idle_moment(tmp_path: Path) -> 
             "\tat com.shop.Main(Main.java:9)",
         ]
     )
+
+
+def test_a_trace_appended_after_a_big_block_joins_the_record_the_block_ended(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "live.log"
+    path.write_text("service starting\n")  # no level: a stale record state would not join
+    proc = subprocess.Popen(
+        [*LOGTAIL, "--plain", "-i", "order 8 failed|starting", str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    got: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            got.append(line.rstrip("\n"))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    block = [line.replace("\t", "    ") for line in java_service(40_000)]  # > 1 MiB: in bulk
+    block.append("2026-12-01 ERROR [main] OrderService - order 8 failed")
+    try:
+        until_blocking(lambda: got, timeout=30)  # following now: what comes next is appended
+        with path.open("a") as f:
+            f.write("\n".join(block) + "\n")
+            f.flush()
+            until_blocking(lambda: len(got) >= 6, timeout=30, describe=lambda: got)
+            f.write("java.lang.IllegalStateException: late\n    at com.shop.Late(L.java:1)\n")
+            f.flush()
+            until_blocking(lambda: len(got) >= 8, timeout=30, describe=lambda: got)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        reader.join(timeout=10)
+    assert got[-3:] == [
+        "2026-12-01 ERROR [main] OrderService - order 8 failed",
+        "java.lang.IllegalStateException: late",
+        "    at com.shop.Late(L.java:1)",
+    ]
