@@ -17,6 +17,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Level, effective
 from logtail_tui.core.record_spans import record_range
 from logtail_tui.core.records import Grouper, runs
+from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchIndex, SearchQuery
 from logtail_tui.core.store import LogStore
 from logtail_tui.core.view import View
@@ -156,3 +157,17 @@ def test_search_steps_from_record_to_record() -> None:
     assert index.previous(11) == (3, False)  # the record's first matching line
     assert index.previous(len(JAVA)) == (11, False)
     assert index.previous(3) == (11, True)
+
+
+def test_search_hits_follow_a_record_decided_again() -> None:
+    scrollback = Scrollback(1000, 0, LineFilter.build(exclude=["no session"]))
+    for _ in scrollback.search(SearchQuery.parse("com.shop")):
+        pass
+    parser = LineParser()
+    scrollback.append(0, parser.parse(list(JAVA[:4])))
+    scrollback.sync()
+    assert scrollback.index is not None and list(scrollback.index.numbers()) == [3]
+    scrollback.append(0, parser.parse(list(JAVA[4:])))  # "no session" is in order 8's trace
+    scrollback.sync()
+    assert list(scrollback.view) == [0, 7, 8, 9, 10, 11, 12]
+    assert list(scrollback.index.numbers()) == [11]
