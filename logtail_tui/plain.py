@@ -27,6 +27,7 @@ from logtail_tui.core.times import format_time
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.hub import Hub
+from logtail_tui.sources.merge_gate import MergeGate
 
 _COLOR = {
     Level.TRACE: "\x1b[2m",
@@ -205,7 +206,10 @@ def run_plain(
         write_through=False,
     )
     printer = PlainPrinter(specs, settings, stream, sys.stderr)
-    hub = Hub(specs, settings, printer, factory)
+    gate = MergeGate(
+        printer, len(specs), settings.merge_by_time, settings.reorder_window, settings.max_lines
+    )
+    hub = Hub(specs, settings, gate, factory)
 
     async def main() -> None:
         task = asyncio.ensure_future(hub.run())
@@ -216,6 +220,7 @@ def run_plain(
         except (NotImplementedError, RuntimeError):
             pass
         await task
+        gate.close()
 
     try:
         asyncio.run(main())

@@ -232,7 +232,7 @@ class FileSource(Source):
             async for batch in self._drain(h):
                 yield batch
             return
-        if self.settings.plain:
+        if self.settings.plain or self.settings.merge_by_time:  # merging reads forwards
             h.pos, read = await asyncio.to_thread(tail_offset, h.fd, size, lines)
             self.bytes_read += read
             async for event in self._drain(h):

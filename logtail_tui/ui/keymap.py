@@ -124,6 +124,8 @@ KEYS: tuple[Key, ...] = (
         "Clear view"),
     Key("w", "wrap", VIEW, "wrap long lines on / off", "Wrap", False, "Toggle wrap"),
     Key("t", "times", VIEW, "timestamps on / off", "Times", False, "Toggle timestamps"),
+    Key("M", "merge", VIEW, "merge sources by time on / off", "Merge", False,
+        "Toggle merge by time"),
     Key("v", "levels", VIEW, "level words of structured records on / off", "Levels", False,
         "Toggle level words"),
     # -- app
