@@ -1,0 +1,118 @@
+"""``--since`` / ``--until`` for files: binary search on line times (docs/architecture.md,
+"Since and until").
+
+A file's lines are taken to be in time order, as logs are. The first line at or after a
+time is found with about 30 probes for a 1 GiB file, each reading from a byte offset to the
+next line that starts with a time: lines without one (stack traces) belong to the timed
+line before them, so they go with it. A file with no time near its start is read whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+
+from logtail_tui.core.chunks import FileChunk
+from logtail_tui.core.parse import LineParser
+from logtail_tui.core.record import Batch
+from logtail_tui.core.settings import Settings
+from logtail_tui.core.times import parse_time
+from logtail_tui.sources.file_index import ChunkMaker, Handle, block_after
+from logtail_tui.sources.stdin import batches
+
+PROBE = 16 << 10
+"""Bytes read at a time while looking for the next timed line."""
+PROBE_LIMIT = 1 << 20
+"""A stretch this long without a timed line counts as "no time here"."""
+
+
+def next_timed(fd: int, pos: int, size: int) -> tuple[int, float] | None:
+    """``(offset, time)`` of the first line starting at or after ``pos`` that begins with
+    a time, or ``None`` when none does within `PROBE_LIMIT` bytes (or before the end)."""
+    if pos > 0:
+        # Find the line start at or after pos: just after the line feed at or after pos - 1.
+        start = None
+        at = pos - 1
+        while at < size and at < pos + PROBE_LIMIT:
+            data = os.pread(fd, PROBE, at)
+            if not data:
+                return None
+            cut = data.find(b"\n")
+            if cut >= 0:
+                start = at + cut + 1
+                break
+            at += len(data)
+        if start is None:
+            return None
+        pos = start
+    end = min(size, pos + PROBE_LIMIT)
+    while pos < end:
+        data = os.pread(fd, min(PROBE, end - pos), pos)
+        if not data:
+            return None
+        cut = data.rfind(b"\n")
+        whole = data if cut < 0 and pos + len(data) >= size else data[: cut + 1]
+        if not whole:  # one line longer than a probe: read past it
+            data = os.pread(fd, end - pos, pos)
+            cut = data.find(b"\n")
+            whole = data[: cut + 1] if cut >= 0 else data
+        offset = pos
+        for line in whole.splitlines(keepends=True):
+            epoch, _span = parse_time(line[:128].decode("utf-8", "replace"))
+            if epoch is not None:
+                return offset, epoch
+            offset += len(line)
+        pos += len(whole)
+    return None
+
+
+def offset_of(fd: int, size: int, when: float, after: bool = False) -> int:
+    """The offset of the first timed line at ``when`` or later (``after``: later only);
+    ``size`` when there is none. A file without times gives 0 (shown whole)."""
+    first = next_timed(fd, 0, size)
+    if first is None:
+        return 0
+
+    def reached(pos: int) -> bool:
+        found = next_timed(fd, pos, size)
+        return found is None or (found[1] > when if after else found[1] >= when)
+
+    lo, hi = 0, size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if reached(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    found = next_timed(fd, lo, size)
+    return found[0] if found is not None else size
+
+
+def history_span(fd: int, size: int, since: float | None, until: float | None) -> tuple[int, int]:
+    """Byte range ``[start, end)`` of the lines from ``since`` up to ``until``."""
+    start = offset_of(fd, size, since) if since is not None else 0
+    end = offset_of(fd, size, until, after=True) if until is not None else size
+    if end == 0 and next_timed(fd, 0, size) is None:
+        end = size  # no times at all: nothing to cut
+    return start, max(start, end)
+
+
+async def span_history(
+    h: Handle, size: int, settings: Settings, chunks: ChunkMaker, parser: LineParser
+) -> AsyncIterator[Batch | FileChunk]:
+    """The history asked for by ``settings.since`` / ``settings.until`` (``-n`` does not
+    apply then), forwards in blocks; leaves ``h`` at the end of the file to follow it."""
+    start, end = await asyncio.to_thread(history_span, h.fd, size, settings.since, settings.until)
+    pos = start
+    while pos < end:
+        block = await asyncio.to_thread(block_after, h.fd, pos, end)
+        if block is None:  # the last line has no line feed yet, or is longer than a block
+            for batch in batches(parser, h.decoder.decode(os.pread(h.fd, end - pos, pos))):
+                yield batch
+            if rest := h.decoder.flush():
+                yield parser.parse(rest)
+            break
+        pos = block.start + block.length + 1
+        yield await asyncio.to_thread(chunks.chunk, block, h.backing_for_chunks())
+    h.pos = size  # lines after --until are skipped; what is appended from now on is followed
