@@ -21,50 +21,46 @@ from logtail_tui.core.times import parse_time
 from logtail_tui.sources.file_index import ChunkMaker, Handle, block_after
 from logtail_tui.sources.stdin import batches
 
-PROBE = 16 << 10
+PROBE = 4 << 10
 """Bytes read at a time while looking for the next timed line."""
 PROBE_LIMIT = 1 << 20
 """A stretch this long without a timed line counts as "no time here"."""
+HEAD = 128
+"""Bytes at the start of a line where its time is looked for."""
 
 
 def next_timed(fd: int, pos: int, size: int) -> tuple[int, float] | None:
     """``(offset, time)`` of the first line starting at or after ``pos`` that begins with
     a time, or ``None`` when none does within `PROBE_LIMIT` bytes (or before the end)."""
-    if pos > 0:
-        # Find the line start at or after pos: just after the line feed at or after pos - 1.
-        start = None
-        at = pos - 1
-        while at < size and at < pos + PROBE_LIMIT:
-            data = os.pread(fd, PROBE, at)
-            if not data:
-                return None
-            cut = data.find(b"\n")
-            if cut >= 0:
-                start = at + cut + 1
-                break
-            at += len(data)
-        if start is None:
-            return None
-        pos = start
+    at = max(pos - 1, 0)  # from the byte before pos: a line feed there means pos starts a line
     end = min(size, pos + PROBE_LIMIT)
-    while pos < end:
-        data = os.pread(fd, min(PROBE, end - pos), pos)
+    line_at: int | None = 0 if pos == 0 else None  # None: still looking for a line start
+    head = b""  # the current line's first bytes: a time can only be there
+    while at < end:
+        data = os.pread(fd, PROBE, at)
         if not data:
-            return None
-        cut = data.rfind(b"\n")
-        whole = data if cut < 0 and pos + len(data) >= size else data[: cut + 1]
-        if not whole:  # one line longer than a probe: read past it
-            data = os.pread(fd, end - pos, pos)
-            cut = data.find(b"\n")
-            whole = data[: cut + 1] if cut >= 0 else data
-        offset = pos
-        for line in whole.splitlines(keepends=True):
-            epoch, _span = parse_time(line[:128].decode("utf-8", "replace"))
-            if epoch is not None:
-                return offset, epoch
-            offset += len(line)
-        pos += len(whole)
+            break
+        i = 0
+        while True:
+            cut = data.find(b"\n", i)
+            if line_at is not None:
+                if len(head) < HEAD:
+                    head += data[i : cut if cut >= 0 else len(data)][: HEAD - len(head)]
+                if cut < 0:
+                    break
+                if (epoch := _time_of(head)) is not None:
+                    return line_at, epoch
+            elif cut < 0:
+                break
+            line_at, head, i = at + cut + 1, b"", cut + 1
+        at += len(data)
+    if line_at is not None and head and at >= size and (epoch := _time_of(head)) is not None:
+        return line_at, epoch  # the last line, without its line feed yet
     return None
+
+
+def _time_of(head: bytes) -> float | None:
+    return parse_time(head.decode("utf-8", "replace"))[0]
 
 
 def offset_of(fd: int, size: int, when: float, after: bool = False) -> int:
