@@ -42,6 +42,7 @@ from logtail_tui.ui.help_screen import HelpScreen
 from logtail_tui.ui.host import ChunkedWork
 from logtail_tui.ui.line_actions import LineActions
 from logtail_tui.ui.log_pane import LogPane
+from logtail_tui.ui.marking import MarkController
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
@@ -113,6 +114,7 @@ class LogtailApp(App[int]):
         self.searching = SearchController(self, self.work)
         self.filtering = FilterController(self, self.work, self.searching)
         self.line_actions = LineActions(self, self.searching)
+        self.marking = MarkController(self)
 
     def compose(self) -> ComposeResult:
         yield self.pane
@@ -248,6 +250,15 @@ class LogtailApp(App[int]):
 
     async def action_quit(self) -> None:
         self.exit(1 if self.hub.failed else 0)
+
+    def action_mark(self) -> None:
+        self.marking.toggle()
+
+    def action_next_mark(self) -> None:
+        self.marking.jump(backwards=False)
+
+    def action_previous_mark(self) -> None:
+        self.marking.jump(backwards=True)
 
     def action_merge(self) -> None:
         self.merge.set_enabled(not self.merge.enabled)

@@ -64,8 +64,15 @@ def test_without_merge_sources_come_in_arrival_order(two_logs: tuple[Path, Path]
 def test_since_and_until_cut_history_keeping_continuations(two_logs: tuple[Path, Path]) -> None:
     api, worker = two_logs
     out = run_cli(
-        "--plain", "--no-follow", "--merge-by-time", "--since", stamp(10), "--until", stamp(15),
-        str(api), str(worker),
+        "--plain",
+        "--no-follow",
+        "--merge-by-time",
+        "--since",
+        stamp(10),
+        "--until",
+        stamp(15),
+        str(api),
+        str(worker),
     )
     assert out.returncode == 0, out.stderr
     assert short(out.stdout, api.parent) == [

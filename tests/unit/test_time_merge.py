@@ -38,7 +38,12 @@ def test_lines_within_the_window_come_out_in_time_order() -> None:
 
 def test_continuation_lines_travel_with_their_record() -> None:
     m = live()
-    trace = [line(2, "a2 boom"), "Traceback (most recent call last):", '  File "x.py"', line(6, "a6")]
+    trace = [
+        line(2, "a2 boom"),
+        "Traceback (most recent call last):",
+        '  File "x.py"',
+        line(6, "a6"),
+    ]
     m.push(0, Batch(trace, [0] * 4), T0)
     m.push(1, Batch([line(3, "b3"), line(5, "b5")], [0, 0]), T0)
     got = [t for _, b in m.release(T0 + 1) for t in b.texts]
@@ -85,7 +90,11 @@ def test_a_far_ahead_line_is_released_by_its_deadline_not_before() -> None:
 def test_memory_is_bounded() -> None:
     m = live(2, window=60.0, max_held=1000)
     for i in range(30):
-        m.push(i % 2, Batch([line(i * 0.01 + k * 0.001, f"x{i}.{k}") for k in range(100)], [0] * 100), T0)
+        m.push(
+            i % 2,
+            Batch([line(i * 0.01 + k * 0.001, f"x{i}.{k}") for k in range(100)], [0] * 100),
+            T0,
+        )
         m.release(T0)
         assert m.held <= 1000
 
@@ -98,7 +107,16 @@ def test_history_is_merged_whole_once_every_source_is_done() -> None:
     assert m.release(T0 + 5.5) == []  # source 1 may still send history
     m.history_done(1)
     assert [t.split()[1] for _, b in m.release(T0 + 5.5) for t in b.texts] == [
-        "a0", "b1", "a2", "b3", "a4", "b5", "a6", "b7", "a8", "b9"
+        "a0",
+        "b1",
+        "a2",
+        "b3",
+        "a4",
+        "b5",
+        "a6",
+        "b7",
+        "a8",
+        "b9",
     ]
 
 

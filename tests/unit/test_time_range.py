@@ -46,8 +46,17 @@ def test_since_after_until_is_refused() -> None:
 
 
 def test_settings_carry_the_range_and_merge_options() -> None:
-    invocation = parse(["--since", "2026-12-01T10:00Z", "--merge-by-time", "--reorder-window",
-                        "500ms", "a.log", "b.log"])
+    invocation = parse(
+        [
+            "--since",
+            "2026-12-01T10:00Z",
+            "--merge-by-time",
+            "--reorder-window",
+            "500ms",
+            "a.log",
+            "b.log",
+        ]
+    )
     assert invocation is not None
     s = invocation.settings
     assert (s.since, s.until, s.merge_by_time, s.reorder_window) == (NOW, None, True, 0.5)
