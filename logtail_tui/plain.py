@@ -54,7 +54,10 @@ class PlainPrinter:
         self.color = settings.color
         self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
         self.several = len(specs) > 1
+        self.tags = [f"[{spec.label}] " for spec in specs]
         self.utc = settings.utc
+        self.merging = settings.merge_by_time
+        """Merged lines come in many short runs: flush once a tick, not once a run."""
 
     def batch(self, index: int, batch: Batch) -> None:
         texts, levels, times, raws = batch.texts, batch.levels, batch.times, batch.raws
@@ -70,8 +73,11 @@ class PlainPrinter:
                 self.out.write("\n")
             return
         prefix = f"[{self.specs[index].label}] " if self.several else ""
+        mixed = getattr(batch, "sources", None) if self.several else None  # merged by time
         lines = []
         for i in rows:
+            if mixed is not None:
+                prefix = self.tags[mixed[i]]
             line = texts[i]
             time = times[i] if times is not None else None
             if time is not None:
@@ -182,7 +188,7 @@ class PlainPrinter:
                 self.batch(index, event)
             else:
                 self.chunk(index, event)
-            if self.out.isatty() or len(event) < 4096:
+            if self.out.isatty() or (len(event) < 4096 and not self.merging):
                 self.out.flush()  # followers expect a line the moment it is written
             else:
                 self._flush_soon()  # during a flood, once a tick rather than per batch

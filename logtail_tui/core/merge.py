@@ -22,12 +22,13 @@ Pure and clock-free: the caller passes ``now`` (epoch seconds) to every call and
 
 from __future__ import annotations
 
-import heapq
 import math
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
+from itertools import accumulate
 
-from logtail_tui.core.record import Batch
+from logtail_tui.core.record import Batch, MergedBatch
 from logtail_tui.core.times import parse_time, parse_times
 
 DEFAULT_WINDOW = 0.2
@@ -101,21 +102,25 @@ class TimeMerger:
                 ]
         else:
             times = parse_times(batch.texts, now)
-        last = self._last_key[source]
-        if last is None:
-            # Lines before the source's first time: with history they go first, live ones
-            # at their arrival time.
-            last = -math.inf if history else now
+        # Keys never go down within a source (a running maximum): a source's own order is
+        # kept, a line without a time sorts with the one before it, and each source's
+        # releasable lines are a prefix of its queue.
+        prev = self._last_key[source]
         if None in times:
-            for i, t in enumerate(times):
-                if t is None:
-                    times[i] = last
-                else:
-                    last = t
+            times = [-math.inf if t is None else t for t in times]
+        if prev is not None:
+            keys = list(accumulate(times, max, initial=prev))  # type: ignore[arg-type]
+            del keys[0]
         else:
-            last = times[-1]  # type: ignore[assignment]
-        self._last_key[source] = last if last != -math.inf else None
-        return times  # type: ignore[return-value]
+            # Lines before the source's first time: history goes first, live lines go at
+            # their arrival time (a source with no times at all is ordered by arrival).
+            first = next((i for i, t in enumerate(times) if t != -math.inf), len(times))
+            keys = [-math.inf if history else now] * first
+            keys += accumulate(times[first:], max)  # type: ignore[arg-type]
+            if first == len(times):
+                return keys
+        self._last_key[source] = keys[-1]
+        return keys
 
     # -- output
     def next_deadline(self) -> float | None:
@@ -127,7 +132,10 @@ class TimeMerger:
         return min(q[0].arrival + self.window for q in self._queues if q)
 
     def release(self, now: float, everything: bool = False) -> list[tuple[int, Batch]]:
-        """Lines that may go now, in time order, as ``(source, batch)`` runs.
+        """Lines that may go now, in time order, as ``(source, batch)`` pairs (at most one).
+
+        When lines of several sources go together the batch is a `MergedBatch` whose
+        ``sources`` gives each row's source (``source`` is then the first row's).
 
         Args:
             now: The current time (epoch seconds).
@@ -154,57 +162,66 @@ class TimeMerger:
         limit: float | None = None
         horizon = now - self.window
         for queue in self._queues:
+            top = None
             for seg in queue:
                 if seg.arrival > horizon and not seg.history:
                     break
-                top = max(seg.keys[seg.pos :])
-                if limit is None or top > limit:
-                    limit = top
+                top = seg.keys[-1]  # keys only grow: the last due segment has the latest
+            if top is not None and (limit is None or top > limit):
+                limit = top
         return limit
 
     def _merge(self, limit: float) -> list[tuple[int, Batch]]:
-        """K-way merge of every held line whose key is at most ``limit``, as runs."""
-        heads = [(q[0].keys[q[0].pos], s) for s, q in enumerate(self._queues) if q]
-        heapq.heapify(heads)
-        out: list[tuple[int, Batch]] = []
-        while heads:
-            key, source = heapq.heappop(heads)
-            if key > limit:
-                break
-            # Take this source's lines up to the next source's head (and the limit).
-            bound = min(heads[0][0], limit) if heads else limit
-            queue = self._queues[source]
-            taken = self._take(queue, bound)
-            if out and out[-1][0] == source:
-                out[-1][1].extend(taken)
-            else:
-                out.append((source, taken))
-            self.held -= len(taken)
-            if queue:
-                heapq.heappush(heads, (queue[0].keys[queue[0].pos], source))
-        return out
+        """Every held line whose key is at most ``limit``, merged by key."""
+        parts = [(s, part) for s, q in enumerate(self._queues) if (part := _take(q, limit))]
+        if not parts:
+            return []
+        self.held -= sum(len(part[0]) for _, part in parts)
+        if len(parts) == 1:
+            return [(parts[0][0], parts[0][1][0])]
+        batch, keys, sources = Batch(), [], bytearray()
+        for s, (part, part_keys) in parts:
+            batch.extend(part)
+            keys += part_keys
+            sources += bytes([min(s, 255)]) * len(part)
+        # A stable sort: equal keys keep their sources' order (and each source's own).
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        merged = _pick(batch, order)
+        merged.sources = bytearray(map(sources.__getitem__, order))
+        return [(merged.sources[0], merged)]
 
-    @staticmethod
-    def _take(queue: deque[_Segment], bound: float) -> Batch:
-        """Lines from the front of ``queue`` while their key is at most ``bound``
-        (at least one: the caller picked this queue because its head is the earliest)."""
-        taken = Batch()
-        first = True
-        while queue:
-            seg = queue[0]
-            keys, start = seg.keys, seg.pos
-            stop = start + 1 if first else start
-            first = False
-            n = len(keys)
-            while stop < n and keys[stop] <= bound:
-                stop += 1
-            part = _slice(seg.batch, start, stop)
-            taken.extend(part) if len(taken) else _adopt(taken, part)
-            if stop < n:
-                seg.pos = stop
-                break
-            queue.popleft()
-        return taken
+
+def _take(queue: deque[_Segment], limit: float) -> tuple[Batch, list[float]] | None:
+    """Remove the lines with keys up to ``limit`` from the front of ``queue``."""
+    batch: Batch | None = None
+    keys: list[float] = []
+    while queue:
+        seg = queue[0]
+        stop = bisect_right(seg.keys, limit, seg.pos)
+        if stop == seg.pos:
+            break
+        part = _slice(seg.batch, seg.pos, stop)
+        if batch is None:
+            batch = Batch()
+            _adopt(batch, part)
+        else:
+            batch.extend(part)
+        keys += seg.keys[seg.pos : stop]
+        if stop < len(seg.keys):
+            seg.pos = stop
+            break
+        queue.popleft()
+    return (batch, keys) if batch is not None else None
+
+
+def _pick(batch: Batch, rows: list[int]) -> MergedBatch:
+    get = rows.__iter__
+    return MergedBatch(
+        list(map(batch.texts.__getitem__, get())),
+        list(map(batch.levels.__getitem__, get())),
+        list(map(batch.times.__getitem__, get())) if batch.times is not None else None,
+        list(map(batch.raws.__getitem__, get())) if batch.raws is not None else None,
+    )
 
 
 def _slice(batch: Batch, start: int, stop: int) -> Batch:
@@ -220,7 +237,7 @@ def _slice(batch: Batch, start: int, stop: int) -> Batch:
 
 def _adopt(empty: Batch, part: Batch) -> None:
     """Fill an empty batch with ``part``'s columns (copies of the lists: ``part`` may be
-    the source's own batch, which must not grow when later runs are appended)."""
+    the source's own batch, which must not grow when later parts are appended)."""
     empty.texts = list(part.texts)
     empty.levels = list(part.levels)
     empty.times = list(part.times) if part.times is not None else None

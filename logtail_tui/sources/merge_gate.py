@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 
-from logtail_tui.core.chunks import Chunk
+from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.merge import DEFAULT_WINDOW, TimeMerger
 from logtail_tui.core.record import Batch
 from logtail_tui.sources.contract import SourceEvent, State, StateChanged
@@ -21,7 +21,15 @@ Sink = Callable[[int, SourceEvent], None]
 
 
 def chunk_batch(chunk: Chunk) -> Batch:
-    """A chunk's lines as a batch (merging needs each line; costs a record a line)."""
+    """A chunk's lines as a batch: merging needs each line and its time."""
+    if isinstance(chunk, FileChunk):
+        data = chunk.raw_bytes()
+        lines = data.decode("utf-8", "replace").split("\n") if chunk.n else []
+        if len(lines) == chunk.n:  # else truncated under us: the slow way says so
+            # Clean text needs no parsing; the level column was indexed in bulk already.
+            batch = Batch(lines) if chunk.plain_text else chunk.parser.parse(lines)
+            batch.levels = list(chunk.levels)
+            return batch
     batch = Batch()
     for i in range(chunk.n):
         batch.add(chunk.record(i))

@@ -96,6 +96,7 @@ async def test_m_key_toggles_merging_and_the_status_bar_says_so() -> None:
             "  continuation of early",
             "api late",
         ]
+        assert [app.store.record(n).source for n in app.view] == [1, 1, 0]  # tags stay right
         await pilot.press("M")
         assert not app.merge.enabled
         await until(lambda: "merged by time" not in app.status.plain_text())

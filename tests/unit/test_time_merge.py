@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from logtail_tui.core.merge import HISTORY_QUIET, TimeMerger
-from logtail_tui.core.record import Batch
+from logtail_tui.core.record import Batch, MergedBatch
 from logtail_tui.core.time_range import parse_instant
 
 T0 = 1_790_000_000.0  # a fixed "now"
@@ -17,7 +17,12 @@ def line(seconds: float, text: str) -> str:
 
 
 def texts(runs: list[tuple[int, Batch]]) -> list[str]:
-    return [f"{source}:{t.split(' ', 1)[1]}" for source, batch in runs for t in batch.texts]
+    """``source:text`` of each released row (without its time)."""
+    out = []
+    for source, batch in runs:
+        tags = batch.sources if isinstance(batch, MergedBatch) else [source] * len(batch)
+        out += [f"{s}:{t.split(' ', 1)[1]}" for s, t in zip(tags, batch.texts, strict=True)]
+    return out
 
 
 def live(sources: int = 2, window: float = 0.2, max_held: int = 1_000_000) -> TimeMerger:
@@ -32,7 +37,8 @@ def test_lines_within_the_window_come_out_in_time_order() -> None:
     assert m.next_deadline() == T0 + 0.2
     out = m.release(T0 + 0.26)
     assert texts(out) == ["1:b1", "0:a2", "1:b3", "0:a4", "1:b5"]
-    assert [s for s, _ in out] == [1, 0, 1, 0, 1]
+    assert len(out) == 1 and isinstance(out[0][1], MergedBatch)  # one batch, a source a row
+    assert out[0][0] == 1 and list(out[0][1].sources) == [1, 0, 1, 0, 1]
     assert m.held == 0 and m.next_deadline() is None
 
 
@@ -140,3 +146,10 @@ def test_everything_releases_all_in_order() -> None:
     m.push(1, Batch([line(2, "b2")], [0]), T0)
     m.push(0, Batch([line(1, "a1")], [0]), T0)
     assert texts(m.release(T0, everything=True)) == ["0:a1", "1:b2"]
+
+
+def test_a_source_keeps_its_own_order_when_its_times_go_back() -> None:
+    m = live()
+    m.push(0, Batch([line(5, "a5"), line(3, "a3-after-a5")], [0, 0]), T0)
+    m.push(1, Batch([line(4, "b4")], [0]), T0)
+    assert texts(m.release(T0 + 1)) == ["1:b4", "0:a5", "0:a3-after-a5"]
