@@ -1,17 +1,26 @@
-"""--since with engines that can replay: Redis (from a millisecond id), NATS JetStream
-(deliver by start time) and Loki (``start``), against real servers."""
+"""--since with sources that can start at a time: Redis (from a millisecond id), NATS
+JetStream (deliver by start time), Loki (``start``) and SSE (``--resume-param``), against
+real servers."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections.abc import AsyncIterator
 
 import nats
 import redis.asyncio as aioredis
 from engines import EngineServer, Following
 from loki_server import FakeLoki
+from servers import LiveServer, follow, quick_backoff
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from logtail_tui.core.settings import Settings
+from logtail_tui.core.time_range import parse_instant
 from logtail_tui.sources.contract import State
 
 
@@ -72,3 +81,33 @@ async def test_loki_since_is_sent_as_start_in_nanoseconds() -> None:
             await f.until(lambda got: got.texts)
     assert f.got.texts == ["now"]
     assert int(loki.connections[0]["start"]) == int(since * 1e9)
+
+
+async def test_sse_since_is_sent_as_the_resume_parameter() -> None:
+    records = [
+        {"message": f"step {i}", "log_type": "info", "created_at": f"2026-01-01T00:00:{i:02d}Z"}
+        for i in range(10)
+    ]
+    seen: list[str | None] = []
+
+    async def stream(request: Request) -> Response:
+        since = request.query_params.get("since")
+        seen.append(since)
+        todo = [r for r in records if since is None or r["created_at"] >= since]
+
+        async def body() -> AsyncIterator[bytes]:
+            for rec in todo:
+                yield f"event: log\ndata: {json.dumps(rec)}\n\n".encode()
+            yield b'event: complete\ndata: {"message": "done"}\n\n'
+
+        return StreamingResponse(body(), media_type="text/event-stream")
+
+    since = parse_instant("2026-01-01T00:00:07Z")
+    with LiveServer(Starlette(routes=[Route("/stream", stream)])) as server:
+        got = await follow(
+            server.url("/stream"),
+            Settings(resume_param="since", since=since),
+            backoff=quick_backoff,
+        )
+    assert seen == ["2026-01-01T00:00:07.000Z"]
+    assert got.texts == ["step 7", "step 8", "step 9"]
