@@ -7,7 +7,9 @@
    (released batch by batch as the window passes).
 2. End to end: ``logtail --plain --no-follow -n all --merge-by-time a.log b.log`` to
    /dev/null, beside the same without ``--merge-by-time``.
-3. ``--since`` on a ``--since-mb`` MiB file: the binary search alone (time and bytes read),
+3. The TUI (headless, Textual's test driver): launch -> every line of both files in the
+   scrollback, ``-n all`` with and without ``--merge-by-time``.
+4. ``--since`` on a ``--since-mb`` MiB file: the binary search alone (time and bytes read),
    and ``logtail --plain --no-follow --since T`` printing the last 1% of the file.
 
 Prints a table and one JSON line. Figures are noisy on a shared machine.
@@ -100,6 +102,28 @@ def bench_end_to_end(total: int, folder: Path) -> dict[str, float]:
     return {"plain_unmerged_s": run(base), "plain_merged_s": run(["--merge-by-time", *base])}
 
 
+def bench_tui(total: int, folder: Path) -> dict[str, float]:
+    import asyncio
+
+    from logtail_tui.cli import app_from_argv
+
+    pa, pb = folder / "merge_a.log", folder / "merge_b.log"  # written by bench_end_to_end
+
+    async def until_loaded(argv: list[str]) -> float:
+        app = app_from_argv(argv)
+        t0 = time.perf_counter()
+        async with app.run_test(size=(160, 45)) as pilot:
+            while app.store.received < total:
+                await pilot.pause(0.05)
+            return time.perf_counter() - t0
+
+    base = ["-n", "all", str(pa), str(pb)]
+    return {
+        "tui_unmerged_s": asyncio.run(until_loaded(base)),
+        "tui_merged_s": asyncio.run(until_loaded(["--merge-by-time", *base])),
+    }
+
+
 def bench_since(size_mb: int, folder: Path) -> dict[str, float]:
     path = folder / f"since_{size_mb}.log"
     if not path.exists() or path.stat().st_size < size_mb << 20:
@@ -145,6 +169,7 @@ def main() -> None:
     result = {"lines": args.lines}
     result.update(bench_merger(args.lines))
     result.update(bench_end_to_end(args.lines, folder))
+    result.update(bench_tui(args.lines, folder))
     result.update(bench_since(args.since_mb, folder))
     for key, value in result.items():
         print(f"{key:<28} {value:,.3f}" if isinstance(value, float) else f"{key:<28} {value:,}")
