@@ -88,7 +88,7 @@ class MergeGate:
 
     def __call__(self, index: int, event: SourceEvent) -> None:
         merger = self.merger
-        if merger is None:
+        if merger is None or self.sources == 1:  # one source: nothing to order, no delay
             self.sink(index, event)
             return
         if isinstance(event, Batch | Chunk):

@@ -73,6 +73,14 @@ async def test_the_gutter_shows_marks_only_once_there_are_some() -> None:
         assert rows[0].startswith("  alpha")
         assert rows[1].startswith("▌ beta")
         assert rows[2].startswith("  gamma")
+        # Wrapped lines are never cut for a gutter: the marked one is tinted instead.
+        await pilot.press("down", "w")  # the cursor leaves beta, whose tint then shows
+        await pilot.pause()
+        mark = app.pane.get_component_rich_style("log-pane--mark")
+        wrapped = [app.pane.render_line(y) for y in range(3)]
+        assert [strip.text.rstrip() for strip in wrapped] == ["alpha", "beta", "gamma"]
+        assert all(seg.style and seg.style.bgcolor == mark.bgcolor for seg in wrapped[1])
+        assert not any(seg.style and seg.style.bgcolor == mark.bgcolor for seg in wrapped[0])
 
 
 def stamped(seconds: int, text: str) -> str:
