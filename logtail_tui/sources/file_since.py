@@ -3,8 +3,9 @@
 
 A file's lines are taken to be in time order, as logs are. The first line at or after a
 time is found with about 30 probes for a 1 GiB file, each reading from a byte offset to the
-next line that starts with a time: lines without one (stack traces) belong to the timed
-line before them, so they go with it. A file with no time near its start is read whole.
+next line that has a time (at its start, or in a JSON or logfmt record's time field): lines
+without one (stack traces) belong to the timed line before them, so they go with it. A file
+with no time near its start is read whole.
 """
 
 from __future__ import annotations
@@ -27,11 +28,17 @@ PROBE_LIMIT = 1 << 20
 """A stretch this long without a timed line counts as "no time here"."""
 HEAD = 128
 """Bytes at the start of a line where its time is looked for."""
+RECORD_HEAD = 64 << 10
+"""The same for a JSON record, whose time field may come anywhere."""
+_PARSER = LineParser()
 
 
-def next_timed(fd: int, pos: int, size: int) -> tuple[int, float] | None:
-    """``(offset, time)`` of the first line starting at or after ``pos`` that begins with
-    a time, or ``None`` when none does within `PROBE_LIMIT` bytes (or before the end)."""
+def next_timed(
+    fd: int, pos: int, size: int, parser: LineParser | None = None
+) -> tuple[int, float] | None:
+    """``(offset, time)`` of the first line starting at or after ``pos`` that has a time
+    (at its start, or in a JSON or logfmt record's time field, read with ``parser``), or
+    ``None`` when none does within `PROBE_LIMIT` bytes (or before the end)."""
     at = max(pos - 1, 0)  # from the byte before pos: a line feed there means pos starts a line
     end = min(size, pos + PROBE_LIMIT)
     line_at: int | None = 0 if pos == 0 else None  # None: still looking for a line start
@@ -44,34 +51,44 @@ def next_timed(fd: int, pos: int, size: int) -> tuple[int, float] | None:
         while True:
             cut = data.find(b"\n", i)
             if line_at is not None:
-                if len(head) < HEAD:
-                    head += data[i : cut if cut >= 0 else len(data)][: HEAD - len(head)]
+                limit = RECORD_HEAD if head[:1] == b"{" or data[i : i + 1] == b"{" else HEAD
+                if len(head) < limit:
+                    head += data[i : cut if cut >= 0 else len(data)][: limit - len(head)]
                 if cut < 0:
                     break
-                if (epoch := _time_of(head)) is not None:
+                if (epoch := _time_of(head, parser)) is not None:
                     return line_at, epoch
             elif cut < 0:
                 break
             line_at, head, i = at + cut + 1, b"", cut + 1
         at += len(data)
-    if line_at is not None and head and at >= size and (epoch := _time_of(head)) is not None:
+    last = line_at is not None and head and at >= size
+    if last and (epoch := _time_of(head, parser)) is not None:
         return line_at, epoch  # the last line, without its line feed yet
     return None
 
 
-def _time_of(head: bytes) -> float | None:
-    return parse_time(head.decode("utf-8", "replace"))[0]
+def _time_of(head: bytes, parser: LineParser | None) -> float | None:
+    text = head.decode("utf-8", "replace")
+    epoch = parse_time(text)[0]
+    if epoch is None and (text[:1] == "{" or "=" in text[:64]):  # JSON or logfmt record
+        batch = (parser or _PARSER).parse([text])
+        if batch.times is not None and batch.times[0]:
+            epoch = parse_time(batch.times[0])[0]
+    return epoch
 
 
-def offset_of(fd: int, size: int, when: float, after: bool = False) -> int:
+def offset_of(
+    fd: int, size: int, when: float, after: bool = False, parser: LineParser | None = None
+) -> int:
     """The offset of the first timed line at ``when`` or later (``after``: later only);
     ``size`` when there is none. A file without times gives 0 (shown whole)."""
-    first = next_timed(fd, 0, size)
+    first = next_timed(fd, 0, size, parser)
     if first is None:
         return 0
 
     def reached(pos: int) -> bool:
-        found = next_timed(fd, pos, size)
+        found = next_timed(fd, pos, size, parser)
         return found is None or (found[1] > when if after else found[1] >= when)
 
     lo, hi = 0, size
@@ -81,15 +98,17 @@ def offset_of(fd: int, size: int, when: float, after: bool = False) -> int:
             hi = mid
         else:
             lo = mid + 1
-    found = next_timed(fd, lo, size)
+    found = next_timed(fd, lo, size, parser)
     return found[0] if found is not None else size
 
 
-def history_span(fd: int, size: int, since: float | None, until: float | None) -> tuple[int, int]:
+def history_span(
+    fd: int, size: int, since: float | None, until: float | None, parser: LineParser | None = None
+) -> tuple[int, int]:
     """Byte range ``[start, end)`` of the lines from ``since`` up to ``until``."""
-    start = offset_of(fd, size, since) if since is not None else 0
-    end = offset_of(fd, size, until, after=True) if until is not None else size
-    if end == 0 and next_timed(fd, 0, size) is None:
+    start = offset_of(fd, size, since, parser=parser) if since is not None else 0
+    end = offset_of(fd, size, until, True, parser) if until is not None else size
+    if end == 0 and next_timed(fd, 0, size, parser) is None:
         end = size  # no times at all: nothing to cut
     return start, max(start, end)
 
@@ -99,7 +118,9 @@ async def span_history(
 ) -> AsyncIterator[Batch | FileChunk]:
     """The history asked for by ``settings.since`` / ``settings.until`` (``-n`` does not
     apply then), forwards in blocks; leaves ``h`` at the end of the file to follow it."""
-    start, end = await asyncio.to_thread(history_span, h.fd, size, settings.since, settings.until)
+    start, end = await asyncio.to_thread(
+        history_span, h.fd, size, settings.since, settings.until, parser
+    )
     pos = start
     while pos < end:
         block = await asyncio.to_thread(block_after, h.fd, pos, end)

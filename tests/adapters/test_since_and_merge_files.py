@@ -148,3 +148,33 @@ def test_binary_search_finds_the_line_reading_a_few_blocks(
         assert offset_of(fd, size, BASE + 400_000) == size
     # Eight searches of a 25 MB file: a few hundred KiB read, not the file.
     assert sum(reads) < size // 20, sum(reads)
+
+
+def test_since_and_until_read_json_and_logfmt_time_fields(tmp_path: Path) -> None:
+    records = tmp_path / "records.log"
+    with records.open("w") as f:
+        for s in range(0, 3000):
+            if s % 2:
+                f.write(
+                    f'{{"level":"info","msg":"json {s}","pad":"{"x" * 200}","ts":"{stamp(s)}"}}\n'
+                )
+            else:
+                f.write(f'level=info msg="logfmt {s}" time={stamp(s)}\n')
+    out = run_cli(
+        "--plain",
+        "--no-follow",
+        "--utc",
+        "--since",
+        stamp(1500),
+        "--until",
+        stamp(1502),
+        str(records),
+    )
+    assert out.returncode == 0, out.stderr
+    # TIME LEVEL message [fields]: the JSON time field comes after 200 bytes of padding.
+    messages = [line.split(None, 2)[2].split(" pad=")[0] for line in out.stdout.splitlines()]
+    assert messages == [
+        "logfmt 1500",
+        "json 1501",
+        "logfmt 1502",
+    ]
