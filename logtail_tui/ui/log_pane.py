@@ -20,13 +20,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from logtail_tui.core.marks import Marks
 from logtail_tui.core.record import Record
 from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
-from logtail_tui.ui.marking import with_gutter
+from logtail_tui.ui.marking import Marks, with_gutter
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
 from logtail_tui.ui.wrap import screen_rows
 
@@ -358,9 +357,7 @@ class LogPane(ScrollView, can_focus=True):
         return self._decorate(strip, index, base)
 
     def _decorate(self, strip: Strip, index: int, base: Style) -> Strip:
-        strip = with_gutter(
-            strip, self.marks, self.view[index], self.get_component_rich_style, self.wrap
-        )
+        strip = with_gutter(self, strip, self.view[index])
         if index == self.cursor and not self.following:
             # A post-style, so the highlight wins over each segment's own background.
             cursor = self.get_component_rich_style("log-pane--cursor")

@@ -1,16 +1,18 @@
 """Marks in the TUI: ``m`` toggles one on the selected line, ``'`` and ``"`` jump to the
-next and previous visible one, and a gutter column shows them (docs/architecture.md, "Marks")."""
+next and previous visible one, and a gutter column shows them (docs/architecture.md,
+"Marks"). The set of marks itself is `core/marks.py`, re-exported for the pane."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from logtail_tui.core.marks import Marks
+
+__all__ = ["GUTTER", "MARK", "Gutter", "MarkController", "Marks", "with_gutter"]
 
 if TYPE_CHECKING:
     from logtail_tui.ui.host import Host
@@ -20,19 +22,27 @@ GUTTER = 2
 MARK = "▌ "
 
 
-def with_gutter(
-    strip: Strip, marks: Marks, number: int, styles: Callable[[str], Style], wrapped: bool
-) -> Strip:
+class Gutter(Protocol):
+    """What `with_gutter` reads from the pane."""
+
+    marks: Marks
+    wrap: bool
+
+    def get_component_rich_style(self, *names: str, partial: bool = False) -> Style: ...
+
+
+def with_gutter(pane: Gutter, strip: Strip, number: int) -> Strip:
     """``strip`` (one screen row of line ``number``) with the mark gutter in front.
 
     Without wrapping the row gives up its last cells to the gutter (the line scrolls
     sideways as before); a wrapped line is not cut, so a marked one is tinted instead.
     """
+    marks = pane.marks
     if not marks:
         return strip
     marked = number in marks
-    style = styles("log-pane--mark")
-    if wrapped:
+    style = pane.get_component_rich_style("log-pane--mark")
+    if pane.wrap:
         if not marked:
             return strip
         return Strip(Segment.apply_style(strip, post_style=style), strip.cell_length)
