@@ -225,8 +225,10 @@ def run_plain(
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
         except (NotImplementedError, RuntimeError):
             pass
-        await task
-        gate.close()
+        try:
+            await task
+        finally:
+            gate.close()  # what the window still holds, even when stopped by a signal
 
     try:
         asyncio.run(main())

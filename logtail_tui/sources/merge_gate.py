@@ -91,6 +91,9 @@ class MergeGate:
         if merger is None or self.sources == 1:  # one source: nothing to order, no delay
             self.sink(index, event)
             return
+        if isinstance(event, Chunk) and event.history:
+            self.sink(index, event)  # read backwards before merging was turned on: goes on top
+            return
         if isinstance(event, Batch | Chunk):
             batch = event if isinstance(event, Batch) else chunk_batch(event)
             merger.push(index, batch, time.time())
