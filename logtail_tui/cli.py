@@ -18,6 +18,7 @@ import typer
 
 from logtail_tui import __version__, completion, config_defaults
 from logtail_tui import option_values as opt
+from logtail_tui import time_options as topt
 from logtail_tui.core.errors import LogtailError, UsageError
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import (
@@ -90,6 +91,10 @@ def logtail(
     retries: opt.RetriesOpt = None,
     reconnect: opt.ReconnectOpt = False,
     option: opt.OptionOpt = [],  # noqa: B006
+    since: topt.SinceOpt = None,
+    until: topt.UntilOpt = None,
+    merge_by_time: topt.MergeOpt = False,
+    reorder_window: topt.WindowOpt = 0.2,
     config: config_defaults.ConfigOpt = None,
     list_sources: opt.ListSourcesOpt = False,
     version: opt.VersionOpt = False,
@@ -130,6 +135,7 @@ def logtail(
         # `-n all` asks for the whole file: keep it, unless told otherwise.
         max_lines = ALL_LINES_SCROLLBACK if lines is None else DEFAULT_MAX_LINES
     tty = sys.stdout.isatty()
+    span = topt.time_range(since, until, utc)
     settings = Settings(
         lines=lines,
         max_lines=max_lines,
@@ -155,6 +161,10 @@ def logtail(
         plain=plain or not tty,
         color=color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ),
         utc=utc,
+        since=span[0],
+        until=span[1],
+        merge_by_time=merge_by_time,
+        reorder_window=reorder_window,
     )
     # Unknown schemes, bad targets (an empty cmd:) and -o values are usage errors here.
     if config_file is None and not any(text.startswith("@") for text in sources):

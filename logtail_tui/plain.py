@@ -28,6 +28,7 @@ from logtail_tui.core.times import format_time
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.hub import Hub
+from logtail_tui.sources.merge_gate import MergeGate
 
 _COLOR = {
     Level.TRACE: "\x1b[2m",
@@ -57,12 +58,15 @@ class PlainPrinter:
         self.color = settings.color
         self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
         self.several = len(specs) > 1
+        self.tags = [f"[{spec.label}] " for spec in specs]
         self.utc = settings.utc
         self.gate = RecordGate(self.filter) if self.filter.include or self.filter.exclude else None
         """Include and exclude patterns keep or drop whole records (docs/architecture.md,
         "Records"); levels agree within a record, so they need no gate."""
         self._held = 0
         self._last_index = 0
+        self.merging = settings.merge_by_time
+        """Merged lines come in many short runs: flush once a tick, not once a run."""
 
     def batch(self, index: int, batch: Batch) -> None:
         if self.gate is not None:
@@ -111,8 +115,11 @@ class PlainPrinter:
                 self.out.write("\n")
             return
         prefix = f"[{self.specs[index].label}] " if self.several else ""
+        mixed = getattr(batch, "sources", None) if self.several else None  # merged by time
         lines = []
         for i in rows:
+            if mixed is not None:
+                prefix = self.tags[mixed[i]]
             line = texts[i]
             time = times[i] if times is not None else None
             if time is not None:
@@ -238,7 +245,7 @@ class PlainPrinter:
                 self.batch(index, event)
             else:
                 self.chunk(index, event)
-            if self.out.isatty() or len(event) < 4096:
+            if self.out.isatty() or (len(event) < 4096 and not self.merging):
                 self.out.flush()  # followers expect a line the moment it is written
             else:
                 self._flush_soon()  # during a flood, once a tick rather than per batch
@@ -264,7 +271,10 @@ def run_plain(
         write_through=False,
     )
     printer = PlainPrinter(specs, settings, stream, sys.stderr)
-    hub = Hub(specs, settings, printer, factory)
+    gate = MergeGate(
+        printer, len(specs), settings.merge_by_time, settings.reorder_window, settings.max_lines
+    )
+    hub = Hub(specs, settings, gate, factory)
 
     async def main() -> None:
         task = asyncio.ensure_future(hub.run())
@@ -274,8 +284,11 @@ def run_plain(
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
         except (NotImplementedError, RuntimeError):
             pass
-        await task
-        printer.finish()
+        try:
+            await task
+        finally:
+            gate.close()  # what the window still holds, even when stopped by a signal
+            printer.finish()
 
     try:
         asyncio.run(main())

@@ -142,10 +142,11 @@ class TextChunk(Chunk):
         self.starts = extend_starts(self.starts, batch, rows, n_old, len(new), joins)
         self._raws = extend_column(self._raws, batch.raws, rows, n_old, len(new))
         self._times = extend_column(self._times, batch.times, rows, n_old, len(new))
-        if source != self.source or self._sources is not None:
+        mixed = getattr(batch, "sources", None)  # a MergedBatch: a source a row
+        if source != self.source or self._sources is not None or mixed is not None:
             if self._sources is None:
                 self._sources = bytearray([min(self.source, 255)]) * n_old
-            self._sources.extend(bytes([min(source, 255)]) * len(new))
+            self._sources.extend(mixed[rows] if mixed else bytes([min(source, 255)]) * len(new))
 
     def seal(self) -> None:
         """Join each column into one string: a few objects instead of one a line."""

@@ -160,3 +160,11 @@ class Batch:
         for r in records:
             batch.add(r)
         return batch
+
+
+@dataclass(slots=True)
+class MergedBatch(Batch):
+    """Records of several sources in one batch, merged by time: row ``i`` came from
+    source ``sources[i]`` (docs/architecture.md, "Merge by time")."""
+
+    sources: bytearray = field(default_factory=bytearray)

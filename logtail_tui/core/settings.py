@@ -33,6 +33,14 @@ class Settings:
     """Longer lines are split into marked continuation pieces, never dropped."""
     follow: bool = True
     """False for ``--no-follow``: read what is there, then end."""
+    since: float | None = None
+    """``--since``: history starts at this epoch (files, and sources that can replay)."""
+    until: float | None = None
+    """``--until``: history stops at this epoch."""
+    merge_by_time: bool = False
+    """``--merge-by-time``: order records of several sources by their times."""
+    reorder_window: float = 0.2
+    """Seconds a live record may wait for earlier records of other sources."""
 
     # -- parsing
     format: str = "auto"

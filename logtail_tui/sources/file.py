@@ -53,6 +53,7 @@ from logtail_tui.sources.file_index import (
     open_between,
     tail_offset,
 )
+from logtail_tui.sources.file_since import span_history
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
 SAFETY_POLL = 1.0
@@ -227,6 +228,10 @@ class FileSource(Source):
         """The lines asked for with ``-n``: small histories as batches; big ones in bulk,
         the last screen first (TUI) or in order (plain mode)."""
         size = os.fstat(h.fd).st_size
+        if self.settings.since is not None or self.settings.until is not None:
+            async for event in span_history(h, size, self.settings, self._chunks, self.parser):
+                yield event
+            return
         lines = self.settings.lines
         if lines is not None and lines <= BULK_LINES:
             h.pos, read = tail_offset(h.fd, size, lines)
@@ -234,7 +239,7 @@ class FileSource(Source):
             async for batch in self._drain(h):
                 yield batch
             return
-        if self.settings.plain:
+        if self.settings.plain or self.settings.merge_by_time:  # merging reads forwards
             h.pos, read = await asyncio.to_thread(tail_offset, h.fd, size, lines)
             self.bytes_read += read
             async for event in self._drain(h):

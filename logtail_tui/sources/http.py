@@ -30,6 +30,7 @@ from collections.abc import AsyncGenerator, Callable, Iterator
 
 import httpx
 
+from logtail_tui.core.times import format_epoch
 from logtail_tui.sources import reconnect
 from logtail_tui.sources.auth import (
     apply_token_param,
@@ -128,6 +129,9 @@ class HttpSource(Source):
         url = self._url
         if self._connections and self.settings.resume_param and self._mapper.last_time:
             url = set_query_param(url, self.settings.resume_param, self._mapper.last_time)
+        elif self.settings.since is not None and self.settings.resume_param:  # --since
+            since = format_epoch(self.settings.since, utc=True)
+            url = set_query_param(url, self.settings.resume_param, since)
         self._connections += 1
         headers: dict[str, str | bytes] = {} if self._user_accept else {"Accept": _ACCEPT}
         if self._sse.last_event_id:

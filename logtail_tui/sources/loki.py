@@ -119,6 +119,8 @@ class LokiSource(Source):
         params = dict(self._params)
         if self.tail.last_ns:
             params["start"] = str(self.tail.last_ns)
+        elif self.settings.since is not None and "start" not in params:  # --since, in ns
+            params["start"] = str(int(self.settings.since * 1e9))
         return f"{self._base}?{urlencode(params)}"
 
     async def events(self) -> AsyncGenerator[SourceEvent]:

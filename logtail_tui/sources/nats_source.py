@@ -88,6 +88,8 @@ class NatsSource(Source):
             self.subjects = [">"]
         self.deliver = query.get("deliver", "new")
         self._since = self._parse_deliver(self.deliver) if self.stream else None
+        if settings.since is not None and "deliver" not in query and self.stream:  # --since
+            self.deliver, self._since = "since", datetime.fromtimestamp(settings.since, UTC)
         if not self.stream and not settings.follow:
             raise UsageError(
                 f"Core NATS keeps no history, so --no-follow has nothing to read from "

@@ -78,6 +78,8 @@ class RedisStreamSource(Source):
             )
         query = dict(parse_qsl(url.query))
         start = query.get("from", "$")
+        if settings.since is not None and "from" not in query:  # --since: ids are ms-seq
+            start = f"{max(0, int(settings.since * 1000) - 1)}-18446744073709551615"
         if start != "$" and not (start and all(c in _ID for c in start.encode())):
             raise UsageError(
                 f"from={start} in {spec.label} is not an entry id; use from=0, from=$ or "

@@ -34,6 +34,7 @@ from logtail_tui.sources.contract import (
     StateChanged,
 )
 from logtail_tui.sources.hub import Hub
+from logtail_tui.sources.merge_gate import MergeGate
 from logtail_tui.ui import keymap
 from logtail_tui.ui.filter_bar import FilterBar
 from logtail_tui.ui.filtering import FilterController
@@ -41,6 +42,7 @@ from logtail_tui.ui.help_screen import HelpScreen
 from logtail_tui.ui.host import ChunkedWork
 from logtail_tui.ui.line_actions import LineActions
 from logtail_tui.ui.log_pane import LogPane
+from logtail_tui.ui.marking import MarkController
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
@@ -88,7 +90,14 @@ class LogtailApp(App[int]):
             settings.memory_budget,
             LineFilter.build(settings.level, settings.include, settings.exclude),
         )
-        self.hub = Hub(self.specs, settings, self._on_source_event, factory)
+        self.merge = MergeGate(
+            self._on_source_event,
+            len(self.specs),
+            settings.merge_by_time,
+            settings.reorder_window,
+            settings.max_lines,
+        )
+        self.hub = Hub(self.specs, settings, self.merge, factory)
         self._pending: list[tuple[int, Batch | Chunk]] = []
         self._flush_scheduled = False
         self._slow_flush = False
@@ -107,6 +116,7 @@ class LogtailApp(App[int]):
         self.searching = SearchController(self, self.work)
         self.filtering = FilterController(self, self.work, self.searching)
         self.line_actions = LineActions(self, self.searching)
+        self.marking = MarkController(self)
 
     def compose(self) -> ComposeResult:
         yield self.pane
@@ -221,6 +231,7 @@ class LogtailApp(App[int]):
             search=self.searching.summary(),
             filter=self.view.filter.describe(self.labels),
             busy=self.work.summary(),
+            merge="merged by time" if self.merge.enabled else "",
         )
 
     def refresh_status(self) -> None:
@@ -243,6 +254,19 @@ class LogtailApp(App[int]):
 
     async def action_quit(self) -> None:
         self.exit(1 if self.hub.failed else 0)
+
+    def action_mark(self) -> None:
+        self.marking.toggle()
+
+    def action_next_mark(self) -> None:
+        self.marking.jump(backwards=False)
+
+    def action_previous_mark(self) -> None:
+        self.marking.jump(backwards=True)
+
+    def action_merge(self) -> None:
+        self.merge.set_enabled(not self.merge.enabled)
+        self.refresh_status()
 
     def action_filter(self) -> None:
         self.filtering.open()

@@ -36,6 +36,8 @@ _KEY_NAMES = {
     "right": "→",
     "slash": "/",
     "question_mark": "?",
+    "apostrophe": "'",
+    "quotation_mark": '"',
 }
 
 
@@ -102,6 +104,9 @@ KEYS: tuple[Key, ...] = (
     Key("e", "next_error", FOLLOW, "next error-or-worse record", "Next error", True, "Next error"),
     Key("E", "previous_error", FOLLOW, "previous error-or-worse record", "Prev error", False,
         "Previous error"),
+    Key("apostrophe", "next_mark", FOLLOW, "next marked line", "Next mark", False, "Next mark"),
+    Key("quotation_mark", "previous_mark", FOLLOW, "previous marked line", "Prev mark", False,
+        "Previous mark"),
     # -- filter and search
     Key("f", "filter", FIND, "filter bar: include / exclude regexes and levels", "Filter", True,
         "Filter"),
@@ -118,12 +123,16 @@ KEYS: tuple[Key, ...] = (
         "Line detail"),
     Key("y", "copy", LINE, "copy the selected record (OSC 52, works over SSH)", "Copy", False,
         "Copy line"),
+    Key("m", "mark", LINE, "mark / unmark the selected line (shown in a gutter)", "Mark", False,
+        "Mark line"),
     Key("ctrl+s", "save", LINE, "save the filtered view to a file", "Save", False, "Save view"),
     # -- view
     Key("c", "clear", VIEW, "clear the view (forget every line so far)", "Clear", False,
         "Clear view"),
     Key("w", "wrap", VIEW, "wrap long lines on / off", "Wrap", False, "Toggle wrap"),
     Key("t", "times", VIEW, "timestamps on / off", "Times", False, "Toggle timestamps"),
+    Key("M", "merge", VIEW, "merge sources by time on / off", "Merge", False,
+        "Toggle merge by time"),
     Key("v", "levels", VIEW, "level words of structured records on / off", "Levels", False,
         "Toggle level words"),
     # -- app

@@ -25,6 +25,7 @@ from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
+from logtail_tui.ui.marking import Marks, with_gutter
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
 from logtail_tui.ui.record_lines import mark_continued
 from logtail_tui.ui.wrap import screen_rows
@@ -73,6 +74,7 @@ class LogPane(ScrollView, can_focus=True):
         """Visible index of the selected line; ``None`` while following."""
         self.new_while_paused = 0
         """Visible lines that arrived since following was paused."""
+        self.marks = Marks()  # drawn by ui/marking.py
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
         self._wrap_rows: list[tuple[int, int]] = []
@@ -356,6 +358,7 @@ class LogPane(ScrollView, can_focus=True):
         return self._decorate(strip, index, base)
 
     def _decorate(self, strip: Strip, index: int, base: Style) -> Strip:
+        strip = with_gutter(self, strip, self.view[index])
         if index == self.cursor and not self.following:
             # A post-style, so the highlight wins over each segment's own background.
             cursor = self.get_component_rich_style("log-pane--cursor")

@@ -46,6 +46,7 @@ COMPONENT_CLASSES = {
     "log-pane--source",
     "log-pane--match",
     "log-pane--cursor",
+    "log-pane--mark",
 }
 
 PANE_CSS = """
@@ -72,6 +73,7 @@ LogPane > .log-pane--source-4 { color: $warning-lighten-2; }
 LogPane > .log-pane--source-5 { color: $secondary-lighten-3; }
 LogPane > .log-pane--match { background: $warning 70%; color: $background; }
 LogPane > .log-pane--cursor { background: $primary 35%; }
+LogPane > .log-pane--mark { color: $accent; background: $accent 15%; }
 """
 
 

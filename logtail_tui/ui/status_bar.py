@@ -34,6 +34,8 @@ class Counts:
     search: str = ""
     filter: str = ""
     busy: str = ""
+    merge: str = ""
+    """``merged by time`` while merge by time is on."""
 
 
 def _fmt(n: int) -> str:
@@ -125,7 +127,7 @@ class StatusBar(Widget):
                 text.append(f" +{_fmt(c.new_while_paused)} new", style("status-bar--paused"))
         # What the user asked for comes before what the sources report, so a narrow terminal
         # (80 columns) cuts the counts, never the filter or search indicators.
-        doing = [part for part in (c.filter, c.search, c.busy) if part]
+        doing = [part for part in (c.filter, c.search, c.merge, c.busy) if part]
         if doing:
             text.append("  " + " · ".join(doing))
         for label, state, heard in zip(self.labels, self.states, self.last_heard, strict=False):

@@ -130,3 +130,12 @@ def test_detail_of_a_json_record(snap_compare) -> None:  # type: ignore[no-untyp
         await until(lambda: type(app.screen).__name__ == "DetailScreen")
 
     assert snap_compare(make_app(), terminal_size=(110, 36), run_before=loaded(detail))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_marks_in_the_gutter(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def mark(pilot: Pilot[int], app: LogtailApp) -> None:
+        await pilot.press("up", "up", "m", "up", "up", "up", "m", "up")
+        await until(lambda: len(app.pane.marks) == 2)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=loaded(mark))
