@@ -51,7 +51,7 @@ class PlainPrinter:
         self.out = out
         self.err = err
         self.color = settings.color
-        self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
+        self.filter = LineFilter.from_settings(settings)
         self.several = len(specs) > 1
         self.utc = settings.utc
 
@@ -60,7 +60,17 @@ class PlainPrinter:
         rows = range(len(texts))
         if self.filter.active:
             matches = self.filter.matches
-            rows = [i for i in rows if matches(texts[i], levels[i])]  # type: ignore[assignment]
+            rows = [  # type: ignore[assignment]
+                i
+                for i in rows
+                if matches(
+                    texts[i],
+                    levels[i],
+                    0,
+                    raws[i] if raws is not None else None,
+                    times[i] if times is not None else None,
+                )
+            ]
         if times is None and raws is None and not self.several and not self.color:
             # Fast path: text lines from one source print exactly as read.
             chunk = texts if rows == range(len(texts)) else [texts[i] for i in rows]

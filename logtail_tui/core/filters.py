@@ -17,6 +17,7 @@ from itertools import compress, repeat
 
 from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.record import Level, effective
+from logtail_tui.core.settings import Settings
 from logtail_tui.core.where_eval import Where
 
 __all__ = ["LineFilter", "compile_pattern", "lines_matching"]
@@ -79,6 +80,12 @@ class LineFilter:
             frozenset(sources),
             where,
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LineFilter:
+        """The filter the command line asked for (``-l -i -e -w``)."""
+        where = Where.build(settings.where, settings.utc) if settings.where else None
+        return cls.build(settings.level, settings.include, settings.exclude, where=where)
 
     @property
     def active(self) -> bool:

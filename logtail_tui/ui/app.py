@@ -84,7 +84,7 @@ class LogtailApp(App[int]):
         self.scrollback = Scrollback(
             settings.max_lines,
             settings.memory_budget,
-            LineFilter.build(settings.level, settings.include, settings.exclude),
+            LineFilter.from_settings(settings),
         )
         self.hub = Hub(self.specs, settings, self._on_source_event, factory)
         self._pending: list[tuple[int, Batch | Chunk]] = []
