@@ -22,12 +22,18 @@ from typing import Any
 
 from logtail_tui.core.fields import _dotted, parse_logfmt, split_stamp
 
-_Q = r'"((?:[^"\\]|\\.)*)"'
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+
+
+def _quoted(name: str) -> str:
+    return _QUOTED.replace("(", f"(?P<{name}>", 1)
+
+
 ACCESS = re.compile(
-    rf"(?P<remote>\S+) \S+ (?P<user>\S+) \[[^\]]+\] {_Q} (?P<status>\d{{3}}) (?P<bytes>\d+|-)"
-    rf"(?: {_Q} {_Q})?"
+    rf"(?P<remote>\S+) \S+ (?P<user>\S+) \[[^\]]+\] {_quoted('request')} (?P<status>\d{{3}}) "
+    rf"(?P<bytes>\d+|-)(?: {_quoted('referer')} {_quoted('agent')})?"
 )
-"""Common / combined log format; the request's group is 1, referer 2, agent 3."""
+"""Common / combined log format."""
 ACCESS_FIELDS = frozenset(
     {"remote", "user", "method", "path", "protocol", "status", "bytes", "referer", "agent"}
 )
@@ -47,7 +53,7 @@ def text_fields(line: str) -> dict[str, str] | None:
     """Named fields of an access-log or syslog line, ``None`` for other text."""
     m = ACCESS.match(line)
     if m is not None:
-        request, referer, agent = m.group(4, 5, 6)
+        request, referer, agent = m.group("request", "referer", "agent")
         out = {"remote": m["remote"], "status": m["status"]}
         if m["user"] != "-":
             out["user"] = m["user"]

@@ -274,7 +274,7 @@ class _Parser:
                 re.compile(value.text)
             except re.error as exc:
                 raise ParseError(
-                    f"the regex after '{op.text}' is invalid ({exc}): fix or quote it",
+                    f"the regex after '{op.text}' is invalid ({exc.msg}): fix or quote it",
                     self.text,
                     value.pos + (exc.pos or 0) + (value.kind == "string"),
                 ) from None
