@@ -96,6 +96,8 @@ class Row:
 
 
 Predicate = Callable[[Row], bool]
+NUMERIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+"""What text reads as a number: JSON's and logfmt's decimal forms (no spaces, ``_``, inf)."""
 
 
 def _as_text(value: Any) -> str:
@@ -111,11 +113,8 @@ def _as_number(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
+    if isinstance(value, str) and NUMERIC.fullmatch(value):
+        number = float(value)
         return number if math.isfinite(number) else None
     return None
 

@@ -19,6 +19,7 @@ candidates, not the scrollback (docs/architecture.md, "Fields and the where filt
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Sequence
@@ -26,12 +27,13 @@ from functools import lru_cache, partial, reduce
 from itertools import compress, repeat
 
 from logtail_tui.core.chunks import Chunk, TextChunk
-from logtail_tui.core.matching import plan_for
+from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.record_fields import ACCESS_FIELDS, ACCESS_MARK, SYSLOG_FIELDS
-from logtail_tui.core.where import And, Compare, Node, Not, Or
+from logtail_tui.core.where import MATCHING, And, Compare, Node, Not, Or
 from logtail_tui.core.where_eval import Row, Where
 
-Clause = tuple[str, ...]
+Clause = tuple["str | re.Pattern[str]", ...]
+"""Needles (literal text) and patterns; a line holds the clause when any one is in it."""
 _SAFE = re.compile(r"[A-Za-z0-9_.:@ -]{2,}")
 """Runs of characters that appear as typed in JSON strings and logfmt values."""
 
@@ -68,6 +70,9 @@ def clauses(node: Node) -> list[Clause]:
     name = node.field
     if name in ("level", "time") or name in SYSLOG_FIELDS:
         return []
+    numeric = _numeric_pattern(node) if isinstance(node, Compare) else None
+    if numeric is not None:
+        return [numeric]
     key = name.rsplit(".", 1)[-1]  # a nested "http.status" is written "status" inside
     found: list[Clause] = [(key, ACCESS_MARK) if name in ACCESS_FIELDS else (key,)]
     needle = _value_needle(node) if isinstance(node, Compare) else None
@@ -76,8 +81,86 @@ def clauses(node: Node) -> list[Clause]:
     return found
 
 
+_REQUEST = r'\] "(?:[^"\\\n]|\\[^\n])*" '
+"""An access log's quoted request, after the time; the status follows."""
+
+
+def _number_text(op: str, number: float) -> str | None:
+    """A regex every number ``op number`` holds for starts with (as JSON or logfmt write
+    it, quoted or not); ``None`` where no simple one exists (below 1, ``!=``)."""
+    if not (math.isfinite(number) and number >= 1) or op == "!=":
+        return None
+    whole = str(math.floor(number))
+    digits, first = len(whole), whole[0]
+    scientific = r"\+?[\d.]+[eE]"
+    if op in (">", ">="):
+        # At least `number`: more digits, or as many with a first digit no smaller.
+        bigger = rf"\+?0*(?:[1-9]\d{{{digits}}}|[{first}-9]\d{{{digits - 1}}})"
+        return f"(?:{bigger}|{scientific})"
+    if op in ("<", "<="):
+        shorter = [rf"\+?0*\d{{1,{digits - 1}}}(?!\d)"] if digits > 1 else []
+        same = rf"\+?0*[0-{first}]\d{{{digits - 1}}}(?!\d)"
+        return "(?:" + "|".join(["-", r"\+?\.", *shorter, same, scientific]) + ")"
+    return rf"(?:\+?0*{whole}(?!\d)|{scientific})"
+
+
+def _numeric_pattern(node: Compare) -> tuple[re.Pattern[str], ...] | None:
+    """For a number compared with a top-level field: where such a value can be written
+    (a JSON member, a logfmt pair, an access log's status or bytes), or ``\\u`` (JSON
+    escapes could spell the key or the value otherwise)."""
+    if node.op in MATCHING or node.value.number is None or "." in node.field:
+        return None
+    value = _number_text(node.op, node.value.number)
+    if value is None:
+        return None
+    key = re.escape(node.field)
+    # Each form starts with a literal, which sre scans for quickly; none crosses a line feed.
+    forms = [rf'"{key}"[ \t]*:[ \t]*"?{value}', rf'{key}=(?<![^\s]{key}=)"?{value}', r"\\u"]
+    if node.field == "status":
+        forms.append(_REQUEST + value)
+    elif node.field == "bytes":
+        forms.append(_REQUEST + r"\d{3} " + value)
+    elif node.field in ACCESS_FIELDS:
+        forms.append(re.escape(ACCESS_MARK))
+    return tuple(map(re.compile, forms))
+
+
 def _selectivity(clause: Clause) -> tuple[int, int]:
-    return min(map(len, clause)), -len(clause)
+    if not all(isinstance(part, str) for part in clause):
+        return 8, -len(clause)  # a value pattern: about as good as a long needle
+    return min(map(len, clause)), -len(clause)  # type: ignore[arg-type]
+
+
+def _holding(clause: Clause, lines: list[str]) -> list[int]:
+    """Indices of ``lines`` holding the clause (any needle in it, or any pattern found)."""
+    needles = [p for p in clause if isinstance(p, str)]
+    patterns = [p for p in clause if not isinstance(p, str)]
+    if not patterns:
+        masks = [map(str.__contains__, lines, repeat(needle)) for needle in needles]
+        mask = reduce(partial(map, operator.or_), masks)  # type: ignore[arg-type]
+        return list(compress(range(len(lines)), mask))
+    patterns += [re.compile(re.escape(n)) for n in needles]
+    blob = "\n".join(lines)
+    if blob.count("\n") != len(lines) - 1:  # a line holds a line feed: ask line by line
+        return sorted(set().union(*(lines_matching(p, lines) for p in patterns)))
+    found: set[int] = set()
+    for pattern in patterns:
+        found.update(_sweep(pattern, blob))
+    return sorted(found)
+
+
+def _sweep(pattern: re.Pattern[str], blob: str) -> list[int]:
+    """Lines of ``blob`` where ``pattern`` starts a match: one scan of the whole buffer,
+    cheap when matches are rare (values that cannot pass make the pattern fail early)."""
+    out: list[int] = []
+    line = pos = 0
+    count = blob.count
+    for start in map(re.Match.start, pattern.finditer(blob)):
+        line += count("\n", pos, start)
+        pos = start
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
 
 
 @lru_cache(maxsize=32)
@@ -107,11 +190,10 @@ def where_in_chunk(where: Where, chunk: Chunk, picked: Sequence[int]) -> list[in
     if len(picked) != j - i:
         lines = list(map(lines.__getitem__, map((-i).__add__, picked)))
     for clause in _clauses_of(where):
-        masks = [map(str.__contains__, lines, repeat(needle)) for needle in clause]
-        mask = bytes(reduce(partial(map, operator.or_), masks))  # type: ignore[arg-type]
-        if mask.count(1) != len(mask):
-            numbers = list(compress(numbers, mask))
-            lines = list(compress(lines, mask))
+        hits = _holding(clause, lines)
+        if len(hits) != len(lines):
+            numbers = list(map(numbers.__getitem__, hits))
+            lines = list(map(lines.__getitem__, hits))
         if not numbers:
             return []
     test, levels = where.test, chunk.levels

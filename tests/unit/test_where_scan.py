@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import zlib
 
 import pytest
@@ -24,7 +25,9 @@ def random_lines(n: int, seed: int) -> list[str]:
     out = []
     for i in range(n):
         kind = rng.random()
-        status = rng.choice([200, 201, 404, 500, 503, "503", None])
+        status = rng.choice(
+            [200, 201, 404, 500, 503, "503", None, "0503", "5.03e2", "+503", -7, 7, "1_000", 1000.5, ".5"]
+        )
         svc = rng.choice(["api", "apix", "worker", None])
         path = rng.choice(PATHS)
         level = rng.choice(["info", "warn", "error", "debug"])
@@ -59,6 +62,12 @@ def random_lines(n: int, seed: int) -> list[str]:
 EXPRESSIONS = [
     "status>=500",
     "status=503",
+    "status<500",
+    "status<=9",
+    "status>1000",
+    "status>=1.5",
+    "status!=503",
+    "bytes>=12 and bytes<13",
     "svc=api",
     "svc!=api",
     "not svc=api",
@@ -130,9 +139,17 @@ def test_where_combines_with_levels_and_regexes() -> None:
 
 def test_clauses_are_what_a_match_must_contain() -> None:
     assert clauses(Where.build("svc=api").node) == [("svc",), ("api",)]
-    assert clauses(Where.build("status>=500").node) == [("status", '] "')]
+    (numeric,) = clauses(Where.build("status>=500").node)
+
+    def found(line: str) -> bool:
+        return any(isinstance(p, re.Pattern) and p.search(line) for p in numeric)
+
+    for line in ('{"status": 503}', '{"status":"0999"}', "status=5e2", '1.2.3.4 - - [x] "GET /" 500 1'):
+        assert found(line), line
+    for line in ('{"status": 499}', "status=42", '{"status": -900}', '{"nope": 503}', "xstatus=900"):
+        assert not found(line), line
     assert clauses(Where.build("not svc=api").node) == []
-    assert clauses(Where.build("duration_ms>5 or svc=api").node) == [("duration_ms", "svc")]
+    assert clauses(Where.build("duration_ms or svc=api").node) == [("duration_ms", "svc")]
     assert clauses(Where.build("level>=warn or svc=api").node) == []
     assert clauses(Where.build("path~^/api/v1").node) == [("path", '] "'), ("api",)]
     assert clauses(Where.build("a.b.c=1").node) == [("c",)]
