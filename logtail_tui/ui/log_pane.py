@@ -72,6 +72,7 @@ class LogPane(ScrollView, can_focus=True):
         """Visible index of the selected line; ``None`` while following."""
         self.new_while_paused = 0
         """Visible lines that arrived since following was paused."""
+        self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
         self._wrap_rows: list[tuple[int, int]] = []
@@ -317,6 +318,8 @@ class LogPane(ScrollView, can_focus=True):
             return cached
         store = self.view.store
         record = store.record(number)
+        if self.columns is not None:  # chosen fields as aligned columns (ui/columns.py)
+            record = self.columns(record)
         text = self._line_text(record)
         if self.query_ is not None:
             offset = len(text) - len(record.text)
