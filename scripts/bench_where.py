@@ -12,11 +12,11 @@ naive loop that parses every line.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import random
-import time
 from collections.abc import Callable, Iterator
+
+from bench_filter import measure, run  # the same timing helpers (scripts/ is on the path)
 
 from logtail_tui.core.bulk import LevelIndexer
 from logtail_tui.core.chunks import FileChunk
@@ -84,29 +84,6 @@ def file_store(lines: list[str]) -> LogStore:
         chunk = FileChunk(levels, LineParser(), blob=blob)
         store.add_chunk(chunk, 0)
     return store
-
-
-def run(steps: Iterator[float]) -> float:
-    """Exhaust a chunked job; return the longest CPU time between two yields."""
-    worst = 0.0
-    t = time.process_time()
-    for _ in steps:
-        now = time.process_time()
-        worst = max(worst, now - t)
-        t = now
-    return max(worst, time.process_time() - t)
-
-
-def measure(label: str, job: Callable[[], float | None], repeat: int) -> None:
-    best, worst_chunk = float("inf"), 0.0
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.process_time()
-        chunk = job()
-        best = min(best, time.process_time() - t0)
-        worst_chunk = chunk if chunk is not None else worst_chunk
-    extra = f"   longest step {worst_chunk * 1000:5.1f} ms" if worst_chunk else ""
-    print(f"  {label:<44} {best:6.3f} s{extra}")
 
 
 def refilter(store: LogStore, expr: str) -> Callable[[], float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from support import Feeds, lines, until
+from support import Feeds, fill, settle, until
 from textual.widgets import Input, SelectionList, Static
 
 from logtail_tui.core.settings import Settings
@@ -31,18 +31,6 @@ REQUESTS = [
     "2026-12-01T10:00:04Z ERROR plain text status=500 (no fields: text)",
     "ts=2026-12-01T10:00:05Z level=error msg=boom status=502 svc=worker",
 ]
-
-
-async def fill(app: LogtailApp, feeds: Feeds, texts: list[str], source: int = 0) -> None:
-    target = app.store.received + len(texts)
-    await feeds[source].put(lines(*texts))
-    await until(lambda: app.store.received >= target)
-
-
-async def settle(app: LogtailApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown_numbers(app: LogtailApp) -> list[int]:
