@@ -123,7 +123,7 @@ def main() -> None:
         ):
             job = refilter(store, expr)
             measure(f"-w '{expr}'", job, repeat)
-            print(f"  {'':<44} {job.shown:,} shown")  # type: ignore[attr-defined]
+            print(f"  {'':<46} {job.shown:,} shown")  # type: ignore[attr-defined]
         where = Where.build("status>=500")
         measure(
             "naive: Where.matches on every line",

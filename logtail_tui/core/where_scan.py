@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from functools import lru_cache, partial, reduce
 from itertools import compress, repeat
 
-from logtail_tui.core.chunks import Chunk, TextChunk
+from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
 from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.record_fields import ACCESS_FIELDS, ACCESS_MARK, SYSLOG_FIELDS
 from logtail_tui.core.where import MATCHING, And, Compare, Node, Not, Or
@@ -81,7 +81,7 @@ def clauses(node: Node) -> list[Clause]:
     return found
 
 
-_REQUEST = r'\] "(?:[^"\\\n]|\\[^\n])*" '
+_REQUEST = r'\] "[^"\\\n]*+(?:\\[^\n][^"\\\n]*+)*+" '
 """An access log's quoted request, after the time; the status follows."""
 
 
@@ -139,33 +139,69 @@ def _holding(clause: Clause, lines: list[str]) -> list[int]:
         masks = [map(str.__contains__, lines, repeat(needle)) for needle in needles]
         mask = reduce(partial(map, operator.or_), masks)  # type: ignore[arg-type]
         return list(compress(range(len(lines)), mask))
-    patterns += [re.compile(re.escape(n)) for n in needles]
+    patterns = _patterns(clause)
     blob = "\n".join(lines)
     if blob.count("\n") != len(lines) - 1:  # a line holds a line feed: ask line by line
         return sorted(set().union(*(lines_matching(p, lines) for p in patterns)))
     found: set[int] = set()
     for pattern in patterns:
-        found.update(_sweep(pattern, blob))
+        found.update(line for line, _ in _sweep(pattern, blob))
     return sorted(found)
 
 
-def _sweep(pattern: re.Pattern[str], blob: str) -> list[int]:
-    """Lines of ``blob`` where ``pattern`` starts a match: one scan of the whole buffer,
-    cheap when matches are rare (values that cannot pass make the pattern fail early)."""
-    out: list[int] = []
+def _sweep(pattern: re.Pattern[str], blob: str) -> list[tuple[int, int]]:
+    """``(line, offset where it starts)`` of the lines of ``blob`` where ``pattern`` starts a
+    match: one scan of the whole buffer, cheap when matches are rare (values that cannot
+    pass make the pattern fail early)."""
+    out: list[tuple[int, int]] = []
     line = pos = 0
-    count = blob.count
+    count, rfind = blob.count, blob.rfind
     for start in map(re.Match.start, pattern.finditer(blob)):
         line += count("\n", pos, start)
         pos = start
-        if not out or out[-1] != line:
-            out.append(line)
+        if not out or out[-1][0] != line:
+            out.append((line, rfind("\n", 0, start) + 1))
     return out
+
+
+def _patterns(clause: Clause) -> list[re.Pattern[str]]:
+    return [re.compile(re.escape(p)) if isinstance(p, str) else p for p in clause]
+
+
+def _file_sweep(
+    clause: Clause, chunk: Chunk, picked: Sequence[int]
+) -> tuple[list[int], list[str]] | None:
+    """For a file chunk of clean ASCII: the ``picked`` lines holding a clause with value
+    patterns, and their text, found over the chunk's bytes without splitting them into
+    lines; ``None`` when that does not apply."""
+    if not isinstance(chunk, FileChunk) or all(isinstance(p, str) for p in clause):
+        return None
+    data = chunk.raw_bytes()
+    if len(data) != chunk.length or not data.isascii() or b"\r" in data:
+        return None
+    blob = data.decode("ascii")
+    found: dict[int, int] = {}
+    for pattern in _patterns(clause):
+        for line, begin in _sweep(pattern, blob):
+            found.setdefault(line, begin)
+    lo, hi = picked[0], picked[-1] + 1
+    wanted = sorted(k for k in found if lo <= k < hi)
+    if len(picked) != hi - lo:
+        kept = set(picked)
+        wanted = [k for k in wanted if k in kept]
+    find, size = blob.find, len(blob)
+    texts = []
+    for k in wanted:
+        begin = found[k]
+        end = find("\n", begin)
+        texts.append(blob[begin : end if end >= 0 else size])
+    return wanted, texts
 
 
 @lru_cache(maxsize=32)
 def _clauses_of(where: Where) -> tuple[Clause, ...]:
-    return tuple(clauses(where.node))
+    # The most selective first: later clauses then look at fewer lines.
+    return tuple(sorted(clauses(where.node), key=_selectivity, reverse=True))
 
 
 def _originals(chunk: Chunk, i: int, j: int) -> tuple[list[str], Sequence[str | None] | None]:
@@ -185,11 +221,18 @@ def where_in_chunk(where: Where, chunk: Chunk, picked: Sequence[int]) -> list[in
     if not picked:
         return []
     i, j = picked[0], picked[-1] + 1
-    lines, times = _originals(chunk, i, j)
-    numbers: Sequence[int] = picked
-    if len(picked) != j - i:
-        lines = list(map(lines.__getitem__, map((-i).__add__, picked)))
-    for clause in _clauses_of(where):
+    todo = _clauses_of(where)
+    swept = _file_sweep(todo[0], chunk, picked) if todo else None
+    numbers: Sequence[int]
+    times: Sequence[str | None] | None = None
+    if swept is not None:
+        (numbers, lines), todo = swept, todo[1:]
+    else:
+        lines, times = _originals(chunk, i, j)
+        numbers = picked
+        if len(picked) != j - i:
+            lines = list(map(lines.__getitem__, map((-i).__add__, picked)))
+    for clause in todo:
         hits = _holding(clause, lines)
         if len(hits) != len(lines):
             numbers = list(map(numbers.__getitem__, hits))

@@ -118,6 +118,14 @@ def test_bulk_agrees_with_each_record(expr: str) -> None:
     # File lines are asked as read (their time from their fields, not a parsed column).
     file_expected = [i for i, line in enumerate(lines) if where.matches(line, rows[i][1])]
     assert list(select_in_chunk(line_filter, file_chunk, 0, file_chunk.n)) == file_expected
+    assert list(select_in_chunk(line_filter, file_chunk, 10, 1200)) == [
+        i for i in file_expected if 10 <= i < 1200
+    ]
+    # With a level filter first, only some lines of the range are asked.
+    warned = LineFilter(level=Level.WARNING, where=where)
+    assert list(select_in_chunk(warned, file_chunk, 0, file_chunk.n)) == [
+        i for i in file_expected if max(rows[i][1], Level.INFO) >= Level.WARNING
+    ]
 
 
 def test_where_combines_with_levels_and_regexes() -> None:
