@@ -102,15 +102,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="", help="run the stores whose title has this text")
     args = parser.parse_args()
     n, repeat = args.lines, args.repeat
     print(f"{n:,} lines a store; best of {repeat}, CPU seconds")
     cases = {
         "JSON stream records": (stream_store, json_lines),
         "logfmt stream records": (stream_store, logfmt_lines),
+        "JSON file read in bulk (file chunks)": (file_store, json_lines),
         "access log read in bulk (file chunks)": (file_store, access_lines),
     }
     for title, (build, make) in cases.items():
+        if args.only not in title:
+            continue
         lines = make(n)
         store = build(lines)
         print(f"{title} ({sum(map(len, lines)) / n:.0f} chars a line):")
