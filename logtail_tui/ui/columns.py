@@ -145,7 +145,7 @@ class ColumnsScreen(ModalScreen[list[str] | None]):
         order = {name: i for i, name in enumerate(self.chosen)}
         ranked = sorted(self.offered, key=lambda o: order.get(o[0], len(order)))
         selections = [
-            Selection(Text(f"{name}  ({n * 100 // total}%)"), name, name in order)
+            Selection(Text(f"{sanitize(name)}  ({n * 100 // total}%)"), name, name in order)
             for name, n, _ in ranked
         ]
         with Vertical():
@@ -203,5 +203,5 @@ class ColumnsController:
         self.columns.choose(self._source, names, widths)
         self.app.pane.reset()
         label = self.app.specs[self._source].label
-        shown = ", ".join(names) if names else "none"
+        shown = sanitize(", ".join(names)) if names else "none"
         self.app.notify(f"Columns for {label}: {shown}", timeout=2, markup=False)
