@@ -11,6 +11,7 @@ already in them. With several sources every line, structured or text, starts wit
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import os
 import signal
@@ -55,11 +56,12 @@ class PlainPrinter:
         self.several = len(specs) > 1
         self.utc = settings.utc
 
-    def batch(self, index: int, batch: Batch) -> None:
+    def batch(self, index: int, batch: Batch, line_filter: LineFilter | None = None) -> None:
         texts, levels, times, raws = batch.texts, batch.levels, batch.times, batch.raws
         rows = range(len(texts))
-        if self.filter.active:
-            matches = self.filter.matches
+        line_filter = self.filter if line_filter is None else line_filter
+        if line_filter.active:
+            matches = line_filter.matches
             rows = [  # type: ignore[assignment]
                 i
                 for i in rows
@@ -114,14 +116,23 @@ class PlainPrinter:
         self._write_bytes(blob + b"\n")
 
     def _as_batch(self, index: int, chunk: Chunk) -> None:
-        records = [chunk.record(i) for i in range(chunk.n)]
+        rows: Sequence[int] = range(chunk.n)
+        rest = None
+        if self.filter.where is not None:
+            # Fields over the whole chunk first (a bulk pre-filter, then only candidates
+            # parsed); regexes still read each record's display text below.
+            rows = select_in_chunk(
+                dataclasses.replace(self.filter, include=(), exclude=()), chunk, 0, chunk.n
+            )
+            rest = LineFilter(include=self.filter.include, exclude=self.filter.exclude)
+        records = [chunk.record(i) for i in rows]
         batch = Batch(
             [r.text for r in records],
             [r.level for r in records],
             [r.time for r in records] if any(r.time for r in records) else None,
             [r.raw for r in records] if any(r.raw for r in records) else None,
         )
-        self.batch(index, batch)
+        self.batch(index, batch, rest)
 
     def _write_bytes(self, data: bytes) -> None:
         buffer = getattr(self.out, "buffer", None)

@@ -76,3 +76,23 @@ def test_bad_expression_is_exit_2_with_a_caret(tmp_path: Path) -> None:
     assert expr == "  status>=500 and (path~^/api"
     assert caret == "  " + " " * 16 + "^"
     assert "Traceback" not in result.stderr
+
+
+def test_big_json_file_with_where_and_a_regex(tmp_path: Path) -> None:
+    records = [
+        {"level": "error" if i % 7 == 0 else "info", "msg": f"req {i}", "status": 500 + i % 4}
+        for i in range(20_000)
+    ]
+    log = write(tmp_path / "big.log", [json.dumps(r) for r in records])
+    result = run_cli(
+        "--plain", "--no-follow", "-n", "all", "-l", "error", "-i", r"req \d+1 ", "-w", "status=501",
+        str(log),
+    )
+    assert result.returncode == 0, result.stderr
+    expected = [
+        f"ERROR req {i} status=501"
+        for i, r in enumerate(records)
+        if r["level"] == "error" and r["status"] == 501 and str(i).endswith("1")
+    ]
+    assert expected
+    assert result.stdout.splitlines() == expected
