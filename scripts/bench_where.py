@@ -59,7 +59,7 @@ def logfmt_lines(n: int) -> list[str]:
 def access_lines(n: int) -> list[str]:
     rng = random.Random(3)
     return [
-        f'10.0.{i % 250}.{rng.randint(1, 250)} - - [01/Dec/2026:10:{i // 60000 % 60:02d}:'
+        f"10.0.{i % 250}.{rng.randint(1, 250)} - - [01/Dec/2026:10:{i // 60000 % 60:02d}:"
         f'{i // 1000 % 60:02d} +0000] "GET {rng.choice(PATHS)} HTTP/1.1" {rng.choice(STATUS)} '
         f'{rng.randint(100, 99999)} "-" "curl/8.4"'
         for i in range(n)

@@ -115,7 +115,9 @@ def sample_fields(scrollback: Scrollback, source: int) -> list[tuple[str, int, i
         seen += 1
         if seen >= SAMPLE:
             break
-    return [(name, n, widths[name]) for name, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))]
+    return [
+        (name, n, widths[name]) for name, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))
+    ]
 
 
 class ColumnsScreen(ModalScreen[list[str] | None]):
@@ -134,7 +136,9 @@ class ColumnsScreen(ModalScreen[list[str] | None]):
         Binding("enter", "done", "Show", priority=True),
     ]
 
-    def __init__(self, label: str, offered: list[tuple[str, int, int]], chosen: Sequence[str]) -> None:
+    def __init__(
+        self, label: str, offered: list[tuple[str, int, int]], chosen: Sequence[str]
+    ) -> None:
         super().__init__()
         self.label = label
         self.offered = offered
@@ -198,7 +202,8 @@ class ColumnsController:
         old = self.columns.by_source.get(self._source)
         old_widths = dict(zip(old.fields, old.widths, strict=True)) if old is not None else {}
         widths = [
-            old_widths.get(name) or min(MAX_WIDTH, max(1, self._offered.get(name, 1))) for name in names
+            old_widths.get(name) or min(MAX_WIDTH, max(1, self._offered.get(name, 1)))
+            for name in names
         ]
         self.columns.choose(self._source, names, widths)
         self.app.pane.reset()

@@ -40,12 +40,14 @@ def test_failed_requests_of_two_services(tmp_path: Path) -> None:
 
 def test_access_log_read_in_bulk(tmp_path: Path) -> None:
     lines = [
-        f'10.0.0.{i % 200} - - [01/Dec/2026:10:{i // 60 % 60:02d}:{i % 60:02d} +0000] '
+        f"10.0.0.{i % 200} - - [01/Dec/2026:10:{i // 60 % 60:02d}:{i % 60:02d} +0000] "
         f'"GET /api/{i} HTTP/1.1" {(200, 201, 404, 500, 503)[i % 5]} {i}'
         for i in range(30_000)
     ]
     log = write(tmp_path / "access.log", lines)
-    result = run_cli("--plain", "--no-follow", "-n", "all", "-w", "status>=500 and bytes<100", str(log))
+    result = run_cli(
+        "--plain", "--no-follow", "-n", "all", "-w", "status>=500 and bytes<100", str(log)
+    )
     assert result.returncode == 0, result.stderr
     expected = [line for i, line in enumerate(lines) if i % 5 >= 3 and i < 100]
     assert result.stdout.splitlines() == expected
@@ -85,7 +87,16 @@ def test_big_json_file_with_where_and_a_regex(tmp_path: Path) -> None:
     ]
     log = write(tmp_path / "big.log", [json.dumps(r) for r in records])
     result = run_cli(
-        "--plain", "--no-follow", "-n", "all", "-l", "error", "-i", r"req \d+1 ", "-w", "status=501",
+        "--plain",
+        "--no-follow",
+        "-n",
+        "all",
+        "-l",
+        "error",
+        "-i",
+        r"req \d+1 ",
+        "-w",
+        "status=501",
         str(log),
     )
     assert result.returncode == 0, result.stderr

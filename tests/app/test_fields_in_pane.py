@@ -77,7 +77,11 @@ async def test_bad_expression_keeps_the_previous_one_and_points_at_the_error() -
         assert app.view.filter.where is not None and app.view.filter.where.text == "svc=api"
         assert shown_numbers(app) == [1, 2, 3]
         error = str(app.field_bar.query_one("#field-error", Static).render())
-        assert error == " " * (6 + len("svc=api and (")) + "^ The expression ends too early: a condition is missing."
+        assert (
+            error
+            == " " * (6 + len("svc=api and ("))
+            + "^ The expression ends too early: a condition is missing."
+        )
         await pilot.press("ctrl+r")
         await until(lambda: app.view.filter.where is None)
         await settle(app, pilot)

@@ -26,7 +26,23 @@ def random_lines(n: int, seed: int) -> list[str]:
     for i in range(n):
         kind = rng.random()
         status = rng.choice(
-            [200, 201, 404, 500, 503, "503", None, "0503", "5.03e2", "+503", -7, 7, "1_000", 1000.5, ".5"]
+            [
+                200,
+                201,
+                404,
+                500,
+                503,
+                "503",
+                None,
+                "0503",
+                "5.03e2",
+                "+503",
+                -7,
+                7,
+                "1_000",
+                1000.5,
+                ".5",
+            ]
         )
         svc = rng.choice(["api", "apix", "worker", None])
         path = rng.choice(PATHS)
@@ -152,9 +168,20 @@ def test_clauses_are_what_a_match_must_contain() -> None:
     def found(line: str) -> bool:
         return any(isinstance(p, re.Pattern) and p.search(line) for p in numeric)
 
-    for line in ('{"status": 503}', '{"status":"0999"}', "status=5e2", '1.2.3.4 - - [x] "GET /" 500 1'):
+    for line in (
+        '{"status": 503}',
+        '{"status":"0999"}',
+        "status=5e2",
+        '1.2.3.4 - - [x] "GET /" 500 1',
+    ):
         assert found(line), line
-    for line in ('{"status": 499}', "status=42", '{"status": -900}', '{"nope": 503}', "xstatus=900"):
+    for line in (
+        '{"status": 499}',
+        "status=42",
+        '{"status": -900}',
+        '{"nope": 503}',
+        "xstatus=900",
+    ):
         assert not found(line), line
     assert clauses(Where.build("not svc=api").node) == []
     assert clauses(Where.build("duration_ms or svc=api").node) == [("duration_ms", "svc")]
