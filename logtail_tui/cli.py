@@ -77,6 +77,7 @@ def logtail(
     level: opt.LevelOpt = Level.NONE,
     include: opt.IncludeOpt = [],  # noqa: B006
     exclude: opt.ExcludeOpt = [],  # noqa: B006
+    where: opt.WhereOpt = None,
     search: opt.SearchOpt = None,
     follow: opt.FollowOpt = False,
     no_follow: opt.NoFollowOpt = False,
@@ -157,6 +158,7 @@ def logtail(
         level=level,
         include=tuple(include),
         exclude=tuple(exclude),
+        where=where or None,
         search=search or None,
         plain=plain or not tty,
         color=color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ),

@@ -18,6 +18,8 @@ from logtail_tui.core.errors import UsageError
 from logtail_tui.core.filters import compile_pattern
 from logtail_tui.core.parse import FORMATS
 from logtail_tui.core.record import Level
+from logtail_tui.core.where import ParseError
+from logtail_tui.core.where_eval import Where
 from logtail_tui.sources.options import split_pairs
 
 FIELDS = ("message", "level", "time")
@@ -121,6 +123,17 @@ def choice(option: str, choices: Sequence[str]) -> Callable[[str], str]:
         return value
 
     return check
+
+
+def parse_where(value: str) -> str:
+    """Check a ``-w`` expression now, so a typo is exit status 2 with a caret under it."""
+    try:
+        Where.build(value)
+    except ParseError as exc:
+        raise UsageError(
+            f"--where: {exc.message} (column {exc.position + 1}).\n{exc.caret()}"
+        ) from None
+    return value
 
 
 def parse_cacert(value: str) -> str:
@@ -251,6 +264,18 @@ ExcludeOpt = Annotated[
         parser=regex("exclude"),
         metavar="REGEX",
         help="Hide lines matching REGEX (repeatable).",
+        rich_help_panel=VIEW,
+    ),
+]
+
+WhereOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--where",
+        "-w",
+        parser=parse_where,
+        metavar="EXPR",
+        help="Show only records whose fields match EXPR, e.g. 'status>=500 and path~^/api'.",
         rich_help_panel=VIEW,
     ),
 ]

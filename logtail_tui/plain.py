@@ -56,12 +56,13 @@ class PlainPrinter:
         self.out = out
         self.err = err
         self.color = settings.color
-        self.filter = LineFilter.build(settings.level, settings.include, settings.exclude)
+        self.filter = LineFilter.from_settings(settings)
         self.several = len(specs) > 1
         self.tags = [f"[{spec.label}] " for spec in specs]
         self.utc = settings.utc
-        self.gate = RecordGate(self.filter) if self.filter.include or self.filter.exclude else None
-        """Include and exclude patterns keep or drop whole records (docs/architecture.md,
+        whole = self.filter.include or self.filter.exclude or self.filter.where is not None
+        self.gate = RecordGate(self.filter) if whole else None
+        """Include, exclude and where filters keep or drop whole records (docs/architecture.md,
         "Records"); levels agree within a record, so they need no gate."""
         self._held = 0
         self._last_index = 0
@@ -75,7 +76,18 @@ class PlainPrinter:
         rows: Sequence[int] = range(len(batch))
         if self.filter.active:
             matches, texts, levels = self.filter.matches, batch.texts, batch.levels
-            rows = [i for i in rows if matches(texts[i], levels[i])]
+            raws, times = batch.raws, batch.times
+            rows = [
+                i
+                for i in rows
+                if matches(
+                    texts[i],
+                    levels[i],
+                    0,
+                    raws[i] if raws is not None else None,
+                    times[i] if times is not None else None,
+                )
+            ]
         self._batch_rows(index, batch, rows)
 
     def _print(self, index: int, rows: Rows) -> None:

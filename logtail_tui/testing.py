@@ -110,7 +110,9 @@ class Probe:
         return states[-1] if states and states[-1].state.final else None
 
 
-def spec_for(cls: type[Source], target: str, settings: Settings, scheme: str = "test") -> SourceSpec:
+def spec_for(
+    cls: type[Source], target: str, settings: Settings, scheme: str = "test"
+) -> SourceSpec:
     """The spec the registry would make for ``scheme:target`` if ``cls`` were installed."""
     text = f"{scheme}:{target}"
     target = cls.parse_target(scheme, target, text)

@@ -14,12 +14,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import SourceEvent, SourceSpec
 from logtail_tui.testing import MemorySource
+
+if TYPE_CHECKING:
+    from logtail_tui.ui.app import LogtailApp
 
 
 def _check(
@@ -110,3 +114,17 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+async def fill(app: LogtailApp, feeds: Feeds, texts: list[str], source: int = 0) -> None:
+    """Feed text lines to source ``source`` of a running app and wait until they are in."""
+    target = app.store.received + len(texts)
+    await feeds[source].put(lines(*texts))
+    await until(lambda: app.store.received >= target)
+
+
+async def settle(app: LogtailApp, pilot: Any) -> None:
+    """Wait for the filter/search workers to finish."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -17,6 +17,8 @@ from itertools import compress, repeat
 
 from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.record import Level, effective
+from logtail_tui.core.settings import Settings
+from logtail_tui.core.where_eval import Where
 
 __all__ = ["LineFilter", "compile_pattern", "lines_matching"]
 
@@ -47,6 +49,8 @@ class LineFilter:
     """Levels switched off individually (``INFO`` also hides lines without a level)."""
     sources: frozenset[int] = frozenset()
     """Indices of the sources shown; empty shows every source."""
+    where: Where | None = None
+    """A field expression every shown record must pass (``-w``), if any."""
 
     @classmethod
     def build(
@@ -56,6 +60,7 @@ class LineFilter:
         exclude: Sequence[str] = (),
         hidden_levels: Iterable[int] = (),
         sources: Iterable[int] = (),
+        where: Where | None = None,
     ) -> LineFilter:
         """Compile user input; raises ``ValueError`` with one sentence on a bad regex.
 
@@ -65,6 +70,7 @@ class LineFilter:
             exclude: Regexes; a line matching any of them is hidden.
             hidden_levels: Levels hidden one by one (``NONE`` is read as ``INFO``).
             sources: Source indices shown; empty shows all.
+            where: A compiled ``-w`` expression (`Where.build`), if any.
         """
         return cls(
             level,
@@ -72,7 +78,14 @@ class LineFilter:
             tuple(compile_pattern(p, "exclude") for p in exclude if p),
             frozenset(effective(v) for v in hidden_levels),
             frozenset(sources),
+            where,
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LineFilter:
+        """The filter the command line asked for (``-l -i -e -w``)."""
+        where = Where.build(settings.where, settings.utc) if settings.where else None
+        return cls.build(settings.level, settings.include, settings.exclude, where=where)
 
     @property
     def active(self) -> bool:
@@ -83,10 +96,21 @@ class LineFilter:
             or self.exclude
             or self.hidden_levels
             or self.sources
+            or self.where is not None
         )
 
-    def matches(self, text: str, level: int, source: int = 0) -> bool:
-        """Whether one line passes (the per-line reference; use `select` for many lines)."""
+    def matches(
+        self,
+        text: str,
+        level: int,
+        source: int = 0,
+        raw: str | None = None,
+        time: str | None = None,
+    ) -> bool:
+        """Whether one line passes (the per-line reference; use `select` for many lines).
+
+        ``raw`` and ``time`` (a structured record's original and time text) feed `where`.
+        """
         lv = effective(level)
         if (self.level and lv < self.level) or lv in self.hidden_levels:
             return False
@@ -94,7 +118,9 @@ class LineFilter:
             return False
         if self.include and not any(p.search(text) for p in self.include):
             return False
-        return not any(p.search(text) for p in self.exclude)
+        if any(p.search(text) for p in self.exclude):
+            return False
+        return self.where is None or self.where.matches(raw or text, level, time)
 
     def level_table(self) -> bytes | None:
         """A ``bytes.translate`` table mapping a level byte to 1 (shown) or 0; ``None`` if all pass."""
@@ -112,7 +138,8 @@ class LineFilter:
         levels: bytes | bytearray,
         sources: bytes | bytearray | None = None,
     ) -> list[int]:
-        """Indices (into ``texts``) of the lines that pass, ascending.
+        """Indices (into ``texts``) of the lines that pass, ascending (`where` aside: it
+        needs the raw originals, see `logtail_tui.core.scan.select_in_chunk`).
 
         Args:
             texts: A chunk of lines.
@@ -182,6 +209,8 @@ class LineFilter:
                 for i in sorted(self.sources)
             )
             parts.append("from:" + ",".join(names))
+        if self.where is not None:
+            parts.append(f"where:{self.where.text}")
         return " ".join(parts)
 
 

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from itertools import compress, repeat
 from typing import Any
 
-from logtail_tui.core.chunks import Chunk
+from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.record import Batch
+from logtail_tui.core.record_where import follow_heads, where_lines
 from logtail_tui.core.records import spread
 from logtail_tui.core.scan import _mask, lines_in
 
@@ -40,14 +41,22 @@ def line_flags(
     else:
         mask = _mask(line_filter, unit, 0, n)
     flags: list[bytearray | None] = []
+    shown: list[str] | None = None
+    if isinstance(unit, FileChunk) and not unit.plain_text and (
+        line_filter.include or line_filter.exclude
+    ):
+        # JSON and logfmt lines: patterns read the message as printed, not the raw line.
+        shown = [unit.record(k).text for k in range(n)]
     for patterns in (line_filter.include, line_filter.exclude):
         if not patterns:
             flags.append(None)
             continue
         marked = bytearray(n)
         for pattern in patterns:
-            if isinstance(unit, Batch):
-                hits: Sequence[int] = lines_matching(pattern, unit.texts)
+            if isinstance(unit, Batch) or shown is not None:
+                hits: Sequence[int] = lines_matching(
+                    pattern, unit.texts if shown is None else shown
+                )
             else:
                 hits = lines_in(pattern, unit, 0, n)
             deque(map(marked.__setitem__, hits, repeat(1)), maxlen=0)
@@ -69,6 +78,8 @@ class RecordGate:
         self._hit = False
         self._bad = False
         self._open: tuple[int, bool] | None = None
+        self._where_carry: dict[int, bool] = {}
+        """Per source: whether the record its last unit ended in passes the where filter."""
         """(source, kept) of a record released before it was seen to end."""
 
     @property
@@ -82,6 +93,12 @@ class RecordGate:
         if not n:
             return []
         mask, hits, bad = line_flags(self.filter, unit)
+        if self.filter.where is not None:
+            # Fields decide whole records too: continuation lines follow their head.
+            whered = where_lines(self.filter.where, unit)
+            carry = self._where_carry.get(source, False)
+            self._where_carry[source] = follow_heads(whered, starts, carry)
+            mask = bytes(whered) if mask is None else bytes(map(int.__and__, mask, whered))
         out: Rows = []
         if self._pending and self._source != source:
             out += self.release()
@@ -102,8 +119,10 @@ class RecordGate:
             if last > head:
                 out.append((unit, self._decide(head, last, mask, hits, bad, starts)))
             self._hold(source, unit, last, n, mask, hits, bad)
-        if self._pending and self._hit and not self.filter.exclude:
-            out += self.release()  # an include match with nothing to exclude: print it now
+        if self._pending and (self._hit or not self.filter.include) and not self.filter.exclude:
+            # Decided already (an include match, or fields read off the record's first line)
+            # with nothing to exclude: print it now.
+            out += self.release()
         return out
 
     def release(self) -> Rows:

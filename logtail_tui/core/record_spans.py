@@ -14,6 +14,7 @@ from itertools import compress, repeat
 
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching
+from logtail_tui.core.record_where import follow_heads, where_lines
 from logtail_tui.core.records import spread
 from logtail_tui.core.scan import _mask, lines_in, select
 from logtail_tui.core.store import LogStore
@@ -88,7 +89,8 @@ def select_records(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -
     lo, hi = max(lo, store.first), min(hi, store.end)
     if lo >= hi:
         return array("q")
-    if not line_filter.include and not line_filter.exclude:
+    where = line_filter.where
+    if not line_filter.include and not line_filter.exclude and where is None:
         return select(line_filter, store, lo, hi)  # levels and sources agree within a record
     a, b = record_start(store, lo), record_end(store, hi - 1)
     starts = starts_between(store, a, b)
@@ -98,11 +100,14 @@ def select_records(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -
     keep = bytearray(b"\x01") * size
     wanted = bytearray(size) if line_filter.include else None
     unwanted = bytearray(size) if line_filter.exclude else None
+    whered = bytearray(size) if where is not None else None
     for chunk, i, j in store.pieces(a, b):
         base = chunk.start + i - a
         mask = _mask(line_filter, chunk, i, j)
         if mask is not None:
             keep[base : base + j - i] = mask
+        if whered is not None and where is not None:
+            whered[base : base + j - i] = where_lines(where, chunk, i, j)
         few: list[int] | None = None
         texts: list[str] = []
         if mask is not None and mask.count(1) * 4 < j - i:
@@ -128,5 +133,8 @@ def select_records(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -
     if unwanted is not None:
         spread(unwanted, starts)
         bits &= ~int.from_bytes(unwanted, "little")
+    if whered is not None:
+        follow_heads(whered, starts, bool(whered[0]))  # the fields are the first line's
+        bits &= int.from_bytes(whered, "little")
     kept = bits.to_bytes(size, "little")[lo - a : hi - a]
     return array("q", compress(range(lo, hi), kept))

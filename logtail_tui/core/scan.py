@@ -27,6 +27,7 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.needles import needle_lines
 from logtail_tui.core.store import LogStore
+from logtail_tui.core.where_scan import where_in_chunk
 
 _SAMPLES = 48
 """Lines sampled from a chunk to tell dense hits from rare ones."""
@@ -152,6 +153,13 @@ def select(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -> array[
 
 def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Sequence[int]:
     """Chunk indices in ``i .. j-1`` that ``line_filter`` passes, ascending."""
+    picked = _select_text_and_levels(line_filter, chunk, i, j)
+    if line_filter.where is None or not picked:
+        return picked
+    return where_in_chunk(line_filter.where, chunk, picked)
+
+
+def _select_text_and_levels(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Sequence[int]:
     mask = _mask(line_filter, chunk, i, j)
     if mask is not None and 1 not in mask:
         return []

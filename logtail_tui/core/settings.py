@@ -71,6 +71,8 @@ class Settings:
     level: Level = Level.NONE
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    where: str | None = None
+    """A ``-w`` field expression (checked by the CLI; compiled by `LineFilter.from_settings`)."""
     search: str | None = None
     plain: bool = False
     color: bool = True

@@ -54,7 +54,13 @@ class DemoSource(Source):
     description = "built-in generator of realistic mixed logs"
     options = (
         Option("rate", int, 12, "lines a second", minimum=1),
-        Option("count", int, None, "end after this many lines (default: never; 200 with --no-follow)", minimum=0),
+        Option(
+            "count",
+            int,
+            None,
+            "end after this many lines (default: never; 200 with --no-follow)",
+            minimum=0,
+        ),
         Option("seed", int, None, "random seed, for the same lines every run"),
     )
 

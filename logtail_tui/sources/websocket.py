@@ -66,6 +66,7 @@ CLOSE_TIMEOUT = 2.0
 REASON_MAX = 200
 """Characters of a close reason kept (a reason may be up to 123 bytes, or forged)."""
 
+
 @dataclass(frozen=True, slots=True)
 class _Closed:
     """How a connection ended: ``code`` and sanitised ``reason``; ``by_us`` if we closed it."""

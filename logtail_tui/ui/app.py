@@ -36,6 +36,8 @@ from logtail_tui.sources.contract import (
 from logtail_tui.sources.hub import Hub
 from logtail_tui.sources.merge_gate import MergeGate
 from logtail_tui.ui import keymap
+from logtail_tui.ui.columns import ColumnsController
+from logtail_tui.ui.field_bar import FieldBar
 from logtail_tui.ui.filter_bar import FilterBar
 from logtail_tui.ui.filtering import FilterController
 from logtail_tui.ui.help_screen import HelpScreen
@@ -88,7 +90,7 @@ class LogtailApp(App[int]):
         self.scrollback = Scrollback(
             settings.max_lines,
             settings.memory_budget,
-            LineFilter.build(settings.level, settings.include, settings.exclude),
+            LineFilter.from_settings(settings),
         )
         self.merge = MergeGate(
             self._on_source_event,
@@ -112,15 +114,19 @@ class LogtailApp(App[int]):
         self.status = StatusBar(self.labels, id="status")
         self.filter_bar = FilterBar(id="filter-bar")
         self.search_bar = SearchBar(id="search-bar")
+        self.field_bar = FieldBar(utc=settings.utc, id="field-bar")
         self.work = ChunkedWork(self.refresh_status)
         self.searching = SearchController(self, self.work)
         self.filtering = FilterController(self, self.work, self.searching)
         self.line_actions = LineActions(self, self.searching)
         self.marking = MarkController(self)
+        self.columns = ColumnsController(self)
+        self.pane.columns = self.columns.columns.apply
 
     def compose(self) -> ComposeResult:
         yield self.pane
         yield self.filter_bar
+        yield self.field_bar
         yield self.search_bar
         yield self.status
         yield Footer()
@@ -271,6 +277,9 @@ class LogtailApp(App[int]):
     def action_filter(self) -> None:
         self.filtering.open()
 
+    def action_fields(self) -> None:
+        self.filtering.open_fields()
+
     def action_cycle_level(self) -> None:
         self.filtering.cycle_level()
 
@@ -310,12 +319,21 @@ class LogtailApp(App[int]):
     def action_times(self) -> None:
         self.pane.show_times = not self.pane.show_times
 
+    def action_columns(self) -> None:
+        self.columns.choose()
+
     def action_levels(self) -> None:
         self.pane.show_levels = not self.pane.show_levels
 
     # -- messages from the bars ---------------------------------------------------------
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
         self.filtering.on_changed(message)
+
+    def on_field_bar_changed(self, message: FieldBar.Changed) -> None:
+        self.filtering.on_where(message.where)
+
+    def on_field_bar_closed(self, message: FieldBar.Closed) -> None:
+        self.pane.focus()
 
     def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
         self.searching.on_changed(message)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
+from logtail_tui.core.where_eval import Where
 from logtail_tui.ui.filter_bar import FilterBar
 from logtail_tui.ui.host import ChunkedWork, Host
 from logtail_tui.ui.searching import SearchController
@@ -35,21 +36,38 @@ class FilterController:
         return self.app.scrollback.requested_filter
 
     def start(self) -> None:
-        """Pre-fill the bar from the command line (``-l -i -e``)."""
+        """Pre-fill the bars from the command line (``-l -i -e -w``)."""
         self.app.filter_bar.set_filter(self.app.view.filter)
+        self.app.field_bar.set_where(self.app.view.filter.where)
 
     def open(self) -> None:
         app = self.app
         app.search_bar.close()
+        app.field_bar.close()
         app.filter_bar.set_filter(self.requested_filter)
         app.filter_bar.open()
 
+    def open_fields(self) -> None:
+        """The field bar (``F``), showing the expression in force."""
+        app = self.app
+        app.search_bar.close()
+        app.filter_bar.close()
+        app.field_bar.set_where(self.requested_filter.where)
+        app.field_bar.open()
+
     def on_changed(self, message: FilterBar.Changed) -> None:
-        self.apply(message.line_filter)
+        # The filter bar does not edit the where expression: keep the one in force.
+        self.apply(dataclasses.replace(message.line_filter, where=self.requested_filter.where))
+
+    def on_where(self, where: Where | None) -> None:
+        """The field bar's expression changed (``None``: cleared)."""
+        self.apply(dataclasses.replace(self.requested_filter, where=where))
 
     def apply(self, line_filter: LineFilter) -> None:
         """Re-filter the whole scrollback off the UI path; the newest request wins."""
-        steps = self.app.scrollback.refilter(line_filter, self.app.FILTER_CHUNK)
+        # Parsing fields costs more a line than a regex: smaller steps keep keys answered.
+        step = self.app.FILTER_CHUNK // (4 if line_filter.where is not None else 1)
+        steps = self.app.scrollback.refilter(line_filter, step)
         self.app.run_worker(self._refilter(steps), group="filter", exclusive=True)
 
     async def _refilter(self, steps: Iterator[float]) -> None:

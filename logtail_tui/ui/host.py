@@ -19,6 +19,7 @@ from logtail_tui.core.settings import Settings
 from logtail_tui.core.store import LogStore
 from logtail_tui.core.view import View
 from logtail_tui.sources.contract import SourceSpec
+from logtail_tui.ui.field_bar import FieldBar
 from logtail_tui.ui.filter_bar import FilterBar
 from logtail_tui.ui.log_pane import LogPane
 from logtail_tui.ui.search_bar import SearchBar
@@ -35,6 +36,7 @@ class Host(Protocol):
     view: View
     pane: LogPane
     filter_bar: FilterBar
+    field_bar: FieldBar
     search_bar: SearchBar
 
     @property

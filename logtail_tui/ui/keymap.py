@@ -110,6 +110,8 @@ KEYS: tuple[Key, ...] = (
     # -- filter and search
     Key("f", "filter", FIND, "filter bar: include / exclude regexes and levels", "Filter", True,
         "Filter"),
+    Key("F", "fields", FIND, "field filter, e.g. status>=500 and path~^/api", "Fields", False,
+        "Field filter"),
     Key("l", "cycle_level", FIND, "step the minimum level shown", "Level", True,
         "Cycle minimum level"),
     Key("slash", "search", FIND, "search text or a regex in the whole scrollback", "Search", True,
@@ -135,6 +137,8 @@ KEYS: tuple[Key, ...] = (
         "Toggle merge by time"),
     Key("v", "levels", VIEW, "level words of structured records on / off", "Levels", False,
         "Toggle level words"),
+    Key("C", "columns", VIEW, "pick fields shown as columns (per source, for the session)",
+        "Columns", False, "Choose columns"),
     # -- app
     Key("ctrl+p", "command_palette", APP, "command palette", scope="textual"),
     Key("question_mark", "help", APP, "this help", "Keys", True),

@@ -75,6 +75,7 @@ class LogPane(ScrollView, can_focus=True):
         self.new_while_paused = 0
         """Visible lines that arrived since following was paused."""
         self.marks = Marks()  # drawn by ui/marking.py
+        self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
         self._wrap_rows: list[tuple[int, int]] = []
@@ -320,6 +321,8 @@ class LogPane(ScrollView, can_focus=True):
             return cached
         store = self.view.store
         record = store.record(number)
+        if self.columns is not None:  # chosen fields as aligned columns (ui/columns.py)
+            record = self.columns(record)
         text = mark_continued(self._line_text(record), store, number, self.get_component_rich_style)
         if self.query_ is not None:
             offset = len(text) - len(record.text)

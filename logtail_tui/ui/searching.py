@@ -49,6 +49,7 @@ class SearchController:
     # -- the bar ------------------------------------------------------------------------
     def open(self) -> None:
         self.app.filter_bar.close()
+        self.app.field_bar.close()
         self.app.search_bar.open()
 
     def on_changed(self, message: SearchBar.Changed) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from support import Feeds, lines, until
+from support import Feeds, fill, settle, until
 
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
@@ -21,19 +21,6 @@ def make_app(feeds: Feeds, **settings: object) -> LogtailApp:
 
 def visible_texts(app: LogtailApp) -> list[str]:
     return [app.store.text(n) for n in app.view]
-
-
-async def fill(app: LogtailApp, feeds: Feeds, texts: list[str], source: int = 0) -> None:
-    target = app.store.received + len(texts)
-    await feeds[source].put(lines(*texts))
-    await until(lambda: app.store.received >= target)
-
-
-async def settle(app: LogtailApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the filter/search workers to finish."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 MIXED = [

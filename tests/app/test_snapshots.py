@@ -139,3 +139,23 @@ def test_marks_in_the_gutter(snap_compare) -> None:  # type: ignore[no-untyped-d
         await until(lambda: len(app.pane.marks) == 2)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=loaded(mark))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_field_filter_with_columns(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def columns(pilot: Pilot[int], app: LogtailApp) -> None:
+        await pilot.press("F", *"duration_ms>1000 or jobs>30")
+        await until(lambda: app.view.filter.where is not None)
+        await app.workers.wait_for_complete()
+        await pilot.press("escape", "C")
+        await until(lambda: type(app.screen).__name__ == "ColumnsScreen")
+        picker = app.screen.query_one("SelectionList")
+        offered = [picker.get_option_at_index(i).value for i in range(picker.option_count)]  # type: ignore[attr-defined]
+        for name in ("service", "duration_ms"):
+            picker.highlighted = offered.index(name)  # type: ignore[attr-defined]
+            await pilot.press("space")
+        await pilot.press("enter")
+        await until(lambda: 0 in app.columns.columns.by_source)
+        app.clear_notifications()  # the toast naming the columns would hide the status bar
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=loaded(columns))
