@@ -44,6 +44,8 @@ from logtail_tui.ui.log_pane import LogPane
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
+from logtail_tui.ui.theme_choice import ThemeChoice
+from logtail_tui.ui.themes import derive
 
 FLUSH_INTERVAL = 1 / 60
 """Minimum time between two flushes of queued batches into the store."""
@@ -81,6 +83,7 @@ class LogtailApp(App[int]):
         super().__init__()
         self.specs = list(specs)
         self.settings = settings
+        self.themes = ThemeChoice(self, settings.theme)
         self.scrollback = Scrollback(
             settings.max_lines,
             settings.memory_budget,
@@ -116,6 +119,7 @@ class LogtailApp(App[int]):
     def on_mount(self) -> None:
         self.sub_title = ", ".join(spec.label for spec in self.specs)
         self.pane.focus()
+        self.themes.start()
         self.filtering.start()
         self.searching.start()
         self.hub.start()
@@ -224,6 +228,10 @@ class LogtailApp(App[int]):
 
     def on_log_pane_follow_changed(self, message: LogPane.FollowChanged) -> None:
         self.refresh_status()
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        return {**derive(variables), **variables}  # logtail's colours (ui/themes.py)
 
     # -- keys (declared in keymap.py) and the palette -----------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
