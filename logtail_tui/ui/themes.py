@@ -71,15 +71,20 @@ DERIVED: dict[str, Derived] = {
 """Every colour variable logtail's CSS uses, and where each comes from."""
 
 
-def _opaque(value: str, alpha: int, under: Color) -> Color | None:
-    """``value`` at ``alpha`` % blended over ``under``; None for ANSI or unparsable colours."""
+def opaque(expression: str, under: Color) -> Color | None:
+    """A CSS colour expression (``#E0E0E0`` or ``#E0E0E0 45%``) as painted over ``under``.
+
+    None for ANSI or unparsable colours: a terminal's own palette is its own business.
+    """
+    value, _, percent = expression.partition(" ")
     try:
         color = Color.parse(value)
-    except ColorParseError:
+        alpha = float(percent.rstrip("%")) / 100 if percent else 1.0
+    except (ColorParseError, ValueError):
         return None
     if color.ansi is not None or under.ansi is not None or under.a < 1:
-        return None  # a terminal's own palette: its contrast is the terminal's business
-    return under + color.multiply_alpha(alpha / 100)
+        return None
+    return under + color.multiply_alpha(alpha)
 
 
 def luminance(color: Color) -> float:
@@ -130,7 +135,7 @@ def derive(variables: Mapping[str, str]) -> dict[str, str]:
             background = Color.parse(variables[how.on])
         except ColorParseError:
             continue
-        color = _opaque(value, how.alpha, background)
+        color = opaque(expression, background)
         if color is not None and contrast(color, background) < READABLE:
             derived[name] = readable(color, background).hex
     return derived
@@ -159,6 +164,8 @@ LOGTAIL_THEMES: dict[str, Theme] = {
         variables={
             "log-trace": "#6F6F6F",
             "log-debug": "#545454",
+            "log-critical": "#FFFFFF",
+            "log-critical-background": "#B3132B",
             "log-time": "#365A85",
             "log-source-0": "#6A3D9A",
             "log-source-1": "#9C4A0B",
@@ -170,6 +177,9 @@ LOGTAIL_THEMES: dict[str, Theme] = {
             "log-match-background": "#FFD966",
             "log-cursor-background": "#D6E6FA",
             "status-waiting": "#4A4A4A",
+            "status-badge": "#FFFFFF",
+            "status-paused-background": "#8A5300",
+            "status-following-background": "#1E7436",
             "status-completed": "#1F5FA8",
             "footer-key-foreground": "#1F5FA8",
         },
