@@ -52,10 +52,18 @@ def near(one: Color, other: Color) -> bool:
     return max(abs(a - b) for a, b in zip(one.rgb, other.rgb, strict=True)) <= 2
 
 
-async def started(app: LogtailApp, feeds: Feeds) -> None:
+def themed_app(settings: Settings) -> tuple[LogtailApp, Feeds]:
+    feeds = Feeds(1)
+    return LogtailApp(feeds.specs, settings, feeds.factory), feeds
+
+
+async def started(pilot, feeds: Feeds) -> None:  # type: ignore[no-untyped-def]
+    """Every level's line received and painted."""
+    app = pilot.app
     await feeds[0].put(lines(*WORDS.values()))
     await until(lambda: app.store.received == len(WORDS))
     app.flush_now()
+    await pilot.pause()
 
 
 def keys(text: str) -> list[str]:
@@ -103,11 +111,9 @@ async def change_theme_in_palette(pilot, name: str) -> None:  # type: ignore[no-
 
 
 async def test_palette_switches_theme_and_level_colours_follow_live() -> None:
-    feeds = Feeds(1)
-    app = LogtailApp(feeds.specs, Settings(), feeds.factory)
+    app, feeds = themed_app(Settings())
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, feeds)
-        await pilot.pause()
+        await started(pilot, feeds)
         assert app.theme == "textual-dark"
         dark_error, _ = coloured(app, WORDS["error"])
         assert near(dark_error, Color.parse("#B93C5B"))  # textual-dark's own $error, kept
@@ -126,11 +132,9 @@ async def test_palette_switches_theme_and_level_colours_follow_live() -> None:
 
 
 async def test_light_theme_paints_every_level_readably_on_white() -> None:
-    feeds = Feeds(1)
-    app = LogtailApp(feeds.specs, Settings(theme="logtail-light"), feeds.factory)
+    app, feeds = themed_app(Settings(theme="logtail-light"))
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, feeds)
-        await pilot.pause()
+        await started(pilot, feeds)
         shades = set()
         for level, text in WORDS.items():
             foreground, background = coloured(app, text)
@@ -165,11 +169,9 @@ async def test_unusable_state_file_means_the_default_theme(content: str) -> None
     path = state_path()
     path.parent.mkdir(parents=True)
     path.write_text(content)
-    feeds = Feeds(1)
-    app = LogtailApp(feeds.specs, Settings(), feeds.factory)
+    app, feeds = themed_app(Settings())
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, feeds)
-        await pilot.pause()
+        await started(pilot, feeds)
         assert app.theme == "textual-dark"
         assert WORDS["error"] in "\n".join(app.pane.render_line(y).text for y in range(len(WORDS)))
 
@@ -180,10 +182,9 @@ async def test_unwritable_state_is_one_sentence_and_the_theme_still_changes(
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
-    feeds = Feeds(1)
-    app = LogtailApp(feeds.specs, Settings(), feeds.factory)
+    app, feeds = themed_app(Settings())
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, feeds)
+        await started(pilot, feeds)
         await change_theme_in_palette(pilot, "gruvbox")
         await until(lambda: len(app._notifications) > 0)
         (note,) = list(app._notifications)
