@@ -111,8 +111,8 @@ def serve(argv: Sequence[str], host: str, port: int) -> int:
     print(f"logtail: serving on {url} (Ctrl+C stops).", flush=True)
     if host.lower() in LOOPBACK_NAMES:
         print(
-            f"From another machine: ssh -N -L {port}:127.0.0.1:{port} THIS-HOST, "
-            f"then open http://127.0.0.1:{port} there.",
+            f"From another machine: ssh -N -L {port}:{_url_host(host)}:{port} THIS-HOST, "
+            f"then open http://localhost:{port} there.",
             flush=True,
         )
     else:
