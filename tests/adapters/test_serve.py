@@ -227,3 +227,25 @@ def test_serve_usage_errors_are_one_sentence(args: list[str], message: str) -> N
     )
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_port_as_a_config_default_waits_for_serve(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = tmp_path / "config.toml"
+        config.write_text(f'port = {port}\nhost = "127.0.0.1"\n')
+        env = {**os.environ, "LOGTAIL_CONFIG": str(config)}
+        plain = subprocess.run(
+            [*LOGTAIL, "--plain", "--no-follow", "demo:count=3"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        assert plain.returncode == 0 and len(plain.stdout.splitlines()) == 3, plain.stderr
+        served = subprocess.run(
+            [*LOGTAIL, "--serve", "demo:"], capture_output=True, text=True, timeout=60, env=env
+        )
+    assert served.returncode == 1 and f"Port {port} is in use" in served.stderr
