@@ -13,11 +13,16 @@ import tempfile
 from pathlib import Path
 
 
-def state_path() -> Path:
-    """Where the state file lives; relative ``XDG_STATE_HOME`` values are ignored (XDG spec)."""
+def state_dir() -> Path:
+    """logtail's state directory; relative ``XDG_STATE_HOME`` values are ignored (XDG spec)."""
     base = os.environ.get("XDG_STATE_HOME", "")
     root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "state"
-    return root / "logtail" / "state.json"
+    return root / "logtail"
+
+
+def state_path() -> Path:
+    """Where the state file lives."""
+    return state_dir() / "state.json"
 
 
 def load_state() -> dict[str, object]:

@@ -172,8 +172,8 @@ class LogtailApp(App[int]):
             self.set_timer(delay, self._flush)
 
     def _flush(self) -> None:
-        if not self._flush_scheduled:
-            return  # flush_now got there first
+        if not self._flush_scheduled or not self.pane.is_attached:
+            return  # flush_now got there first, or the app is closing (the pane has no styles)
         self._flush_scheduled = False
         self._last_flush = time.monotonic()
         pending, self._pending = self._pending, []

@@ -11,6 +11,7 @@ See docs/architecture.md, "Serving in a browser".
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import json
 import os
@@ -66,11 +67,13 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         where = f"{host} port {port}"
-        if exc.errno == 98:  # EADDRINUSE
+        if exc.errno == errno.EADDRINUSE:
             raise LogtailError(
                 f"Port {port} is in use on {host}: choose another with --port N (0: any free port)."
             ) from None
-        raise LogtailError(f"Cannot serve on {where} ({exc.strerror}).") from None
+        raise LogtailError(
+            f"Cannot serve on {where} ({exc.strerror}): choose another --port or --host."
+        ) from None
     sock.set_inheritable(False)
     return sock
 
