@@ -10,29 +10,20 @@ See docs/architecture.md, "Serving in a browser".
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import ipaddress
 import json
 import os
-import re
 import shlex
-import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
 from logtail_tui.core.errors import LogtailError
-
-if TYPE_CHECKING:
-    from aiohttp import web
 
 ARGV_ENV = "LOGTAIL_SERVE_ARGV"
 """The environment variable that hands the command line to each browser session."""
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
-"""A Host header we may echo into the page: a name or an address, and a port."""
 
 
 def take_served_argv() -> list[str] | None:
@@ -99,7 +90,7 @@ def serve(argv: Sequence[str], host: str, port: int) -> int:
         LogtailError: textual-serve is not installed, or the address cannot be bound.
     """
     try:
-        from logtail_tui.ui.serve_app import make_server
+        from logtail_tui.ui.serve_app import run_server
     except ImportError:
         raise LogtailError(
             "Serving in a browser needs textual-serve: pip install 'logtail-tui[serve]'."
@@ -120,61 +111,8 @@ def serve(argv: Sequence[str], host: str, port: int) -> int:
         )
     else:
         print("Anyone who can reach this address can read these logs.", flush=True)
-    server = make_server(command, sock, url, allowed)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
     try:
-        run_server(server, sock, loop)
+        run_server(command, sock, url, allowed)
     finally:
-        loop.close()
         os.environ.pop(ARGV_ENV, None)
     return 0
-
-
-def run_server(server: Any, sock: socket.socket, loop: asyncio.AbstractEventLoop) -> None:
-    """Run ``server`` (made by `serve_app.make_server`) on ``sock`` until SIGINT or SIGTERM."""
-    from aiohttp import web
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, server.request_exit)
-    web.run_app(
-        server.build(),
-        sock=sock,
-        handle_signals=False,
-        loop=loop,
-        print=None,
-        shutdown_timeout=5,
-    )
-
-
-def host_guard(
-    allowed: frozenset[str] | None,
-) -> Callable[
-    [web.Request, Callable[[web.Request], Awaitable[web.StreamResponse]]],
-    Awaitable[web.StreamResponse],
-]:
-    """Middleware refusing a Host that is not ours (DNS rebinding) or a foreign Origin.
-
-    Browsers send Origin on every WebSocket handshake; a page from another site opening our
-    WebSocket would otherwise drive the TUI (cross-site WebSocket hijacking).
-    """
-    from aiohttp import web
-
-    @web.middleware
-    async def guard(
-        request: web.Request,
-        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
-    ) -> web.StreamResponse:
-        host = request.headers.get("Host", "")
-        if not _HOST.fullmatch(host):
-            raise web.HTTPBadRequest(text="Bad Host header.")
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        name = name.strip("[]").lower()
-        if allowed is not None and name not in allowed:
-            raise web.HTTPForbidden(text="This logtail serves only its own address.")
-        origin = request.headers.get("Origin")
-        if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
-            raise web.HTTPForbidden(text="Pages of other sites may not use this logtail.")
-        return await handler(request)
-
-    return guard

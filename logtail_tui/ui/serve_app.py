@@ -1,4 +1,4 @@
-"""textual-serve's server, adapted for `ui.serve`: our socket, our page URLs, a clean stop.
+"""textual-serve's server, adapted for `ui.serve`: our socket, our page URLs, a guard, a clean stop.
 
 Importing this module fails with ImportError when the ``[serve]`` extra is not installed;
 `ui.serve` turns that into one sentence.
@@ -7,7 +7,10 @@ Importing this module fails with ImportError when the ``[serve]`` extra is not i
 from __future__ import annotations
 
 import asyncio
+import re
+import signal
 import socket
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp_jinja2
@@ -15,9 +18,10 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from logtail_tui.ui.serve import host_guard
-
 TITLE = "logtail"
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+"""A Host header we may echo into the page: a name or an address, and a port."""
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class LogtailServer(Server):
@@ -99,8 +103,51 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-def make_server(
-    command: str, sock: socket.socket, url: str, allowed: frozenset[str] | None
-) -> LogtailServer:
-    """The server `ui.serve.run_server` runs."""
-    return LogtailServer(command, sock, url, allowed)
+def run_server(command: str, sock: socket.socket, url: str, allowed: frozenset[str] | None) -> None:
+    """Serve ``command`` to browsers on ``sock`` (reached at ``url``) until SIGINT or SIGTERM.
+
+    Args:
+        allowed: Host names the page may be asked by; ``None`` accepts any (wildcard bind).
+    """
+    server = LogtailServer(command, sock, url, allowed)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, server.request_exit)
+        web.run_app(
+            server.build(),
+            sock=sock,
+            handle_signals=False,
+            loop=loop,
+            print=None,
+            shutdown_timeout=5,
+        )
+    finally:
+        loop.close()
+
+
+def host_guard(
+    allowed: frozenset[str] | None,
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """Middleware refusing a Host that is not ours (DNS rebinding) or a foreign Origin.
+
+    Browsers send Origin on every WebSocket handshake; a page from another site opening our
+    WebSocket would otherwise drive the TUI (cross-site WebSocket hijacking).
+    """
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        host = request.headers.get("Host", "")
+        if not _HOST.fullmatch(host):
+            raise web.HTTPBadRequest(text="Bad Host header.")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = name.strip("[]").lower()
+        if allowed is not None and name not in allowed:
+            raise web.HTTPForbidden(text="This logtail serves only its own address.")
+        origin = request.headers.get("Origin")
+        if origin is not None and origin not in (f"http://{host}", f"https://{host}"):
+            raise web.HTTPForbidden(text="Pages of other sites may not use this logtail.")
+        return await handler(request)
+
+    return guard
