@@ -83,10 +83,10 @@ class StatusBar(Widget):
     StatusBar > .status-bar--completed { color: $status-completed; }
     StatusBar > .status-bar--failed { color: $status-failed; text-style: bold; }
     StatusBar > .status-bar--paused {
-        background: $status-paused-background; color: $status-badge; text-style: bold;
+        background: $status-paused-background; color: $status-paused; text-style: bold;
     }
     StatusBar > .status-bar--following {
-        background: $status-following-background; color: $status-badge; text-style: bold;
+        background: $status-following-background; color: $status-following; text-style: bold;
     }
     StatusBar > .status-bar--dim { color: $status-waiting; }
     """

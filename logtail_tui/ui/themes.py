@@ -33,12 +33,21 @@ class Derived:
     base: str
     """The theme variable it starts from, e.g. ``error``."""
     alpha: int = 100
-    """Opacity in percent, blended over ``on``."""
+    """Opacity in percent, blended over what is under it."""
     on: str | None = "surface"
-    """The variable it is read against, checked for contrast; ``None`` for backgrounds."""
+    """The variable it is read against, checked for contrast; ``None`` for backgrounds.
+    A background of logtail's own (``log-match-background``) is itself painted on ``under``."""
+    under: str = "surface"
+    """What ``on`` is painted over when it is not opaque."""
 
 
 DERIVED: dict[str, Derived] = {
+    # Backgrounds first: text colours below are checked against them.
+    "log-critical-background": Derived("error", 60, on=None),
+    "log-match-background": Derived("warning", 70, on=None),
+    "log-cursor-background": Derived("primary", 35, on=None),
+    "status-paused-background": Derived("warning", on=None),
+    "status-following-background": Derived("success", 60, on=None),
     # The pane (background $surface).
     "log-trace": Derived("foreground", 45),
     "log-debug": Derived("foreground", 60),
@@ -46,8 +55,7 @@ DERIVED: dict[str, Derived] = {
     "log-notice": Derived("success"),
     "log-warning": Derived("warning"),
     "log-error": Derived("error"),
-    "log-critical": Derived("text", on=None),
-    "log-critical-background": Derived("error", 60, on=None),
+    "log-critical": Derived("text", on=None),  # "auto": Textual picks black or white
     "log-time": Derived("primary-lighten-2"),
     "log-source-0": Derived("secondary"),
     "log-source-1": Derived("accent"),
@@ -55,18 +63,15 @@ DERIVED: dict[str, Derived] = {
     "log-source-3": Derived("primary-lighten-3"),
     "log-source-4": Derived("warning-lighten-2"),
     "log-source-5": Derived("secondary-lighten-3"),
-    "log-match": Derived("background", on=None),
-    "log-match-background": Derived("warning", 70, on=None),
-    "log-cursor-background": Derived("primary", 35, on=None),
+    "log-match": Derived("background", on="log-match-background"),
     # The status bar (background $panel).
     "status-live": Derived("success", on="panel"),
     "status-waiting": Derived("foreground", 60, on="panel"),
     "status-retrying": Derived("warning", on="panel"),
     "status-completed": Derived("primary-lighten-2", on="panel"),
     "status-failed": Derived("error", on="panel"),
-    "status-badge": Derived("background", on=None),
-    "status-paused-background": Derived("warning", on=None),
-    "status-following-background": Derived("success", 60, on=None),
+    "status-paused": Derived("background", on="status-paused-background", under="panel"),
+    "status-following": Derived("background", on="status-following-background", under="panel"),
 }
 """Every colour variable logtail's CSS uses, and where each comes from."""
 
@@ -131,12 +136,14 @@ def derive(variables: Mapping[str, str]) -> dict[str, str]:
         derived[name] = expression
         if how.on is None:
             continue
+        known = {**variables, **derived}
         try:
-            background = Color.parse(variables[how.on])
+            under = Color.parse(known[how.under])
         except ColorParseError:
             continue
-        color = opaque(expression, background)
-        if color is not None and contrast(color, background) < READABLE:
+        background = opaque(known[how.on], under)
+        color = opaque(expression, background) if background is not None else None
+        if background is not None and color is not None and contrast(color, background) < READABLE:
             derived[name] = readable(color, background).hex
     return derived
 
@@ -177,7 +184,8 @@ LOGTAIL_THEMES: dict[str, Theme] = {
             "log-match-background": "#FFD966",
             "log-cursor-background": "#D6E6FA",
             "status-waiting": "#4A4A4A",
-            "status-badge": "#FFFFFF",
+            "status-paused": "#FFFFFF",
+            "status-following": "#FFFFFF",
             "status-paused-background": "#8A5300",
             "status-following-background": "#1E7436",
             "status-completed": "#1F5FA8",
@@ -214,7 +222,8 @@ LOGTAIL_THEMES: dict[str, Theme] = {
             "log-cursor-background": "#303030",
             "status-waiting": "#D6D6D6",
             "status-completed": "#8FD8FF",
-            "status-badge": "#000000",
+            "status-paused": "#000000",
+            "status-following": "#000000",
             "status-following-background": "#5FF08A",
             "input-cursor-background": "#FFFFFF",
             "input-cursor-foreground": "#000000",

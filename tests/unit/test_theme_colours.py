@@ -20,30 +20,20 @@ from logtail_tui.ui.themes import (
 
 TEXT = [name for name, how in DERIVED.items() if how.on is not None]
 """Every variable that colours text, with the background it is read on."""
-PAIRS = [
-    ("log-critical", "log-critical-background"),
-    ("log-match", "log-match-background"),
-    ("status-badge", "status-paused-background"),
-    ("status-badge", "status-following-background"),
-]
-"""Text colours that come with their own background."""
+PAIRS = [("log-critical", "log-critical-background")]
+"""Text that Textual colours itself ("auto") in built-in themes, checked in logtail's."""
 
 
 def painted(theme: str) -> dict[str, tuple[Color, Color]]:
     """Each text variable of ``theme`` as painted, with the background under it."""
     variables = theme_variables({**BUILTIN_THEMES, **LOGTAIL_THEMES}[theme])
     found: dict[str, tuple[Color, Color]] = {}
-    for name in TEXT:
-        background = Color.parse(variables[DERIVED[name].on or ""])
-        color = opaque(variables[name], background)
-        if color is not None:
-            found[name] = (color, background)
-    for text, under in PAIRS:
-        surface = Color.parse(variables["surface"])
-        background = opaque(variables[under], surface)
+    checks = [(name, DERIVED[name].on or "", DERIVED[name].under) for name in TEXT]
+    for text, on, under in [*checks, *((text, on, "surface") for text, on in PAIRS)]:
+        background = opaque(variables[on], Color.parse(variables[under]))
         color = opaque(variables[text], background) if background is not None else None
         if color is not None and background is not None:
-            found[f"{text} on {under}"] = (color, background)
+            found[text] = (color, background)
     return found
 
 
