@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from logtail_tui import __version__, completion, config_defaults
+from logtail_tui import display_options as dopt
 from logtail_tui import option_values as opt
 from logtail_tui import time_options as topt
 from logtail_tui.core.errors import LogtailError, UsageError
@@ -49,6 +50,10 @@ class Invocation:
 
     specs: list[SourceSpec]
     settings: Settings
+    serve: tuple[str, int] | None = None
+    """``(host, port)`` with ``--serve``: show the TUI in browsers instead."""
+    argv: tuple[str, ...] = ()
+    """The command line as given, which each browser session of ``--serve`` runs."""
 
 
 EXAMPLES = """\b
@@ -84,6 +89,10 @@ def logtail(
     plain: opt.PlainOpt = False,
     color: opt.ColorOpt = "auto",
     utc: opt.UtcOpt = False,
+    theme: dopt.ThemeOpt = None,
+    serve: dopt.ServeOpt = False,
+    port: dopt.PortOpt = None,
+    host: dopt.HostOpt = None,
     format: opt.FormatOpt = "auto",
     field: opt.FieldOpt = [],  # noqa: B006
     insecure: opt.InsecureOpt = False,
@@ -135,8 +144,12 @@ def logtail(
     if max_lines is None:
         # `-n all` asks for the whole file: keep it, unless told otherwise.
         max_lines = ALL_LINES_SCROLLBACK if lines is None else DEFAULT_MAX_LINES
-    tty = sys.stdout.isatty()
+    if serve and plain:
+        raise UsageError("--serve shows the TUI in a browser: drop --plain or --serve.")
+    if not serve and any(_typed(ctx, name) for name in ("port", "host")):
+        raise UsageError("--port and --host go with --serve.")  # as config defaults, they wait
     span = topt.time_range(since, until, utc)
+    tty = sys.stdout.isatty() or serve  # served, the TUI runs in the browser, not on stdout
     settings = Settings(
         lines=lines,
         max_lines=max_lines,
@@ -167,6 +180,7 @@ def logtail(
         until=span[1],
         merge_by_time=merge_by_time,
         reorder_window=reorder_window,
+        theme=theme,
     )
     # Unknown schemes, bad targets (an empty cmd:) and -o values are usage errors here.
     if config_file is None and not any(text.startswith("@") for text in sources):
@@ -177,7 +191,16 @@ def logtail(
         specs = named_sources.resolve(sources, settings, config_file)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
-    return Invocation(specs, settings)
+    if serve and any(spec.scheme == "stdin" for spec in specs):
+        raise UsageError("--serve cannot share standard input with browsers: give a file instead.")
+    where = (host or "127.0.0.1", dopt.DEFAULT_PORT if port is None else port) if serve else None
+    return Invocation(specs, settings, serve=where)
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was given on the command line (not a config default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def parse(argv: Sequence[str] | None = None) -> Invocation | None:
@@ -204,6 +227,8 @@ def parse(argv: Sequence[str] | None = None) -> Invocation | None:
         default_map=defaults,
         obj=config_file,
     )
+    if isinstance(result, Invocation) and result.serve is not None:
+        return dataclasses.replace(result, argv=tuple(args))
     return result if isinstance(result, Invocation) else None
 
 
@@ -241,9 +266,18 @@ def _attach_stdin(spec: SourceSpec) -> SourceSpec:
     return dataclasses.replace(spec, target=reattach_terminal())
 
 
-def _run(invocation: Invocation | None) -> int:
+def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
     if invocation is None:
         return 0
+    if in_browser:  # one browser session of --serve: this process is its TUI
+        settings = dataclasses.replace(invocation.settings, plain=False)
+        invocation = dataclasses.replace(invocation, settings=settings, serve=None)
+    if invocation.serve is not None:
+        from logtail_tui.ui.serve import serve
+        from logtail_tui.ui.themes import check_theme
+
+        check_theme(invocation.settings.theme)  # here, not in each browser session
+        return serve(invocation.argv, *invocation.serve)
     if invocation.settings.plain:
         from logtail_tui.plain import run_plain
 
@@ -255,8 +289,11 @@ def _run(invocation: Invocation | None) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; maps every error to one sentence and an exit status."""
+    from logtail_tui.ui.serve import take_served_argv
+
+    served = take_served_argv() if argv is None else None
     try:
-        code = _run(parse(argv))
+        code = _run(parse(argv if served is None else served), in_browser=served is not None)
     except LogtailError as exc:
         print(f"logtail: {exc}", file=sys.stderr)
         code = 2 if isinstance(exc, UsageError) else 1

@@ -30,6 +30,7 @@ NOT_IN_CONFIG = {
     "list-sources": "it is not a setting",
     "show-completion": "it is not a setting",
     "install-completion": "it is not a setting",
+    "serve": "it is a way to run, not a setting (port and host may be set)",
     "token": "logtail keeps no token in its config; use token_env or token_command in a "
     "[sources.NAME] table",
 }

@@ -65,3 +65,9 @@ def nats_engine(tmp_path):  # type: ignore[no-untyped-def]
     server = nats_server(tmp_path).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's remembered choices (the theme in ~/.local/state)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -78,6 +78,8 @@ class Settings:
     color: bool = True
     utc: bool = False
     """Show record times in UTC instead of local time (``--utc``)."""
+    theme: str | None = None
+    """The TUI's theme (``--theme``); ``None``: the one last chosen, else the default."""
 
     def secrets(self) -> tuple[str, ...]:
         """Strings that must never be displayed (tokens and header values that carry them)."""

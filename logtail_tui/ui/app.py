@@ -48,6 +48,8 @@ from logtail_tui.ui.marking import MarkController
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
+from logtail_tui.ui.theme_choice import ThemeChoice
+from logtail_tui.ui.themes import derive
 
 FLUSH_INTERVAL = 1 / 60
 """Minimum time between two flushes of queued batches into the store."""
@@ -87,6 +89,7 @@ class LogtailApp(App[int]):
         super().__init__()
         self.specs = list(specs)
         self.settings = settings
+        self.themes = ThemeChoice(self, settings.theme)
         self.scrollback = Scrollback(
             settings.max_lines,
             settings.memory_budget,
@@ -134,6 +137,7 @@ class LogtailApp(App[int]):
     def on_mount(self) -> None:
         self.sub_title = ", ".join(spec.label for spec in self.specs)
         self.pane.focus()
+        self.themes.start()
         self.filtering.start()
         self.searching.start()
         self.hub.start()
@@ -184,8 +188,8 @@ class LogtailApp(App[int]):
             self.set_timer(delay, self._flush)
 
     def _flush(self) -> None:
-        if not self._flush_scheduled:
-            return  # flush_now got there first
+        if not self._flush_scheduled or not self.pane.is_attached:
+            return  # flush_now got there first, or the app is closing (the pane has no styles)
         self._flush_scheduled = False
         self._last_flush = time.monotonic()
         pending, self._pending = self._pending, []
@@ -245,6 +249,10 @@ class LogtailApp(App[int]):
 
     def on_log_pane_follow_changed(self, message: LogPane.FollowChanged) -> None:
         self.refresh_status()
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        return {**derive(variables), **variables}  # logtail's colours (ui/themes.py)
 
     # -- keys (declared in keymap.py) and the palette -----------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

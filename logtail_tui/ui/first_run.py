@@ -7,11 +7,11 @@ means the hint shows again next time (docs/architecture.md, "Configuration").
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from logtail_tui.core.state_file import state_dir
 from logtail_tui.sources.contract import SourceSpec
 from logtail_tui.ui import keymap
 
@@ -36,8 +36,7 @@ def hint() -> str:
 
 def marker() -> Path:
     """The file whose presence means the hint was shown."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "logtail" / MARKER
+    return state_dir() / MARKER
 
 
 def due(specs: Sequence[SourceSpec]) -> bool:

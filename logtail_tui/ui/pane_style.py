@@ -1,7 +1,8 @@
 """How the log pane looks: a component class per level, and the pane's default CSS.
 
 Lines are painted with styles looked up from these component classes, so themes and
-``app.tcss`` can restyle levels, times, source tags, matches and the cursor.
+``app.tcss`` can restyle levels, times, source tags, matches and the cursor. Their colours
+are theme variables (``$log-error``...), set or derived per theme in ``ui/themes.py``.
 """
 
 from __future__ import annotations
@@ -56,23 +57,25 @@ LogPane {
     scrollbar-gutter: stable;
 }
 LogPane > .log-pane--plain { }
-LogPane > .log-pane--trace { color: $foreground 45%; }
-LogPane > .log-pane--debug { color: $foreground 60%; }
-LogPane > .log-pane--info { }
-LogPane > .log-pane--notice { color: $success; }
-LogPane > .log-pane--warning { color: $warning; }
-LogPane > .log-pane--error { color: $error; }
-LogPane > .log-pane--critical { color: $text; background: $error 60%; text-style: bold; }
-LogPane > .log-pane--time { color: $primary-lighten-2; }
-LogPane > .log-pane--source { color: $secondary; }
-LogPane > .log-pane--source-0 { color: $secondary; }
-LogPane > .log-pane--source-1 { color: $accent; }
-LogPane > .log-pane--source-2 { color: $success-lighten-1; }
-LogPane > .log-pane--source-3 { color: $primary-lighten-3; }
-LogPane > .log-pane--source-4 { color: $warning-lighten-2; }
-LogPane > .log-pane--source-5 { color: $secondary-lighten-3; }
-LogPane > .log-pane--match { background: $warning 70%; color: $background; }
-LogPane > .log-pane--cursor { background: $primary 35%; }
+LogPane > .log-pane--trace { color: $log-trace; }
+LogPane > .log-pane--debug { color: $log-debug; }
+LogPane > .log-pane--info { color: $log-info; }
+LogPane > .log-pane--notice { color: $log-notice; }
+LogPane > .log-pane--warning { color: $log-warning; }
+LogPane > .log-pane--error { color: $log-error; }
+LogPane > .log-pane--critical {
+    color: $log-critical; background: $log-critical-background; text-style: bold;
+}
+LogPane > .log-pane--time { color: $log-time; }
+LogPane > .log-pane--source { color: $log-source-0; }
+LogPane > .log-pane--source-0 { color: $log-source-0; }
+LogPane > .log-pane--source-1 { color: $log-source-1; }
+LogPane > .log-pane--source-2 { color: $log-source-2; }
+LogPane > .log-pane--source-3 { color: $log-source-3; }
+LogPane > .log-pane--source-4 { color: $log-source-4; }
+LogPane > .log-pane--source-5 { color: $log-source-5; }
+LogPane > .log-pane--match { background: $log-match-background; color: $log-match; }
+LogPane > .log-pane--cursor { background: $log-cursor-background; }
 LogPane > .log-pane--mark { color: $accent; background: $accent 15%; }
 """
 

@@ -79,14 +79,18 @@ class StatusBar(Widget):
     }
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $foreground; }
-    StatusBar > .status-bar--live { color: $success; }
-    StatusBar > .status-bar--waiting { color: $foreground 60%; }
-    StatusBar > .status-bar--retrying { color: $warning; }
-    StatusBar > .status-bar--completed { color: $primary-lighten-2; }
-    StatusBar > .status-bar--failed { color: $error; text-style: bold; }
-    StatusBar > .status-bar--paused { background: $warning; color: $background; text-style: bold; }
-    StatusBar > .status-bar--following { background: $success 60%; color: $background; text-style: bold; }
-    StatusBar > .status-bar--dim { color: $foreground 60%; }
+    StatusBar > .status-bar--live { color: $status-live; }
+    StatusBar > .status-bar--waiting { color: $status-waiting; }
+    StatusBar > .status-bar--retrying { color: $status-retrying; }
+    StatusBar > .status-bar--completed { color: $status-completed; }
+    StatusBar > .status-bar--failed { color: $status-failed; text-style: bold; }
+    StatusBar > .status-bar--paused {
+        background: $status-paused-background; color: $status-paused; text-style: bold;
+    }
+    StatusBar > .status-bar--following {
+        background: $status-following-background; color: $status-following; text-style: bold;
+    }
+    StatusBar > .status-bar--dim { color: $status-waiting; }
     """
 
     def __init__(self, labels: Sequence[str], *, id: str | None = None) -> None:

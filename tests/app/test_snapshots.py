@@ -159,3 +159,24 @@ def test_field_filter_with_columns(snap_compare) -> None:  # type: ignore[no-unt
         app.clear_notifications()  # the toast naming the columns would hide the status bar
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=loaded(columns))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_light_theme_with_a_search(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def search(pilot: Pilot[int], app: LogtailApp) -> None:
+        await pilot.press("slash", *"alice", "enter")
+        await until(lambda: app.searching.index is not None and app.searching.index.ready)
+        await until(lambda: "search " in app.status.plain_text() and app.pane.cursor is not None)
+
+    app = make_app("--theme", "logtail-light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded(search))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_high_contrast_theme_paused(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def pause(pilot: Pilot[int], app: LogtailApp) -> None:
+        await pilot.press("space", "up", "up", "up")
+        await until(lambda: app.pane.cursor is not None and not app.pane.following)
+
+    app = make_app("--theme", "logtail-high-contrast")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded(pause))
