@@ -25,6 +25,7 @@ from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
+from logtail_tui.ui.long_lines import clip, drawn_strip
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
 from logtail_tui.ui.wrap import screen_rows
 
@@ -316,21 +317,26 @@ class LogPane(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         store = self.view.store
-        record = store.record(number)
+        record, extra = clip(store.record(number))  # long lines: their start only
         text = self._line_text(record)
         if self.query_ is not None:
             offset = len(text) - len(record.text)
             match_style = self.get_component_rich_style("log-pane--match")
             for start, end in self.query_.spans(record.text):
                 text.stylize(match_style, start + offset, end + offset)
-        strip = Strip(text.render(self.app.console), text.cell_len)
+        strip = drawn_strip(text, extra, self.app.console)
         self._cache[number] = strip
         width = strip.cell_length
         if width > self._max_width:
             self._max_width = width
             if not self.wrap:
-                self.call_later(self._update_virtual_size)
+                self.call_later(self._widen)
         return strip
+
+    def _widen(self) -> None:
+        self._update_virtual_size()
+        if self.following:  # a horizontal scrollbar may now cover the newest line
+            self.call_after_refresh(self._scroll_to_end)
 
     def _line_text(self, record: Record) -> Text:
         return line_text(
