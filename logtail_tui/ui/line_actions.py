@@ -7,6 +7,7 @@ from array import array
 from pathlib import Path
 
 from logtail_tui.core.record import Level
+from logtail_tui.core.times import format_epoch
 from logtail_tui.ui.detail_screen import DetailScreen
 from logtail_tui.ui.host import Host
 from logtail_tui.ui.save_screen import SaveScreen
@@ -50,7 +51,10 @@ class LineActions:
             return
         label = app.specs[app.store.source(number)].label
         line = app.scrollback.line_number(number)
-        app.push_screen(DetailScreen(app.store.record(number), label, line))
+        record = app.store.record(number)
+        epoch = app.store.time_of(number) if record.time is None else None
+        parsed = format_epoch(epoch, app.settings.utc) if epoch is not None else None
+        app.push_screen(DetailScreen(record, label, line, parsed))
 
     def copy(self) -> None:
         app = self.app
