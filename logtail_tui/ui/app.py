@@ -44,6 +44,7 @@ from logtail_tui.ui.log_pane import LogPane
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
+from logtail_tui.ui.timeline import Timeline
 
 FLUSH_INTERVAL = 1 / 60
 """Minimum time between two flushes of queued batches into the store."""
@@ -105,11 +106,13 @@ class LogtailApp(App[int]):
         self.searching = SearchController(self, self.work)
         self.filtering = FilterController(self, self.work, self.searching)
         self.line_actions = LineActions(self, self.searching)
+        self.timeline = Timeline(self, id="timeline")
 
     def compose(self) -> ComposeResult:
         yield self.pane
         yield self.filter_bar
         yield self.search_bar
+        yield self.timeline
         yield self.status
         yield Footer()
 
@@ -284,6 +287,15 @@ class LogtailApp(App[int]):
 
     def action_levels(self) -> None:
         self.pane.show_levels = not self.pane.show_levels
+
+    def action_timeline(self) -> None:
+        self.timeline.toggle()
+
+    def action_timeline_previous(self) -> None:
+        self.timeline.step(-1)
+
+    def action_timeline_next(self) -> None:
+        self.timeline.step(+1)
 
     # -- messages from the bars ---------------------------------------------------------
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:

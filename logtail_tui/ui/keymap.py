@@ -36,6 +36,8 @@ _KEY_NAMES = {
     "right": "→",
     "slash": "/",
     "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 
@@ -126,6 +128,12 @@ KEYS: tuple[Key, ...] = (
     Key("t", "times", VIEW, "timestamps on / off", "Times", False, "Toggle timestamps"),
     Key("v", "levels", VIEW, "level words of structured records on / off", "Levels", False,
         "Toggle level words"),
+    Key("T", "timeline", VIEW, "timeline: records per time bucket, by level", "Timeline", False,
+        "Toggle timeline"),
+    Key("left_square_bracket", "timeline_previous", VIEW, "previous timeline bucket", "Earlier",
+        False, "Previous timeline bucket"),
+    Key("right_square_bracket", "timeline_next", VIEW, "next timeline bucket", "Later", False,
+        "Next timeline bucket"),
     # -- app
     Key("ctrl+p", "command_palette", APP, "command palette", scope="textual"),
     Key("question_mark", "help", APP, "this help", "Keys", True),

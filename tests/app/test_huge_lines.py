@@ -42,7 +42,11 @@ async def test_a_streamed_huge_line_draws_bounded_pieces() -> None:
     assert len(texts) > 30  # the decoder cut it into pieces
     async with app.run_test(size=(100, 30)) as pilot:
         await feeds[0].put(LineParser().parse(texts))
-        await until(lambda: "after" in screen_text(app), timeout=20, describe=lambda: (app.store.received, screen_text(app)[-300:]))
+        await until(
+            lambda: "after" in screen_text(app),
+            timeout=20,
+            describe=lambda: (app.store.received, screen_text(app)[-300:]),
+        )
         drawn = [strip.text for strip in cached(app)]
         assert sum(f"{CONTINUED}[{65_538 - DRAW_LIMIT:,} more characters" in t for t in drawn) >= 25
         assert len(app.pane._cache) >= 25 and widest_strip(app) <= BOUND
