@@ -1,12 +1,12 @@
 """The time column: each kept line's time as epoch seconds, built in bulk, per chunk, lazily.
 
 A chunk's `Chunk.times` is ``None`` until someone asks for a time in it (merge by time,
-``--since``, the timeline, the detail view); then the whole chunk is parsed in one call of
-`parse_times` (~0.4 M lines/s) into an ``array('d')`` with NaN where a line has no time, and
-kept. Chunks only ever grow at their end (the open stream chunk), so a column shorter than
-its chunk is extended by the new lines only. Structured records carry their time in a field:
-that text is parsed instead of the line (docs/architecture.md, "The time column").
-"""
+``--since``, the timeline, the detail view); then the chunk's lines up to that one are
+parsed in one call of `parse_times` (~0.4 M lines/s) into an ``array('d')`` with NaN where a
+line has no time, and kept. A column may be shorter than its chunk (parsed up to the line
+asked for, or the open stream chunk grew since): it is extended by the missing lines only.
+Structured records carry their time in a field: that text is parsed instead of the line
+(docs/architecture.md, "The time column")."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 NAN = math.nan
 
 
-def chunk_times(chunk: Chunk, now: float | None = None) -> array[float]:
-    """Epoch seconds of every line of ``chunk`` (NaN: none), computed once and cached."""
+def chunk_times(chunk: Chunk, upto: int | None = None, now: float | None = None) -> array[float]:
+    """Epoch seconds of ``chunk``'s lines (NaN: none), at least up to line ``upto`` (all by
+    default); computed once and kept, so a step of a worker parses only what it reads."""
     times = chunk.times
     if times is None:
         times = chunk.times = array("d")
-    if len(times) < chunk.n:
-        times.extend(_parse(chunk, len(times), chunk.n, now))
+    hi = chunk.n if upto is None else min(upto, chunk.n)
+    if len(times) < hi:
+        times.extend(_parse(chunk, len(times), hi, now))
     return times
 
 
@@ -57,12 +59,12 @@ def times_between(store: LogStore, lo: int, hi: int) -> array[float]:
     """The time column of the kept lines ``lo .. hi-1`` (NaN where a line has no time)."""
     out = array("d")
     for chunk, i, j in store.pieces(lo, hi):
-        out.extend(chunk_times(chunk)[i:j])
+        out.extend(chunk_times(chunk, j)[i:j])
     return out
 
 
 def time_of(store: LogStore, n: int) -> float | None:
     """Epoch seconds of line ``n``, or ``None`` when it has no time."""
     chunk, i = store.locate(n)
-    epoch = chunk_times(chunk)[i]
+    epoch = chunk_times(chunk, i + 1)[i]
     return None if math.isnan(epoch) else epoch

@@ -59,11 +59,12 @@ def test_parsed_lazily_once_and_extended_by_new_lines_only(monkeypatch) -> None:
     chunk, _ = store.locate(0)
     assert chunk.times is None  # nobody asked yet
     assert list(store.times_between(2, 4)) == [T0 - 16 + 2, T0 - 16 + 3]
-    assert calls == [10]  # the whole chunk in one call
-    assert store.time_of(9) == T0 - 16 + 9 and calls == [10]  # kept
+    assert calls == [4]  # the chunk up to what was asked, in one call
+    assert store.time_of(9) == T0 - 16 + 9 and calls == [4, 6]  # then the rest
+    assert store.time_of(3) == T0 - 16 + 3 and calls == [4, 6]  # kept
     store.extend(parsed("2026-12-01T02:36:00Z INFO later", "no time here"))
-    assert store.time_of(10) == T0 + 44
-    assert calls == [10, 2]  # the two new lines only
+    assert list(store.times_between(0, 12))[10] == T0 + 44
+    assert calls == [4, 6, 2]  # the two new lines only
 
 
 def test_survives_eviction_by_absolute_number() -> None:
