@@ -58,6 +58,10 @@ HISTORY_INTERVAL = 1 / 4
 repaint shows little new, and fewer repaints leave the CPU to the indexing."""
 
 
+WHEEL_LINES = 3.0
+"""Lines a wheel notch scrolls, as in less and lnav (Textual's default is 2)."""
+
+
 class LogtailApp(App[int]):
     """Follows ``specs`` and shows them. The return value is the exit status.
 
@@ -80,6 +84,7 @@ class LogtailApp(App[int]):
         factory: Callable[[SourceSpec, Settings], Source] = registry.create,
     ) -> None:
         super().__init__()
+        self.scroll_sensitivity_y = WHEEL_LINES
         self.specs = list(specs)
         self.settings = settings
         self.scrollback = Scrollback(

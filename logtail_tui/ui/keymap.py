@@ -2,7 +2,7 @@
 
 Textual bindings (app and pane), the command palette, the ``?`` help screen and the
 README's key table (``scripts/keys_table.py``) are all generated from `KEYS`, so they
-cannot drift apart. Bars and modal screens keep their own few local keys (escape, ctrl+r).
+cannot drift apart. Bars and modal screens keep their own few local keys (escape, ctrl+r, ctrl+l).
 """
 
 from __future__ import annotations
