@@ -19,6 +19,7 @@ from textual.widgets import Footer
 
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.markers import marker_batch
 from logtail_tui.core.record import Batch
 from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.settings import Settings
@@ -151,6 +152,8 @@ class LogtailApp(App[int]):
                 severity="error",
                 markup=False,
             )
+        if isinstance(event, StateChanged) and event.mark:  # in the flow, where it happened
+            self._on_source_event(index, marker_batch(event.detail))
         if isinstance(event, StateChanged | Heartbeat):
             self.refresh_status()
 

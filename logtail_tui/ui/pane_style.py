@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from rich.style import Style
 from rich.text import Text
 
+from logtail_tui.core.markers import is_marker
 from logtail_tui.core.record import Level, Record
 from logtail_tui.core.times import format_time
 
@@ -46,6 +47,7 @@ COMPONENT_CLASSES = {
     "log-pane--source",
     "log-pane--match",
     "log-pane--cursor",
+    "log-pane--marker",
 }
 
 PANE_CSS = """
@@ -72,6 +74,7 @@ LogPane > .log-pane--source-4 { color: $warning-lighten-2; }
 LogPane > .log-pane--source-5 { color: $secondary-lighten-3; }
 LogPane > .log-pane--match { background: $warning 70%; color: $background; }
 LogPane > .log-pane--cursor { background: $primary 35%; }
+LogPane > .log-pane--marker { color: $text-muted; text-style: italic; }
 """
 
 
@@ -98,6 +101,8 @@ def line_text(
         labels: Source names; a tag is shown when there are several.
     """
     line_style = style(LEVEL_CLASS.get(record.level, "log-pane--plain"))
+    if is_marker(record.text):  # a source's event (file truncated...), not a log line
+        line_style = style("log-pane--marker")
     text = Text(no_wrap=True, end="")
     if times and record.time:
         text.append(f"{format_time(record.time, utc):<{TIME_WIDTH - 2}}  ", style("log-pane--time"))
