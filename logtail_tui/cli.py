@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from logtail_tui import __version__
+from logtail_tui import __version__, completion, config_defaults
 from logtail_tui import option_values as opt
 from logtail_tui.core.errors import LogtailError, UsageError
 from logtail_tui.core.record import Level
@@ -50,8 +50,20 @@ class Invocation:
     settings: Settings
 
 
-@app.command()
+EXAMPLES = """\b
+Examples:
+  logtail /var/log/syslog                     follow a file, like tail -F
+  logtail -n all -l warn app.log              whole file, warnings and worse
+  kubectl logs -f deploy/api | logtail -      a pipe; keys still work
+  logtail --token "$TOKEN" https://host/logs  a stream (SSE, NDJSON, text)
+  logtail @oncall                             a profile from the config file
+"""
+"""Ends ``logtail --help`` (``\\b`` keeps click from re-wrapping it); tests parse each one."""
+
+
+@app.command(epilog=EXAMPLES)
 def logtail(
+    ctx: typer.Context,
     sources: opt.SourcesOpt = None,
     lines: opt.LinesOpt = DEFAULT_LINES,
     max_lines: opt.MaxLinesOpt = None,
@@ -78,24 +90,35 @@ def logtail(
     retries: opt.RetriesOpt = None,
     reconnect: opt.ReconnectOpt = False,
     option: opt.OptionOpt = [],  # noqa: B006
+    config: config_defaults.ConfigOpt = None,
     list_sources: opt.ListSourcesOpt = False,
     version: opt.VersionOpt = False,
+    show_completion: completion.ShowCompletionOpt = None,
+    install_completion: completion.InstallCompletionOpt = None,
 ) -> Invocation | None:
     """Follow logs from files, stdin, commands, HTTP streams (SSE, NDJSON, text) and WebSockets.
 
     SOURCE is a PATH, file:PATH, - (stdin), http(s)://, sse+http(s)://, ws(s)://,
-    cmd:COMMAND or demo: (see --list-sources); several may be given.
+    cmd:COMMAND or demo: (see --list-sources), or @NAME, a source or profile of
+    the config file; several may be given.
     """
     if version:
         print(f"logtail {__version__}")
         return None
     from logtail_tui.sources import registry
 
+    # `parse` read the config file (--config was pre-scanned there) and hands it over.
+    config_file = ctx.obj
+    if isinstance(config_file, UsageError):
+        raise config_file
     if list_sources:
+        from logtail_tui import named_sources
+
         for scheme, target, desc, opts in registry.describe():
             print(f"{scheme + ':':<11} {desc}  ({target})")
             for line in opts:
                 print(f"{'':<13}-o {line}")
+        print("\n" + "\n".join(named_sources.describe(config_file)))
         return None
     if not sources:
         raise UsageError(
@@ -134,7 +157,12 @@ def logtail(
         utc=utc,
     )
     # Unknown schemes, bad targets (an empty cmd:) and -o values are usage errors here.
-    specs = registry.resolve_all(sources, settings)
+    if config_file is None and not any(text.startswith("@") for text in sources):
+        specs = registry.resolve_all(sources, settings)
+    else:
+        from logtail_tui import named_sources
+
+        specs = named_sources.resolve(sources, settings, config_file)
     if sum(spec.scheme == "stdin" for spec in specs) > 1:
         raise UsageError("Standard input ('-') can be given only once.")
     return Invocation(specs, settings)
@@ -147,8 +175,22 @@ def parse(argv: Sequence[str] | None = None) -> Invocation | None:
         UsageError: or one of Typer's parser errors, for a bad command line.
     """
     command = typer.main.get_command(app)
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if completion.completing():
+        completion.init()  # the shell asks for completions: click answers and exits
+        config_file, defaults = None, {}
+    else:
+        try:
+            config_file, defaults = config_defaults.read(command, args)
+        except UsageError as exc:
+            # Raised by `logtail` unless --help, --version or --show-completion answer first.
+            config_file, defaults = exc, {}
     result = command.main(
-        args=list(argv) if argv is not None else None, prog_name="logtail", standalone_mode=False
+        args=args,
+        prog_name="logtail",
+        standalone_mode=False,
+        default_map=defaults,
+        obj=config_file,
     )
     return result if isinstance(result, Invocation) else None
 

@@ -13,6 +13,7 @@ from typing import Annotated, NamedTuple
 
 import typer
 
+from logtail_tui import completion
 from logtail_tui.core.errors import UsageError
 from logtail_tui.core.filters import compile_pattern
 from logtail_tui.core.parse import FORMATS
@@ -129,7 +130,10 @@ def parse_cacert(value: str) -> str:
 
 
 # -- every option of the command, with its parser, metavar and help --------------------
-SourcesOpt = Annotated[list[str] | None, typer.Argument(metavar="SOURCE", hidden=True)]
+SourcesOpt = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="SOURCE...", hidden=True, autocompletion=completion.complete_source),
+]
 
 LinesOpt = Annotated[
     int | None,

@@ -25,6 +25,7 @@ from itertools import compress, repeat
 from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
+from logtail_tui.core.needles import needle_lines
 from logtail_tui.core.store import LogStore
 
 _SAMPLES = 48
@@ -78,6 +79,9 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
     forms = _sweepers(pattern)
     buffer = _buffer(chunk) if forms is not None and j - i > 256 else None
     if buffer is not None and forms is not None:
+        hits = needle_lines(pattern, buffer, chunk.n)
+        if hits is not None:
+            return hits[bisect_left(hits, i) : bisect_left(hits, j)]
         text_rx, bytes_rx, lower = forms
         rx = bytes_rx if isinstance(buffer, bytes) else text_rx
         if rx is not None:
@@ -158,6 +162,8 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
         picked = list(compress(range(i, j), mask))
         texts = chunk.texts(i, j)
         return line_filter._select_text([texts[k - i] for k in picked], picked)
+    if mask is None and not line_filter.exclude and len(line_filter.include) == 1:
+        return lines_in(line_filter.include[0], chunk, i, j)
     keep = bytearray(mask) if mask is not None else bytearray(b"\x01") * (j - i)
     if line_filter.include:
         hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))

@@ -126,6 +126,8 @@ class SourceSpec:
         label: A short display name with every secret removed.
         options: The adapter's options, typed (defaults plus ``-o`` values).
         secrets: Credentials found in ``text``, hidden wherever a peer echoes them.
+        settings: This source's own settings (a named source from the config file brings
+            its headers, token and options); ``None`` for the run's.
     """
 
     text: str
@@ -134,6 +136,7 @@ class SourceSpec:
     label: str
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     secrets: tuple[str, ...] = ()
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True, slots=True)

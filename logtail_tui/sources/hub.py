@@ -57,7 +57,9 @@ class Hub:
         self.states: list[StateChanged] = [StateChanged(State.CONNECTING) for _ in self.specs]
         self.last_heard: list[float | None] = [None] * len(self.specs)
         self._tasks: list[asyncio.Task[None]] = []
-        self._secrets = [self.settings.secrets() + spec.secrets for spec in self.specs]
+        self._secrets = [
+            (spec.settings or settings).secrets() + spec.secrets for spec in self.specs
+        ]
 
     def _emit(self, index: int, event: SourceEvent) -> None:
         secrets = self._secrets[index]
@@ -76,7 +78,7 @@ class Hub:
     async def _run_one(self, index: int, spec: SourceSpec) -> None:
         final: StateChanged | None = None
         try:
-            source = self.factory(spec, self.settings)
+            source = self.factory(spec, spec.settings or self.settings)
             async with source, _closing(source.events()) as stream:
                 async for event in stream:
                     if isinstance(event, StateChanged) and event.state.final:

@@ -6,7 +6,9 @@ so ``--list-sources`` and scheme inference treat both alike.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
@@ -76,20 +78,35 @@ def resolve(text: str, settings: Settings | None = None) -> SourceSpec:
     return SourceSpec(text, "file", text, text)
 
 
-def resolve_all(texts: list[str], settings: Settings) -> list[SourceSpec]:
+def resolve_all(
+    texts: Sequence[str], settings: Settings, own: Sequence[Settings | None] = ()
+) -> list[SourceSpec]:
     """`resolve` every argument and check that each ``-o`` applies to one of them.
+
+    Args:
+        own: Settings of the arguments that bring their own (a named source from the
+            config file), by position; its own ``-o`` pairs come before the run's.
 
     Raises:
         UsageError: for an unknown scheme, an option no adapter in use declares, or a
             value that does not fit its option.
     """
-    specs = [resolve(text, settings) for text in texts]
+    specs = []
     used: set[int] = set()
     declared: list[options.Option] = []
-    for spec in specs:
+    for i, text in enumerate(texts):
+        mine = own[i] if i < len(own) else None
+        spec = resolve(text, mine or settings)
+        if mine is not None:
+            spec = dataclasses.replace(spec, settings=mine)
+        pairs = (mine or settings).options
+        skip = len(pairs) - len(settings.options)  # the source's own pairs, always valid
         cls = load(spec.scheme)  # an unknown scheme is a usage error before anything starts
-        options.typed(spec.scheme, cls.options, settings.options, used)
+        local: set[int] = set()
+        options.typed(spec.scheme, cls.options, pairs, local)
+        used.update(j - skip for j in local if j >= skip)
         declared += [opt for opt in cls.options if opt not in declared]
+        specs.append(spec)
     for i, (key, _value) in enumerate(settings.options):
         if i not in used:
             raise UsageError(options.unknown_message(key, None, declared))

@@ -77,6 +77,8 @@ class LogtailApp(App[int]):
     """Lines filtered or searched between two turns of the UI (~15-30 ms of work)."""
     STATUS_TICK = 1.0
     """Seconds between status refreshes (rate, "heard N s ago"); snapshot tests stop it."""
+    startup_hint: str | None = None
+    """A line to show once at start (the first-run key hint, `first_run.arm`)."""
 
     def __init__(
         self,
@@ -130,6 +132,8 @@ class LogtailApp(App[int]):
         self.hub.start()
         self.set_interval(self.STATUS_TICK, self._tick)
         self.refresh_status()
+        if self.startup_hint:
+            self.notify(self.startup_hint, title="Keys", timeout=15, markup=False)
         # Everything allocated so far lives for the whole run: keep the GC from re-walking it.
         gc.freeze()
 

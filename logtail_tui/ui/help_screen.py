@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from logtail_tui.ui import keymap
+from logtail_tui.ui import first_run, keymap
 
 
 class HelpScreen(ModalScreen[None]):
@@ -26,6 +26,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-keys"):
             yield Static("[b]logtail keys[/b]  (escape closes)")
+            yield Static(Text(f"Start with: {first_run.essentials()}", style="italic"))
             for group, rows in keymap.help_rows():
                 table = Table.grid(padding=(0, 2))
                 table.add_column(style="bold", no_wrap=True, min_width=10)
@@ -34,6 +35,9 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(Text(keys), Text(what))
                 yield Static(Text(f"\n{group}", style="bold underline"))
                 yield Static(table)
+            yield Static(
+                Text("\nOptions, @NAME sources from the config file, completion: logtail --help")
+            )
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -32,5 +32,8 @@ def make_app(
 
 def run_app(app: LogtailApp) -> int:
     """Run ``app`` until the user quits; returns the exit status."""
+    from logtail_tui.ui import first_run
+
+    first_run.arm(app)
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -109,7 +109,7 @@ def test_help_names_values_not_python_types() -> None:
     result = run("--help", env={"COLUMNS": "100"})
     assert result.returncode == 0
     usage = result.stdout.splitlines()[0]
-    assert usage == "Usage: logtail [OPTIONS] [SOURCE]...", usage
+    assert usage == "Usage: logtail [OPTIONS] [SOURCE...]", usage
     assert "<" not in result.stdout and "list[" not in result.stdout, result.stdout
     for metavar in ("--lines N|all", "--include REGEX", "--header 'NAME: VALUE'", "--level LEVEL"):
         assert metavar in result.stdout
