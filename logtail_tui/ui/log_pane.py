@@ -26,7 +26,7 @@ from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
 from logtail_tui.ui.long_lines import clip, drawn_strip
-from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
+from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, component_style, line_text
 from logtail_tui.ui.wrap import screen_rows
 
 
@@ -341,7 +341,7 @@ class LogPane(ScrollView, can_focus=True):
     def _line_text(self, record: Record) -> Text:
         return line_text(
             record,
-            self.get_component_rich_style,
+            lambda name: component_style(self, name),
             utc=self.utc,
             times=self.show_times,
             levels=self.show_levels,

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
 
 from logtail_tui.core.markers import is_marker
 from logtail_tui.core.record import Level, Record
@@ -76,6 +77,16 @@ LogPane > .log-pane--match { background: $warning 70%; color: $background; }
 LogPane > .log-pane--cursor { background: $primary 35%; }
 LogPane > .log-pane--marker { color: $text-muted; text-style: italic; }
 """
+
+
+def component_style(widget: Widget, name: str) -> Style:
+    """``widget``'s style for component class ``name``; plain until the stylesheet has reached
+    the widget (a flush can draw before the first paint; `LogPane.notify_style_update` then
+    drops what was drawn)."""
+    try:
+        return widget.get_component_rich_style(name)
+    except KeyError:
+        return Style()
 
 
 def line_text(
