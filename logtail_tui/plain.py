@@ -202,7 +202,7 @@ class PlainPrinter:
             why = f" after {event.detail}" if event.detail else ""
             wait = f" in {event.retry_in:.1f} s" if event.retry_in is not None else ""
             self.err.write(f"logtail: {label}: reconnecting{wait} (attempt {event.attempt}){why}\n")
-        elif event.state is State.WAITING and event.detail:
+        elif (event.state is State.WAITING or event.mark) and event.detail:
             self.err.write(f"logtail: {label}: {event.detail}\n")
         self.err.flush()
 

@@ -302,9 +302,9 @@ class FileChunk(Chunk):
         line = self._cols()[0][i]
         size = self.max_line_length
         if size and len(line) > size:
-            # Drawing costs the visible part only; detail and export keep the whole line.
+            # Drawing costs the part shown only (never the whole line); export keeps it all.
             shown = sanitize(line[:size]) + f" {CONTINUED}[{len(line) - size:,} more characters]"
-            return Record(shown, self.levels[i], None, sanitize(line), self.source)
+            return Record(shown, self.levels[i], None, None, self.source)
         batch = self.parser.parse([line])
         return Record(
             batch.texts[0],

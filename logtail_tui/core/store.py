@@ -13,9 +13,11 @@ oldest one), so it costs the same for one line as for a million.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from logtail_tui.core import time_column
 from logtail_tui.core.chunks import CHUNK_LINES, Chunk, FileChunk, LineCache, TextChunk
 from logtail_tui.core.record import Batch, Record
 from logtail_tui.core.records import CONTINUATION, MAX_RECORD_LINES
@@ -263,6 +265,15 @@ class LogStore:
     def levels_between(self, lo: int, hi: int) -> bytes:
         """The level column of lines ``lo .. hi-1``."""
         return b"".join(bytes(c.levels[i:j]) for c, i, j in self.pieces(lo, hi))
+
+    def times_between(self, lo: int, hi: int) -> array[float]:
+        """Epoch seconds of lines ``lo .. hi-1``, NaN where a line has none (parsed lazily
+        per chunk, then kept: see `logtail_tui.core.time_column`)."""
+        return time_column.times_between(self, lo, hi)
+
+    def time_of(self, n: int) -> float | None:
+        """Epoch seconds of line ``n`` (its parsed time), ``None`` when it has none."""
+        return time_column.time_of(self, n)
 
     def has_file_chunks(self) -> bool:
         return any(isinstance(c, FileChunk) for c in self._chunks)

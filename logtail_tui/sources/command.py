@@ -4,7 +4,9 @@
 `shlex`) in its own process group, so closing the source ends the whole group (a
 ``sh -c 'a | b'`` included) and leaves no orphans. Both streams go into one record
 stream, each with its own line decoder so a line half-written on one never merges
-with the other.
+with the other. ``cmd:api=kubectl logs -f deploy/api`` names the source ``api`` (its tag and
+label; messages still quote the command): there is no shell, so a leading ``NAME=`` could
+never have been an environment assignment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shlex
 import signal
 from collections.abc import AsyncGenerator
@@ -21,6 +24,7 @@ from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound, U
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.redact import redact_label
 from logtail_tui.sources.stdin import batches
 
 TERM_GRACE = 2.0
@@ -29,6 +33,14 @@ READ_SIZE = 256 << 10
 
 
 NO_COMMAND = "No command given after 'cmd:'; write e.g. cmd:journalctl -f."
+
+_ALIAS = re.compile(r"\s*([A-Za-z][\w.-]{0,31})=(?=\S)")
+
+
+def split_alias(target: str) -> tuple[str | None, str]:
+    """``api=kubectl logs`` -> ``("api", "kubectl logs")``; no alias -> ``(None, target)``."""
+    m = _ALIAS.match(target)
+    return (m.group(1), target[m.end() :]) if m else (None, target)
 
 
 class CommandSource(Source):
@@ -39,13 +51,23 @@ class CommandSource(Source):
     @classmethod
     def parse_target(cls, scheme: str, rest: str, text: str) -> str:
         """The command line; none at all is a usage error (exit 2) before anything runs."""
-        if not rest.strip():
+        if not split_alias(rest)[1].strip() or rest.rstrip().endswith("="):
             raise UsageError(NO_COMMAND)
         return rest
 
+    @classmethod
+    def describe_target(cls, scheme: str, target: str, settings: Settings) -> str:
+        """The alias when one was given (``cmd:api=...`` is labelled ``api``)."""
+        name, _ = split_alias(target)
+        return name if name is not None else super().describe_target(scheme, target, settings)
+
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
+        name, command = split_alias(spec.target)
         label = spec.label
+        if name is not None:
+            label = redact_label(f"cmd:{command}", settings.secrets(), settings.token_param)
+        self.argv_text = command
         self.command = label[4:] if label.startswith("cmd:") else label
         """The command line for messages, secrets removed."""
         self.parser = LineParser(settings.format, settings.field_map)
@@ -54,7 +76,7 @@ class CommandSource(Source):
 
     def _argv(self) -> list[str]:
         try:
-            argv = shlex.split(self.spec.target)
+            argv = shlex.split(self.argv_text)
         except ValueError as exc:
             raise SourceError(
                 f"Cannot split the command {self.command!r} ({exc}); check its quotes."

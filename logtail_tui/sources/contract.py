@@ -151,6 +151,9 @@ class StateChanged:
     """Share (0..1) of a long preparation done while already live (a file's history being
     indexed), shown as ``indexing 45%``; ``None`` when there is none."""
     at: float = field(default_factory=time.monotonic)
+    mark: bool = False
+    """The change belongs in the log's flow (a file truncated or rotated): the TUI shows
+    ``detail`` as a dimmed marker line where it happened, plain mode on standard error."""
 
 
 @dataclass(frozen=True, slots=True)

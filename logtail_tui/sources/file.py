@@ -340,7 +340,11 @@ class FileSource(Source):
                         yield batch
                     cur.close()
                 self._cur = new
-                if self._waiting or cur is None:
+                if cur is not None and not self._waiting:
+                    yield StateChanged(
+                        State.LIVE, "file replaced (rotated); following the new one", mark=True
+                    )
+                elif self._waiting or cur is None:
                     self._waiting = False
                     yield StateChanged(State.LIVE, "following")
                 continue
@@ -349,6 +353,9 @@ class FileSource(Source):
                 if (last := self._flush(cur)) is not None:
                     yield last
                 cur.pos = 0
+                yield StateChanged(
+                    State.LIVE, "file truncated; reading it from the start", mark=True
+                )
                 continue
             return
 

@@ -19,6 +19,7 @@ from textual.widgets import Footer
 
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.markers import marker_batch
 from logtail_tui.core.record import Batch
 from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.settings import Settings
@@ -50,6 +51,7 @@ from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
 from logtail_tui.ui.theme_choice import ThemeChoice
 from logtail_tui.ui.themes import derive
+from logtail_tui.ui.timeline import Timeline
 
 FLUSH_INTERVAL = 1 / 60
 """Minimum time between two flushes of queued batches into the store."""
@@ -61,6 +63,10 @@ FLOOD_LINES = 20_000
 HISTORY_INTERVAL = 1 / 4
 """The same while only history read backwards is waiting: it lands above the screen, so a
 repaint shows little new, and fewer repaints leave the CPU to the indexing."""
+
+
+WHEEL_LINES = 3.0
+"""Lines a wheel notch scrolls, as in less and lnav (Textual's default is 2)."""
 
 
 class LogtailApp(App[int]):
@@ -87,6 +93,7 @@ class LogtailApp(App[int]):
         factory: Callable[[SourceSpec, Settings], Source] = registry.create,
     ) -> None:
         super().__init__()
+        self.scroll_sensitivity_y = WHEEL_LINES
         self.specs = list(specs)
         self.settings = settings
         self.themes = ThemeChoice(self, settings.theme)
@@ -125,12 +132,14 @@ class LogtailApp(App[int]):
         self.marking = MarkController(self)
         self.columns = ColumnsController(self)
         self.pane.columns = self.columns.columns.apply
+        self.timeline = Timeline(self, id="timeline")
 
     def compose(self) -> ComposeResult:
         yield self.pane
         yield self.filter_bar
         yield self.field_bar
         yield self.search_bar
+        yield self.timeline
         yield self.status
         yield Footer()
 
@@ -167,6 +176,8 @@ class LogtailApp(App[int]):
                 severity="error",
                 markup=False,
             )
+        if isinstance(event, StateChanged) and event.mark:  # in the flow, where it happened
+            self._on_source_event(index, marker_batch(event.detail))
         if isinstance(event, StateChanged | Heartbeat):
             self.refresh_status()
 
@@ -332,6 +343,15 @@ class LogtailApp(App[int]):
 
     def action_levels(self) -> None:
         self.pane.show_levels = not self.pane.show_levels
+
+    def action_timeline(self) -> None:
+        self.timeline.toggle()
+
+    def action_timeline_previous(self) -> None:
+        self.timeline.step(-1)
+
+    def action_timeline_next(self) -> None:
+        self.timeline.step(+1)
 
     # -- messages from the bars ---------------------------------------------------------
     def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:

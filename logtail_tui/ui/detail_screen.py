@@ -165,12 +165,17 @@ class DetailScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, record: Record, source_label: str, number: int) -> None:
+    def __init__(
+        self, record: Record, source_label: str, number: int, parsed_time: str | None = None
+    ) -> None:
         """Args:
         record: The record to show (its text and raw are already sanitised).
         source_label: The source's label, as the status bar shows it.
         number: The line's number in the view, counted from 1.
+        parsed_time: The time read from a text line (the store's time column), shown when
+            the record has no time field.
         """
+        self.parsed_time = parsed_time
         super().__init__()
         self.record = record
         """The record shown."""
@@ -194,7 +199,7 @@ class DetailScreen(ModalScreen[None]):
             summary.add_row("Line", Text(str(self.number)))
             summary.add_row("Source", Text(sanitize(self.source_label)))
             summary.add_row("Level", Text(level_name(record.level)))
-            summary.add_row("Time", Text(record.time or "-"))
+            summary.add_row("Time", Text(record.time or self.parsed_time or "-"))
             yield Static(summary, id="detail-summary")
             yield Static("Message", classes="detail-heading")
             yield Static(clipped(record.text), id="detail-message")

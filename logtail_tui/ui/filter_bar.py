@@ -1,4 +1,7 @@
-"""The filter bar: include / exclude regexes, a minimum level and per-level toggles.
+"""The filter bar: include / exclude patterns, a minimum level and per-level toggles.
+
+Patterns are regexes by default (like ``-i`` / ``-e``); ``ctrl+r`` or the ``regex`` box
+makes them plain text, as in the search bar.
 
 The bar only edits a `LineFilter`; it never filters anything itself. Every valid change
 is posted up as `FilterBar.Changed` and the app re-filters the store (docs/architecture.md,
@@ -35,7 +38,7 @@ DEBOUNCE = 0.15
 LEVELS: tuple[Level, ...] = tuple(level for level in Level if level is not Level.NONE)
 """Levels offered by the selector and the toggles, lowest first."""
 
-_FilterKey = tuple[str, str, int, frozenset[int]]
+_FilterKey = tuple[str, str, int, frozenset[int], bool]
 
 
 def sentence(message: str) -> str:
@@ -60,7 +63,8 @@ class FilterBar(BottomBar):
 
     BINDINGS = [
         Binding("escape", "close", "Close filter"),
-        Binding("ctrl+r", "clear", "Clear filter"),
+        Binding("ctrl+r", "toggle_regex", "Regex on/off"),
+        Binding("ctrl+l", "clear", "Clear filter"),
     ]
 
     DEFAULT_CSS = """
@@ -132,7 +136,8 @@ class FilterBar(BottomBar):
         self._exclude = ""
         self._level: int = Level.NONE
         self._hidden: frozenset[int] = frozenset()
-        self._applied: _FilterKey = ("", "", Level.NONE, frozenset())
+        self._regex = True
+        self._applied: _FilterKey = ("", "", Level.NONE, frozenset(), True)
 
     # -- public API -------------------------------------------------------------------
 
@@ -149,6 +154,7 @@ class FilterBar(BottomBar):
         self._exclude = _pattern_text(line_filter.exclude)
         self._level = int(line_filter.level)
         self._hidden = frozenset(line_filter.hidden_levels)
+        self._regex = True  # -i / -e are regexes
         self.line_filter = line_filter
         self._applied = self._key()
         self._show_error(None)
@@ -195,6 +201,7 @@ class FilterBar(BottomBar):
                     compact=True,
                     id=f"filter-show-{level.name.lower()}",
                 )
+            yield Checkbox("regex", self._regex, compact=True, id="filter-regex")
         yield Static(id="filter-error", markup=False)
 
     # -- events ----------------------------------------------------------------------
@@ -227,6 +234,10 @@ class FilterBar(BottomBar):
     @on(Checkbox.Changed)
     def _toggled(self, event: Checkbox.Changed) -> None:
         event.stop()
+        if event.checkbox.id == "filter-regex":
+            self._regex = event.value
+            self._apply_now()
+            return
         self._hidden = frozenset(
             level
             for level in LEVELS
@@ -243,6 +254,11 @@ class FilterBar(BottomBar):
         """Clear every field of the filter."""
         self.clear()
 
+    def action_toggle_regex(self) -> None:
+        """Patterns as regexes or as plain text (``ctrl+r``, as in the search bar)."""
+        box = self.query_one("#filter-regex", Checkbox)
+        box.value = not box.value  # posts Checkbox.Changed, which applies it
+
     def action_close(self) -> None:
         """Hide the bar and tell the app, which gives focus back to the log."""
         self.close()
@@ -251,7 +267,7 @@ class FilterBar(BottomBar):
     # -- internals -------------------------------------------------------------------
 
     def _key(self) -> _FilterKey:
-        return (self._include, self._exclude, self._level, self._hidden)
+        return (self._include, self._exclude, self._level, self._hidden, self._regex)
 
     def _apply_now(self) -> None:
         """Build the filter from the controls; post it if it is valid and new."""
@@ -274,10 +290,13 @@ class FilterBar(BottomBar):
         self.post_message(self.Changed(self, line_filter))
 
     def _build(self) -> LineFilter:
+        def pattern(text: str) -> tuple[str, ...]:
+            return (text if self._regex else re.escape(text),) if text else ()
+
         return LineFilter.build(
             level=self._level,
-            include=(self._include,) if self._include else (),
-            exclude=(self._exclude,) if self._exclude else (),
+            include=pattern(self._include),
+            exclude=pattern(self._exclude),
             hidden_levels=self._hidden,
         )
 
@@ -293,7 +312,7 @@ class FilterBar(BottomBar):
             ("#filter-exclude", self._exclude),
         ):
             self.query_one(input_id, Input).set_class(
-                message is not None and not _compiles(text), "-invalid"
+                message is not None and self._regex and not _compiles(text), "-invalid"
             )
 
     def _push_state(self) -> None:
@@ -302,6 +321,7 @@ class FilterBar(BottomBar):
             self.query_one("#filter-include", Input).value = self._include
             self.query_one("#filter-exclude", Input).value = self._exclude
             self.query_one("#filter-level", Select).value = self._level
+            self.query_one("#filter-regex", Checkbox).value = self._regex
             for level in LEVELS:
                 box = self.query_one(f"#filter-show-{level.name.lower()}", Checkbox)
                 box.value = level not in self._hidden

@@ -2,7 +2,7 @@
 
 Textual bindings (app and pane), the command palette, the ``?`` help screen and the
 README's key table (``scripts/keys_table.py``) are all generated from `KEYS`, so they
-cannot drift apart. Bars and modal screens keep their own few local keys (escape, ctrl+r).
+cannot drift apart. Bars and modal screens keep their own few local keys (escape, ctrl+r, ctrl+l).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ _KEY_NAMES = {
     "question_mark": "?",
     "apostrophe": "'",
     "quotation_mark": '"',
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 
@@ -139,6 +141,12 @@ KEYS: tuple[Key, ...] = (
         "Toggle level words"),
     Key("C", "columns", VIEW, "pick fields shown as columns (per source, for the session)",
         "Columns", False, "Choose columns"),
+    Key("T", "timeline", VIEW, "timeline: records per time bucket, by level", "Timeline", False,
+        "Toggle timeline"),
+    Key("left_square_bracket", "timeline_previous", VIEW, "previous timeline bucket", "Earlier",
+        False, "Previous timeline bucket"),
+    Key("right_square_bracket", "timeline_next", VIEW, "next timeline bucket", "Later", False,
+        "Next timeline bucket"),
     # -- app
     Key("ctrl+p", "command_palette", APP, "command palette", scope="textual"),
     Key("question_mark", "help", APP, "this help", "Keys", True),

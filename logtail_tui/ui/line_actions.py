@@ -8,6 +8,7 @@ from pathlib import Path
 
 from logtail_tui.core.record import Level
 from logtail_tui.core.record_spans import record_range
+from logtail_tui.core.times import format_epoch
 from logtail_tui.ui.detail_screen import DetailScreen
 from logtail_tui.ui.host import Host
 from logtail_tui.ui.record_lines import export_record, whole_record
@@ -53,7 +54,9 @@ class LineActions:
         lines, record = whole_record(app.store, number)  # a stack trace is one record
         label = app.specs[record.source].label
         line = app.scrollback.line_number(lines.start)
-        app.push_screen(DetailScreen(record, label, line))
+        epoch = app.store.time_of(lines.start) if record.time is None else None
+        parsed = format_epoch(epoch, app.settings.utc) if epoch is not None else None
+        app.push_screen(DetailScreen(record, label, line, parsed))
 
     def copy(self) -> None:
         app = self.app

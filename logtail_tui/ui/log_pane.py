@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -25,9 +24,10 @@ from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
+from logtail_tui.ui.line_render import styled_line
+from logtail_tui.ui.long_lines import drawn_strip
 from logtail_tui.ui.marking import Marks, with_gutter
-from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS, line_text
-from logtail_tui.ui.record_lines import mark_continued
+from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS
 from logtail_tui.ui.wrap import screen_rows
 
 
@@ -319,34 +319,20 @@ class LogPane(ScrollView, can_focus=True):
         cached = self._cache.get(number)
         if cached is not None:
             return cached
-        store = self.view.store
-        record = store.record(number)
-        if self.columns is not None:  # chosen fields as aligned columns (ui/columns.py)
-            record = self.columns(record)
-        text = mark_continued(self._line_text(record), store, number, self.get_component_rich_style)
-        if self.query_ is not None:
-            offset = len(text) - len(record.text)
-            match_style = self.get_component_rich_style("log-pane--match")
-            for start, end in self.query_.spans(record.text):
-                text.stylize(match_style, start + offset, end + offset)
-        strip = Strip(text.render(self.app.console), text.cell_len)
+        text, extra = styled_line(self, number)
+        strip = drawn_strip(text, extra, self.app.console)
         self._cache[number] = strip
         width = strip.cell_length
         if width > self._max_width:
             self._max_width = width
             if not self.wrap:
-                self.call_later(self._update_virtual_size)
+                self.call_later(self._widen)
         return strip
 
-    def _line_text(self, record: Record) -> Text:
-        return line_text(
-            record,
-            self.get_component_rich_style,
-            utc=self.utc,
-            times=self.show_times,
-            levels=self.show_levels,
-            labels=self.source_labels,
-        )
+    def _widen(self) -> None:
+        self._update_virtual_size()
+        if self.following:  # a horizontal scrollbar may now cover the newest line
+            self.call_after_refresh(self._scroll_to_end)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

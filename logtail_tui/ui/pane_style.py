@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
 
+from logtail_tui.core.markers import is_marker
 from logtail_tui.core.record import Level, Record
 from logtail_tui.core.times import format_time
 
@@ -48,6 +50,7 @@ COMPONENT_CLASSES = {
     "log-pane--match",
     "log-pane--cursor",
     "log-pane--mark",
+    "log-pane--marker",
 }
 
 PANE_CSS = """
@@ -77,7 +80,18 @@ LogPane > .log-pane--source-5 { color: $log-source-5; }
 LogPane > .log-pane--match { background: $log-match-background; color: $log-match; }
 LogPane > .log-pane--cursor { background: $log-cursor-background; }
 LogPane > .log-pane--mark { color: $accent; background: $accent 15%; }
+LogPane > .log-pane--marker { color: $text-muted; text-style: italic; }
 """
+
+
+def component_style(widget: Widget, name: str) -> Style:
+    """``widget``'s style for component class ``name``; plain until the stylesheet has reached
+    the widget (a flush can draw before the first paint; `LogPane.notify_style_update` then
+    drops what was drawn)."""
+    try:
+        return widget.get_component_rich_style(name)
+    except KeyError:
+        return Style()
 
 
 def line_text(
@@ -103,6 +117,8 @@ def line_text(
         labels: Source names; a tag is shown when there are several.
     """
     line_style = style(LEVEL_CLASS.get(record.level, "log-pane--plain"))
+    if is_marker(record.text):  # a source's event (file truncated...), not a log line
+        line_style = style("log-pane--marker")
     text = Text(no_wrap=True, end="")
     if times and record.time:
         text.append(f"{format_time(record.time, utc):<{TIME_WIDTH - 2}}  ", style("log-pane--time"))

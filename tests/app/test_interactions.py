@@ -73,7 +73,7 @@ async def test_clearing_the_filter_restores_everything() -> None:
         await fill(app, feeds, MIXED)
         await settle(app, pilot)
         assert visible_texts(app) == [MIXED[3]]
-        await pilot.press("f", "ctrl+r")
+        await pilot.press("f", "ctrl+l")
         await settle(app, pilot)
         assert visible_texts(app) == MIXED
         assert "hidden" not in app.status.plain_text()

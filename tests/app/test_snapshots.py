@@ -180,3 +180,14 @@ def test_high_contrast_theme_paused(snap_compare) -> None:  # type: ignore[no-un
 
     app = make_app("--theme", "logtail-high-contrast")
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded(pause))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_timeline_strip(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def timeline(pilot: Pilot[int], app: LogtailApp) -> None:
+        await pilot.press("T")
+        await until(lambda: not app.timeline.index.stale and bool(app.timeline.index.slots))
+        app.pane.go_to(40)  # the marker sits in the middle of the strip
+        await until(lambda: app.timeline._here is not None and 30 < app.timeline._here < 80)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=loaded(timeline))

@@ -177,7 +177,7 @@ async def test_clear_key_and_button_restore_an_inactive_filter() -> None:
         await wait_for(pilot, lambda: of_type(app, FilterBar.Changed))
         assert bar.line_filter.active
 
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: len(of_type(app, FilterBar.Changed)) == 2)
         assert not of_type(app, FilterBar.Changed)[-1].line_filter.active
         assert bar.query_one("#filter-include", Input).value == ""
