@@ -44,6 +44,9 @@ async def main() -> None:
     # A JSON record, so the detail shows its fields and pretty JSON.
     await shoot("detail", ["slash", *"upstream refused", "enter", "enter"])
     await shoot("help", ["question_mark"])
+    await shoot("timeline", ["T", "pageup", "up"])
+    await shoot("fields", ["F", *"duration_ms>1000 or status>=500"])
+    await shoot("light", ["slash", *"timed out", "enter"], theme="logtail-light")
 
 
 if __name__ == "__main__":
