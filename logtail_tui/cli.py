@@ -279,6 +279,10 @@ def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
         check_theme(invocation.settings.theme)  # here, not in each browser session
         return serve(invocation.argv, *invocation.serve)
     if invocation.settings.plain:
+        if invocation.settings.theme is not None:  # no colours to theme, but a typo is a typo
+            from logtail_tui.ui.themes import check_theme
+
+            check_theme(invocation.settings.theme)
         from logtail_tui.plain import run_plain
 
         return run_plain(invocation.specs, invocation.settings)

@@ -40,3 +40,11 @@ def test_help_lists_theme_and_serve() -> None:
     result = run_cli("--help", env={"COLUMNS": "100"})
     for option in ("--theme NAME", "--serve", "--port N", "--host HOST"):
         assert option in result.stdout
+
+
+def test_a_misspelt_theme_is_a_usage_error_in_plain_mode_too(app_log: Path) -> None:
+    result = run_cli("--plain", "--no-follow", "--theme", "nrod", str(app_log))
+    assert result.returncode == 2, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith("logtail: Unknown theme 'nrod': choose one of ")
+    assert len(result.stderr.strip().splitlines()) == 1
