@@ -118,7 +118,8 @@ class Timeline(Widget):
         style = self.get_component_rich_style
         text = Text(no_wrap=True, end="")
         fullest = max((b.total for b in buckets), default=0)
-        here = self._here
+        # Asked afresh: the bucket count follows the width, which may have changed since.
+        here = self._here = self._here_bucket()
         for x in range(self.size.width if buckets else 0):
             i = self._bucket_at(x)
             bucket = buckets[i]
