@@ -13,8 +13,9 @@ which lines need asking. Measured on 1M log lines of ~100 characters
   no leading literal (``\\d{3} ms``: 1.5 s). Almost every such pattern contains a literal
   that each match must contain (`` ms``; ``timeout`` for ``(?i)timeout``; ``api`` or ``db``
   for ``api|db``). Lines without it are discarded first with ``str.__contains__`` mapped in
-  C, or for rare needles one ``str.find`` sweep over the joined chunk; the regex then runs
-  on the candidates only, and not at all when the pattern is just that literal.
+  C, or for rare needles one split of the joined chunk at the needle (`occurrences`); the
+  regex then runs on the candidates only, and not at all when the pattern is just that
+  literal.
 * Case-insensitive work is done on ``str.lower`` copies with case-sensitive needles and
   regex: on ASCII text that is exactly ``re.IGNORECASE``; other lines go to the real regex.
 
@@ -29,11 +30,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial, reduce
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from typing import Any
 
-_SPARSE = 64
-"""Give up ``str.find`` over the joined chunk once more than 1 line in this many matches."""
 _SAMPLE = 128
 """Lines sampled from a chunk to guess whether hits are rare."""
 _MAX_NEEDLES = 4
@@ -218,57 +217,56 @@ def _cached_plan(pattern: re.Pattern[str]) -> _Plan:
     return _plan(pattern)
 
 
-def _blob_find(texts: Sequence[str], needle: str, fold: bool) -> tuple[list[int], int]:
-    """Lines containing ``needle`` by one ``str.find`` sweep over the joined chunk.
+def occurrences(
+    hay: str | bytes, needle: str | bytes, with_offsets: bool = False
+) -> tuple[list[int], list[int]]:
+    """Lines (and offsets, if asked) of every non-overlapping occurrence of ``needle`` in
+    ``hay``, lines joined by line feeds.
 
-    Returns the hits and how many lines were examined: the sweep stops early once hits turn
-    dense, where asking line by line is cheaper than the per-hit bookkeeping.
+    ``hay.split(needle)`` cuts at every occurrence in C and the line feeds of each piece,
+    counted by ``count`` mapped in C and summed by ``accumulate``, number them: about the
+    cost of one copy of ``hay`` however many hits there are.
     """
-    n = len(texts)
+    pieces = hay.split(needle)  # type: ignore[arg-type]
+    if len(pieces) == 1:
+        return [], []
+    pieces.pop()
+    nl = b"\n" if isinstance(hay, bytes) else "\n"
+    lines = list(accumulate(map(type(hay).count, pieces, repeat(nl))))  # type: ignore[arg-type]
+    if not with_offsets:
+        return lines, []
+    width = len(needle)
+    ends = accumulate(map(width.__add__, map(len, pieces)))
+    return lines, list(map((-width).__add__, ends))
+
+
+def _blob_find(texts: Sequence[str], needle: str, fold: bool) -> list[int] | None:
+    """Lines containing ``needle``, found over the joined chunk (`occurrences`); ``None``
+    when a line holds a line feed itself and would throw off the count."""
     blob = "\n".join(texts)
-    if blob.count("\n") != n - 1:
-        return [], 0  # a line holds "\n" itself and would throw off the line count
-    if fold:
-        blob = blob.lower()
-    find, count = blob.find, blob.count
-    budget = n // _SPARSE + 16
-    out: list[int] = []
-    line = pos = 0
-    while len(out) <= budget:
-        j = find(needle, pos)
-        if j < 0:
-            return out, n
-        line += count("\n", pos, j)
-        out.append(line)
-        nl = find("\n", j + len(needle))
-        if nl < 0:
-            return out, n
-        line += 1
-        pos = nl + 1
-    return out, line
+    if blob.count("\n") != len(texts) - 1:
+        return None
+    return list(dict.fromkeys(occurrences(blob.lower() if fold else blob, needle)[0]))
 
 
 def _containing(texts: Sequence[str], needles: tuple[str, ...], fold: bool) -> list[int]:
     """Indices of ``texts`` containing any of ``needles`` (lower-cased texts when ``fold``)."""
     n = len(texts)
-    out: list[int] = []
-    done = 0
     if len(needles) == 1 and n >= 4 * _SAMPLE:
         # Sample first: a sweep over the joined chunk only beats asking every line (a C-level
         # map of str.__contains__, ~0.13 us a line) when hits are rare.
         sample = texts[:: n // _SAMPLE]
         sample_src = map(str.lower, sample) if fold else sample
         if not any(map(str.__contains__, sample_src, repeat(needles[0]))):
-            out, done = _blob_find(texts, needles[0], fold)
-    if done == n:
-        return out
-    rest = texts[done:] if done else texts
+            found = _blob_find(texts, needles[0], fold)
+            if found is not None:
+                return found
+    rest = texts
     if fold:
-        rest = list(map(str.lower, rest)) if len(needles) > 1 else map(str.lower, rest)  # type: ignore[assignment]
+        rest = list(map(str.lower, texts)) if len(needles) > 1 else map(str.lower, texts)  # type: ignore[assignment]
     masks = [map(str.__contains__, rest, repeat(needle)) for needle in needles]
     mask = reduce(partial(map, operator.or_), masks)  # type: ignore[arg-type]
-    out.extend(compress(range(done, n), mask))
-    return out
+    return list(compress(range(n), mask))
 
 
 def lines_matching(pattern: re.Pattern[str], texts: Sequence[str]) -> list[int]:

@@ -12,29 +12,12 @@ lines pays an object per line. See docs/architecture.md, "Filters and search ove
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress, repeat
+from itertools import compress
 
-from logtail_tui.core.matching import plan_for
+from logtail_tui.core.matching import occurrences, plan_for
 
 _ASK_EACH = 4
 """Candidates are checked one by one (regex patterns) when at most 1 line in this many is one."""
-
-
-def _occurrences(
-    hay: str | bytes, needle: str | bytes, with_offsets: bool
-) -> tuple[list[int], list[int]]:
-    """Lines (and offsets, if asked) of every non-overlapping occurrence of ``needle``."""
-    pieces = hay.split(needle)  # type: ignore[arg-type]
-    if len(pieces) == 1:
-        return [], []
-    pieces.pop()
-    nl = b"\n" if isinstance(hay, bytes) else "\n"
-    lines = list(accumulate(map(type(hay).count, pieces, repeat(nl))))  # type: ignore[arg-type]
-    if not with_offsets:
-        return lines, []
-    width = len(needle)
-    ends = accumulate(map(width.__add__, map(len, pieces)))
-    return lines, list(map((-width).__add__, ends))
 
 
 def needle_lines(
@@ -51,7 +34,7 @@ def needle_lines(
     lines: list[int] = []
     offsets: list[int] = []
     for needle in plan.needles:
-        found, at = _occurrences(hay, needle.encode() if is_bytes else needle, not plan.exact)
+        found, at = occurrences(hay, needle.encode() if is_bytes else needle, not plan.exact)
         lines += found
         offsets += at
     if len(plan.needles) > 1:
