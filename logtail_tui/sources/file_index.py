@@ -123,7 +123,15 @@ class Block:
     start: int
     data: bytes
     first: int
-    lines: int
+    counted: int | None = None
+    """How many lines, once known: the level indexer finds them as it goes, and counting
+    them beforehand would cost a sixth of indexing."""
+
+    @property
+    def lines(self) -> int:
+        if self.counted is None:
+            self.counted = self.data.count(b"\n", self.first)
+        return self.counted
 
     @property
     def length(self) -> int:
@@ -157,7 +165,7 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
             # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
         if not data.endswith(b"\n"):
             data += b"\n"  # the very end of what is wanted, without its line feed yet
-        return Block(start + first, data, first, data.count(b"\n", first))
+        return Block(start + first, data, first)
     return None
 
 
@@ -174,7 +182,7 @@ def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     if cut < 0:
         return None
     data = data[: cut + 1] if cut + 1 < len(data) else data
-    return Block(pos, data, 0, data.count(b"\n"))
+    return Block(pos, data, 0)
 
 
 def keep_last(block: Block, lines: int) -> Block:
@@ -214,7 +222,7 @@ class ChunkMaker:
         exact_before = self.indexer.exact_blocks
         levels, starts, orphans = self.indexer.index(
             block.data,
-            block.lines,
+            block.counted,
             Grouper() if history else self.grouper,
             block.first,
             len(block.data) - 1,
@@ -236,6 +244,7 @@ class ChunkMaker:
                 length=block.length,
                 max_line_length=self.settings.max_line_length,
             )
+        block.counted = len(levels)
         chunk.orphans = orphans
         chunk.starts = starts
         chunk.history = history
