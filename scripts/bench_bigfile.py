@@ -91,9 +91,10 @@ def run_tool(
     tmux("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45", f"exec {quoted}")
     pid = pane_pid()
     peak = 0
-    result: dict = {"last_line_s": None, "ui_s": None, "searchable_s": None}
+    result: dict = {"last_line_s": None, "ui_s": None, "indexed_s": None, "searchable_s": None}
     tail = last_line[-60:]
     searched_at = pressed = 0.0
+    seen_indexing = False
     deadline = t0 + timeout
     while time.perf_counter() < deadline:
         peak = max(peak, tree_rss_kib(pid))
@@ -101,6 +102,10 @@ def run_tool(
         text = screen()
         if result["last_line_s"] is None and tail in text:
             result["last_line_s"] = now - t0
+        if "indexing" in text:
+            seen_indexing = True
+        elif seen_indexing and result["indexed_s"] is None:
+            result["indexed_s"] = now - t0  # the status bar's progress is gone
         if result["ui_s"] is None and result["last_line_s"] is not None and ready in text:
             result["ui_s"] = now - t0
             if not search:
@@ -261,7 +266,7 @@ def main() -> None:
             results[f"{tool}@{size}MiB"] = r
             print(
                 f"{tool:8} {size:5} MiB  last line {fmt(r['last_line_s'])}  "
-                f"keys answered {fmt(r['ui_s'])}  "
+                f"keys answered {fmt(r['ui_s'])}  indexed {fmt(r['indexed_s'])}  "
                 f"searchable {fmt(r['searchable_s'])}  peak RSS {r['peak_rss_mib']} MiB",
                 flush=True,
             )
