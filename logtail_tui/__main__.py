@@ -1,3 +1,4 @@
 from logtail_tui.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process (index_pool) imports it
+    main()

@@ -83,6 +83,10 @@ def _pattern(index: int, bracketed: bool, column: int | None = None) -> re.Patte
     return re.compile(rb"\n(?:" + skip + rb"(?=" + word + rb"(?:[\s\]>)|}:,;.]|$))(\S)|)")
 
 
+Learned = tuple[bool, "tuple[int, bool] | None", "int | None"]
+"""What a `LevelIndexer` learnt of a source: whether it looked, the level's token, its column."""
+
+
 class LevelIndexer:
     """Builds level columns for consecutive blocks of one source's raw lines.
 
@@ -101,6 +105,13 @@ class LevelIndexer:
         self._learnt = False
         self.exact_blocks = 0
         """Blocks that took the exact path (for tests and benchmarks)."""
+
+    def learned(self) -> Learned:
+        """What it learnt, for another indexer of the same source (a worker process)."""
+        return self._learnt, self._position, self._column
+
+    def adopt(self, learned: Learned) -> None:
+        self._learnt, self._position, self._column = learned
 
     def levels(
         self, blob: bytes, n: int, previous: int = 0, start: int = 0, end: int | None = None

@@ -47,12 +47,11 @@ from logtail_tui.sources.file_index import (
     ChunkMaker,
     Handle,
     block_after,
-    block_before,
-    keep_last,
     open_between,
     tail_offset,
 )
 from logtail_tui.sources.file_since import span_history
+from logtail_tui.sources.history import History
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
 if TYPE_CHECKING:
@@ -113,7 +112,7 @@ class FileSource(Source):
         self._chunks = ChunkMaker(settings, in_memory=settings.plain)
         # Appends go by block or by line: one record state, so a trace may span both.
         self._chunks.grouper = self.parser.grouper
-        self._backlog: Backlog | None = None
+        self._backlog: History | None = None
 
     # -- opening
     def _open(self) -> Handle | None:
@@ -197,7 +196,8 @@ class FileSource(Source):
                 yield event
             if not self.settings.follow:
                 while self._backlog is not None:
-                    yield await self._backlog_step()
+                    for event in await self._backlog_step():
+                        yield event
                 if (last := self._flush(h)) is not None:
                     yield last
                 return
@@ -209,8 +209,9 @@ class FileSource(Source):
         try:
             while True:
                 if self._backlog is not None:
-                    # Index one block of history, then look at the file again.
-                    yield await self._backlog_step()
+                    # Index a block or two of history, then look at the file again.
+                    for event in await self._backlog_step():
+                        yield event
                     yield self._live()
                     if self._backlog is not None and not self._wake.is_set():
                         continue
@@ -257,36 +258,23 @@ class FileSource(Source):
             yield event
         wanted = None if lines is None else lines - TAIL_LINES
         if tail > 0 and (wanted is None or wanted > 0):
-            self._backlog = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
+            log = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
+            self._backlog = History(log, self._chunks)
 
-    async def _backlog_step(self) -> SourceEvent:
-        """Index the next block of history backwards; returns its chunk or a state."""
-        # Reading and indexing in one trip to a thread: the loop keeps the keys meanwhile.
-        chunk = await asyncio.to_thread(self._next_history)
-        return chunk if chunk is not None else self._live()
-
-    def _next_history(self) -> FileChunk | None:
-        log = self._backlog
-        assert log is not None
-        block = block_before(log.backing.fd, log.lo, log.hi)
-        if block is None:
+    async def _backlog_step(self) -> list[SourceEvent]:
+        """Index the next block or two of history backwards: their chunks, or a state."""
+        history = self._backlog
+        assert history is not None
+        chunks = await history.step()
+        self.bytes_read += sum(chunk.length + 1 for chunk in chunks)
+        if history.done:
             self._backlog = None
-            return None
-        if log.wanted is not None:
-            block = keep_last(block, log.wanted)
-            log.wanted -= block.lines
-        log.hi = block.start
-        self.bytes_read += block.length + 1
-        if log.hi <= log.lo or (log.wanted is not None and log.wanted <= 0):
-            self._backlog = None
-        return self._chunks.chunk(block, log.backing, history=True)
+        return [*chunks] if chunks else [self._live()]
 
     def _live(self) -> StateChanged:
-        log = self._backlog
-        if log is None:
+        if self._backlog is None:
             return StateChanged(State.LIVE, "following")
-        done = 1 - log.hi / log.total if log.total else 1.0
-        return StateChanged(State.LIVE, "following", progress=done)
+        return StateChanged(State.LIVE, "following", progress=self._backlog.progress)
 
     async def _read_stream(self) -> AsyncIterator[SourceEvent]:
         """A FIFO, pipe or device named by path: read it like standard input."""
@@ -375,6 +363,8 @@ class FileSource(Source):
                 h.close()
 
     async def aclose(self) -> None:
+        if self._backlog is not None:
+            self._backlog.close()
         if self._timer is not None:
             self._timer.cancel()
         if self._dirwatch is not None:

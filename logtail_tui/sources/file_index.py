@@ -228,28 +228,32 @@ class ChunkMaker:
             len(block.data) - 1,
         )
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
-        if self.in_memory or backing is None:
-            chunk = FileChunk(
-                levels,
-                self.display,
-                blob=block.blob,
-                max_line_length=self.settings.max_line_length,
-            )
-        else:
-            chunk = FileChunk(
-                levels,
-                self.display,
-                backing=backing,
-                offset=block.start,
-                length=block.length,
-                max_line_length=self.settings.max_line_length,
-            )
         block.counted = len(levels)
+        if self.in_memory or backing is None:
+            blob = block.blob
+            chunk = FileChunk(
+                levels, self.display, blob=blob, max_line_length=self.settings.max_line_length
+            )
+            chunk.plain_text = plain_text and is_clean(blob)
+        else:
+            chunk = self.on_disk(block.start, block.length, levels, backing)
         chunk.orphans = orphans
         chunk.starts = starts
         chunk.history = history
-        chunk.plain_text = plain_text and is_clean(chunk.blob) if chunk.blob is not None else False
         return chunk
+
+    def on_disk(
+        self, start: int, length: int, levels: bytearray, backing: FileBacking
+    ) -> FileChunk:
+        """A chunk of the lines at ``start`` (``length`` bytes) left in the file."""
+        return FileChunk(
+            levels,
+            self.display,
+            backing=backing,
+            offset=start,
+            length=length,
+            max_line_length=self.settings.max_line_length,
+        )
 
 
 def numbered_between(
