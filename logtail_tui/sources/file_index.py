@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from logtail_tui.core.bulk import LevelIndexer, is_clean
 from logtail_tui.core.chunks import FileBacking, FileChunk
+from logtail_tui.core.file_backing import line_marks
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.records import Grouper
@@ -173,7 +174,12 @@ def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     cut = data.rfind(b"\n")
     if cut < 0:
         return None
-    data = data[: cut + 1] if cut + 1 < len(data) else data
+    if cut + 1 < len(data):
+        # Read the whole lines again rather than slice a copy: one block buffer alive, not two.
+        del data
+        data = os.pread(fd, cut + 1, pos)
+        if len(data) < cut + 1 or not data.endswith(b"\n"):
+            return None  # truncated or rewritten meanwhile: the caller reads the ordinary way
     return Block(pos, data, 0, data.count(b"\n"))
 
 
@@ -234,6 +240,8 @@ class ChunkMaker:
                 backing=backing,
                 offset=block.start,
                 length=block.length,
+                # The block is in hand: marking its line starts now costs one count.
+                marks=line_marks(block.data, block.first, len(block.data) - 1),
                 max_line_length=self.settings.max_line_length,
             )
         chunk.orphans = orphans
