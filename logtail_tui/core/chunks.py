@@ -307,7 +307,8 @@ class FileChunk(Chunk):
             else:
                 self.marks = line_marks(data, 0, len(data))
         # A window of lines around those asked for, never the whole block: the screen
-        # costs a few KiB, not 4 MiB a chunk (docs/architecture.md, "Scrollback").
+        # costs a few KiB, not 4 MiB a chunk (docs/architecture.md, "Reading a window of a
+        # file chunk").
         return (FileLines(self.backing, self.offset, len(self.levels), self.marks),)
 
     def record(self, i: int) -> Record:

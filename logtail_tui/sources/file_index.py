@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from logtail_tui.core.bulk import LevelIndexer, is_clean
 from logtail_tui.core.chunks import FileBacking, FileChunk
-from logtail_tui.core.file_backing import line_marks
 from logtail_tui.core.decoder import LineDecoder
+from logtail_tui.core.file_backing import Marks, line_marks
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.records import Grouper
 from logtail_tui.core.settings import Settings
@@ -115,26 +115,31 @@ class Handle:
 
 @dataclass
 class Block:
-    """Whole lines of the file: ``data[first:-1]``, starting at file offset ``start``.
+    """Whole lines of the file: ``data[first:end - 1]``, starting at file offset ``start``.
 
-    ``data`` is the read as it came (its last byte is the line feed ending the last line,
-    the byte before ``first`` the one before the first line), so no copy is made to index it.
+    ``data`` is the read as it came (the byte before ``first`` is the line feed before the
+    first line, ``data[end - 1]`` the one ending the last; a cut line may follow it), so no
+    copy is made to index it.
     """
 
     start: int
     data: bytes
     first: int
     lines: int
+    end: int
+    """Where the whole lines' bytes stop."""
+    marks: Marks
+    """`line_marks` of the lines: counting them is the one pass that makes the marks."""
 
     @property
     def length(self) -> int:
         """Bytes of the lines, without the final line feed."""
-        return len(self.data) - self.first - 1
+        return self.end - self.first - 1
 
     @property
     def blob(self) -> bytes:
         """The lines as one ``bytes`` (a copy)."""
-        return self.data[self.first : -1]
+        return self.data[self.first : self.end - 1]
 
 
 def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
@@ -158,7 +163,7 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
             # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
         if not data.endswith(b"\n"):
             data += b"\n"  # the very end of what is wanted, without its line feed yet
-        return Block(start + first, data, first, data.count(b"\n", first))
+        return _block(start + first, data, first, len(data))
     return None
 
 
@@ -174,23 +179,23 @@ def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     cut = data.rfind(b"\n")
     if cut < 0:
         return None
-    if cut + 1 < len(data):
-        # Read the whole lines again rather than slice a copy: one block buffer alive, not two.
-        del data
-        data = os.pread(fd, cut + 1, pos)
-        if len(data) < cut + 1 or not data.endswith(b"\n"):
-            return None  # truncated or rewritten meanwhile: the caller reads the ordinary way
-    return Block(pos, data, 0, data.count(b"\n"))
+    # The cut line stays in the buffer, ignored: slicing it off would copy the whole block.
+    return _block(pos, data, 0, cut + 1)
 
 
 def keep_last(block: Block, lines: int) -> Block:
     """The last ``lines`` lines of ``block``."""
     if block.lines <= lines:
         return block
-    cut = len(block.data) - 1
+    cut = block.end - 1
     for _ in range(lines):
         cut = block.data.rfind(b"\n", block.first, cut)
-    return Block(block.start + cut + 1 - block.first, block.data, cut + 1, lines)
+    return _block(block.start + cut + 1 - block.first, block.data, cut + 1, block.end)
+
+
+def _block(start: int, data: bytes, first: int, end: int) -> Block:
+    marks = line_marks(data, first, end - 1)
+    return Block(start, data, first, marks[0][-1], end, marks)
 
 
 class ChunkMaker:
@@ -223,7 +228,7 @@ class ChunkMaker:
             block.lines,
             Grouper() if history else self.grouper,
             block.first,
-            len(block.data) - 1,
+            block.end - 1,
         )
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
         if self.in_memory or backing is None:
@@ -240,8 +245,7 @@ class ChunkMaker:
                 backing=backing,
                 offset=block.start,
                 length=block.length,
-                # The block is in hand: marking its line starts now costs one count.
-                marks=line_marks(block.data, block.first, len(block.data) - 1),
+                marks=block.marks,
                 max_line_length=self.settings.max_line_length,
             )
         chunk.orphans = orphans
