@@ -286,9 +286,16 @@ def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
         from logtail_tui.plain import run_plain
 
         return run_plain(invocation.specs, invocation.settings)
+    from logtail_tui.ui.first_frame import FirstFrame
     from logtail_tui.ui.run import run_app
 
-    return run_app(build_app(invocation))
+    frame = FirstFrame.draw(invocation.specs, invocation.settings)  # before Textual loads
+    try:
+        app = build_app(invocation)
+        frame.handed_over = True
+        return run_app(app)
+    finally:
+        frame.close()
 
 
 def main(argv: list[str] | None = None) -> None:

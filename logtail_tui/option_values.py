@@ -18,8 +18,6 @@ from logtail_tui.core.errors import UsageError
 from logtail_tui.core.filters import compile_pattern
 from logtail_tui.core.parse import FORMATS
 from logtail_tui.core.record import Level
-from logtail_tui.core.where import ParseError
-from logtail_tui.core.where_eval import Where
 from logtail_tui.sources.options import split_pairs
 
 FIELDS = ("message", "level", "time")
@@ -127,6 +125,9 @@ def choice(option: str, choices: Sequence[str]) -> Callable[[str], str]:
 
 def parse_where(value: str) -> str:
     """Check a ``-w`` expression now, so a typo is exit status 2 with a caret under it."""
+    from logtail_tui.core.where import ParseError  # -w only: 30 ms of every start
+    from logtail_tui.core.where_eval import Where
+
     try:
         Where.build(value)
     except ParseError as exc:

@@ -80,16 +80,21 @@ def pane_pid() -> int:
     return int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
 
 
-def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 120) -> dict:
+def run_tool(
+    command: list[str], last_line: str, search: bool, timeout: float = 120, ready: str = ""
+) -> dict:
+    """Times to the last line on screen, to the UI answering keys (``ready`` on screen: the
+    last line already shows it for tools without a first frame) and to a search's answer."""
     tmux("kill-session", "-t", SESSION)
     quoted = " ".join(f"'{c}'" for c in command)
     t0 = time.perf_counter()
     tmux("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "45", f"exec {quoted}")
     pid = pane_pid()
     peak = 0
-    result: dict = {"last_line_s": None, "searchable_s": None}
+    result: dict = {"last_line_s": None, "ui_s": None, "indexed_s": None, "searchable_s": None}
     tail = last_line[-60:]
     searched_at = pressed = 0.0
+    seen_indexing = False
     deadline = t0 + timeout
     while time.perf_counter() < deadline:
         peak = max(peak, tree_rss_kib(pid))
@@ -97,6 +102,12 @@ def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 
         text = screen()
         if result["last_line_s"] is None and tail in text:
             result["last_line_s"] = now - t0
+        if "indexing" in text:
+            seen_indexing = True
+        elif seen_indexing and result["indexed_s"] is None:
+            result["indexed_s"] = now - t0  # the status bar's progress is gone
+        if result["ui_s"] is None and result["last_line_s"] is not None and ready in text:
+            result["ui_s"] = now - t0
             if not search:
                 break
             tmux("send-keys", "-t", SESSION, "/")
@@ -104,7 +115,7 @@ def run_tool(command: list[str], last_line: str, search: bool, timeout: float = 
             tmux("send-keys", "-t", SESSION, MARKER, "Enter")
             searched_at = now
             pressed = now + 0.3  # the prompt must be closed before N means "previous"
-        elif result["last_line_s"] is not None and search:
+        elif result["ui_s"] is not None and search:
             if f"{MARKER} first line" in text:  # the line itself, not the typed query
                 result["searchable_s"] = now - t0
                 break
@@ -250,10 +261,12 @@ def main() -> None:
             if not commands[tool][0]:
                 continue
             search = tool != "toolong"  # toolong's search is not a '/' prompt
-            r = run_tool([*commands[tool], str(path)], last, search, args.timeout)
+            ready = "Pause" if tool.startswith("logtail") else ""  # the footer's keys
+            r = run_tool([*commands[tool], str(path)], last, search, args.timeout, ready)
             results[f"{tool}@{size}MiB"] = r
             print(
                 f"{tool:8} {size:5} MiB  last line {fmt(r['last_line_s'])}  "
+                f"keys answered {fmt(r['ui_s'])}  indexed {fmt(r['indexed_s'])}  "
                 f"searchable {fmt(r['searchable_s'])}  peak RSS {r['peak_rss_mib']} MiB",
                 flush=True,
             )

@@ -63,6 +63,16 @@ def _letter_table(bracketed: bool) -> dict[bytes, int]:
 
 
 @cache
+def _letter_bytes(bracketed: bool) -> bytes:
+    """`_letter_table` as a ``bytes.translate`` table (letters to levels, the rest to 0)."""
+    table = bytearray(256)
+    for letter, level in _letter_table(bracketed).items():
+        if letter:
+            table[letter[0]] = level
+    return bytes(table)
+
+
+@cache
 def _pattern(index: int, bracketed: bool, column: int | None = None) -> re.Pattern[bytes]:
     """Matches at every line start; captures the level word's first letter at token
     ``index`` (or at byte ``column``, a third faster) when a level word is there."""
@@ -101,14 +111,20 @@ class LevelIndexer:
         return levels, orphans
 
     def index(
-        self, blob: bytes, n: int, grouper: Grouper, start: int = 0, end: int | None = None
+        self,
+        blob: bytes,
+        n: int | None,
+        grouper: Grouper,
+        start: int = 0,
+        end: int | None = None,
     ) -> tuple[bytearray, bytearray | None, int]:
         """The level column and record boundaries of ``blob[start:end]`` (``n`` lines).
 
         Args:
             blob: The lines, without a final line feed; or a bigger buffer holding them at
                 ``start .. end``, with a line feed just before ``start`` (so no copy is made).
-            n: How many lines there are (``count(b"\\n") + 1``).
+            n: How many lines there are (``count(b"\\n") + 1``); ``None``: not counted yet
+                (the fast path finds one match a line).
             grouper: Record state carried from the block before (a fresh one for a block
                 indexed before its predecessor); updated for the block after.
             start, end: Where the lines are in ``blob``.
@@ -138,17 +154,21 @@ class LevelIndexer:
         if self._position is not None:
             self._column = _common_column(head, *self._position)
 
-    def _fast(self, blob: bytes, n: int, start: int, end: int) -> bytearray | None:
+    def _fast(self, blob: bytes, n: int | None, start: int, end: int) -> bytearray | None:
         assert self._position is not None
         pattern = _pattern(*self._position, self._column)
         if start > 0 and blob[start - 1] == 10:  # the line feed before the first line
             found = pattern.findall(blob, start - 1, end)
         else:
             found = pattern.findall(b"\n" + blob[start:end])
-        if len(found) != n:
+        if n is not None and len(found) != n:
             return None  # cannot happen (one match per line feed); be safe
-        levels = bytearray(map(_letter_table(self._position[1]).__getitem__, found))
-        if self._column is not None and levels.count(0) * 4 > n:
+        letters = b"".join(found)
+        if len(letters) == len(found):  # every line names a level: map the letters in C
+            levels = bytearray(letters.translate(_letter_bytes(self._position[1])))
+        else:
+            levels = bytearray(map(_letter_table(self._position[1]).__getitem__, found))
+        if self._column is not None and levels.count(0) * 4 > len(levels):
             self._column = None  # the column was a coincidence: go by tokens
             return self._fast(blob, n, start, end)
         return levels

@@ -14,11 +14,14 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
+from typing import TYPE_CHECKING
 
 from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.record import Level, effective
 from logtail_tui.core.settings import Settings
-from logtail_tui.core.where_eval import Where
+
+if TYPE_CHECKING:
+    from logtail_tui.core.where_eval import Where
 
 __all__ = ["LineFilter", "compile_pattern", "lines_matching"]
 
@@ -84,7 +87,11 @@ class LineFilter:
     @classmethod
     def from_settings(cls, settings: Settings) -> LineFilter:
         """The filter the command line asked for (``-l -i -e -w``)."""
-        where = Where.build(settings.where, settings.utc) if settings.where else None
+        where = None
+        if settings.where:
+            from logtail_tui.core.where_eval import Where  # -w only: 30 ms of every start
+
+            where = Where.build(settings.where, settings.utc)
         return cls.build(settings.level, settings.include, settings.exclude, where=where)
 
     @property

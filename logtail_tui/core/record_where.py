@@ -10,11 +10,13 @@ of a record from before takes the answer carried over from there (docs/architect
 from __future__ import annotations
 
 from itertools import repeat
+from typing import TYPE_CHECKING
 
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.record import Batch
-from logtail_tui.core.where_eval import Where
-from logtail_tui.core.where_scan import where_in_chunk
+
+if TYPE_CHECKING:  # loaded with the first -w: it costs 30 ms of every start otherwise
+    from logtail_tui.core.where_eval import Where
 
 
 def where_lines(where: Where, unit: Batch | Chunk, i: int = 0, j: int | None = None) -> bytearray:
@@ -29,6 +31,8 @@ def where_lines(where: Where, unit: Batch | Chunk, i: int = 0, j: int | None = N
             if where.matches(raw or texts[k], levels[k], time):
                 flags[k - i] = 1
         return flags
+    from logtail_tui.core.where_scan import where_in_chunk
+
     for k in where_in_chunk(where, unit, range(i, j)):
         flags[k - i] = 1
     return flags

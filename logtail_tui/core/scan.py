@@ -27,7 +27,6 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.needles import needle_lines
 from logtail_tui.core.store import LogStore
-from logtail_tui.core.where_scan import where_in_chunk
 
 _SAMPLES = 48
 """Lines sampled from a chunk to tell dense hits from rare ones."""
@@ -156,6 +155,8 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
     picked = _select_text_and_levels(line_filter, chunk, i, j)
     if line_filter.where is None or not picked:
         return picked
+    from logtail_tui.core.where_scan import where_in_chunk  # -w only: 30 ms of every start
+
     return where_in_chunk(line_filter.where, chunk, picked)
 
 

@@ -30,7 +30,7 @@ import errno
 import os
 import stat
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.decoder import LineDecoder
@@ -40,7 +40,6 @@ from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
-from logtail_tui.sources.dirwatch import DirWatcher
 from logtail_tui.sources.file_index import (
     BULK_LINES,
     TAIL_LINES,
@@ -55,6 +54,9 @@ from logtail_tui.sources.file_index import (
 )
 from logtail_tui.sources.file_since import span_history
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
+
+if TYPE_CHECKING:
+    from logtail_tui.sources.dirwatch import DirWatcher
 
 SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
@@ -200,6 +202,8 @@ class FileSource(Source):
                     yield last
                 return
             yield self._live()
+        from logtail_tui.sources.dirwatch import DirWatcher  # following only: watchfiles costs
+
         self._dirwatch = DirWatcher(self.path, self._wake, use_inotify=self.use_inotify)
         self._watcher = asyncio.create_task(self._dirwatch.run(), name=f"watch:{self.label}")
         try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from logtail_tui.core.bulk import LevelIndexer, is_clean
 from logtail_tui.core.chunks import FileBacking, FileChunk
 from logtail_tui.core.decoder import LineDecoder
-from logtail_tui.core.file_backing import Marks, line_marks
+from logtail_tui.core.file_backing import line_marks
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.records import Grouper
 from logtail_tui.core.settings import Settings
@@ -125,11 +125,17 @@ class Block:
     start: int
     data: bytes
     first: int
-    lines: int
     end: int
     """Where the whole lines' bytes stop."""
-    marks: Marks
-    """`line_marks` of the lines: counting them is the one pass that makes the marks."""
+    counted: int | None = None
+    """How many lines, once known: the level indexer finds them as it goes, and counting
+    them beforehand would cost a sixth of indexing."""
+
+    @property
+    def lines(self) -> int:
+        if self.counted is None:
+            self.counted = self.data.count(b"\n", self.first, self.end)
+        return self.counted
 
     @property
     def length(self) -> int:
@@ -163,7 +169,7 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
             # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
         if not data.endswith(b"\n"):
             data += b"\n"  # the very end of what is wanted, without its line feed yet
-        return _block(start + first, data, first, len(data))
+        return Block(start + first, data, first, len(data))
     return None
 
 
@@ -180,7 +186,7 @@ def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     if cut < 0:
         return None
     # The cut line stays in the buffer, ignored: slicing it off would copy the whole block.
-    return _block(pos, data, 0, cut + 1)
+    return Block(pos, data, 0, cut + 1)
 
 
 def keep_last(block: Block, lines: int) -> Block:
@@ -190,12 +196,7 @@ def keep_last(block: Block, lines: int) -> Block:
     cut = block.end - 1
     for _ in range(lines):
         cut = block.data.rfind(b"\n", block.first, cut)
-    return _block(block.start + cut + 1 - block.first, block.data, cut + 1, block.end)
-
-
-def _block(start: int, data: bytes, first: int, end: int) -> Block:
-    marks = line_marks(data, first, end - 1)
-    return Block(start, data, first, marks[0][-1], end, marks)
+    return Block(block.start + cut + 1 - block.first, block.data, cut + 1, block.end, lines)
 
 
 class ChunkMaker:
@@ -225,7 +226,7 @@ class ChunkMaker:
         exact_before = self.indexer.exact_blocks
         levels, starts, orphans = self.indexer.index(
             block.data,
-            block.lines,
+            block.counted,
             Grouper() if history else self.grouper,
             block.first,
             block.end - 1,
@@ -245,9 +246,13 @@ class ChunkMaker:
                 backing=backing,
                 offset=block.start,
                 length=block.length,
-                marks=block.marks,
+                # A forward chunk (an append, a burst) is what the screen shows next: mark it
+                # while the block is in hand, off the loop. History is marked when first
+                # looked at (most of it never is).
+                marks=None if history else line_marks(block.data, block.first, block.end - 1),
                 max_line_length=self.settings.max_line_length,
             )
+        block.counted = len(levels)
         chunk.orphans = orphans
         chunk.starts = starts
         chunk.history = history

@@ -172,3 +172,11 @@ def test_close_codes_that_end_or_retry(code: int, end: End) -> None:
 def test_close_codes_that_fail_for_good(code: int, error: type[Exception]) -> None:
     with pytest.raises(error, match=str(code)):
         close_code(code, "", "ws://h")
+
+
+def test_implied_schemes_load_what_their_entry_points_name() -> None:
+    # A path or "-" skips reading the entry points at start; the classes must be the same.
+    installed = registry._entry_points()
+    for scheme, target in registry.IMPLIED.items():
+        assert installed[scheme].value == target
+        assert registry.load(scheme) is installed[scheme].load()
