@@ -300,7 +300,10 @@ def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; maps every error to one sentence and an exit status."""
+    from logtail_tui.core.allocator import one_arena
     from logtail_tui.ui.serve import take_served_argv
+
+    one_arena()  # before any thread: memory freed after a burst goes back (core/allocator.py)
 
     served = take_served_argv() if argv is None else None
     try:

@@ -10,8 +10,9 @@ a few hundred objects for the garbage collector, not ten million (docs/architect
   file (`SpillFile`) so that a day-long stream keeps memory flat.
 * `FileChunk`: raw lines read in bulk from a file, left where they are: on disk (a block of
   an open file, read back with ``pread``) or in one ``bytes`` object. Only the level column
-  lives in memory; a line is decoded, sanitised and parsed when it is drawn, shown in detail,
-  searched or exported.
+  lives in memory, with a few marks (line starts) by which a window of the lines around
+  those asked for is read back; a line is decoded, sanitised and parsed when it is drawn,
+  shown in detail, searched or exported.
 
 Both answer `texts` (what filters and search read), `record` (what is drawn) and `export`
 (what copy and save write). Split lines of recently used chunks are kept by a `LineCache`.
@@ -24,7 +25,7 @@ from typing import Any
 
 from logtail_tui.core.columns import extend_column, extend_starts, join_optional, join_texts
 from logtail_tui.core.decoder import CONTINUED
-from logtail_tui.core.file_backing import FileBacking, _Truncated
+from logtail_tui.core.file_backing import FileBacking, FileLines, Marks, line_marks
 from logtail_tui.core.line_cache import LineCache
 from logtail_tui.core.lines import Lines
 from logtail_tui.core.parse import LineParser
@@ -252,6 +253,8 @@ class FileChunk(Chunk):
         parser: Parses a line for display (one per source, never the streaming one).
         blob: The lines joined by ``\\n`` (no final one), when held in memory; or
         backing, offset, length: where they are in a file.
+        marks: `line_marks` of those bytes, when the caller had them in hand (else they are
+            made on first use, from one read of the whole range).
         max_line_length: Longer lines are shown cut, with a marker; export keeps them whole.
     """
 
@@ -264,6 +267,7 @@ class FileChunk(Chunk):
         backing: FileBacking | None = None,
         offset: int = 0,
         length: int = 0,
+        marks: Marks | None = None,
         max_line_length: int = 0,
     ) -> None:
         self.levels = levels
@@ -272,6 +276,7 @@ class FileChunk(Chunk):
         self.backing = backing
         self.offset = offset
         self.length = len(blob) if blob is not None else length
+        self.marks = marks
         self.max_line_length = max_line_length
         self.orphans = 0
         """Leading continuation lines still waiting for the level of the chunk before."""
@@ -281,7 +286,8 @@ class FileChunk(Chunk):
 
     @property
     def nbytes(self) -> int:
-        return len(self.levels) + (len(self.blob) if self.blob is not None else 0)
+        marks = 16 * len(self.marks[0]) if self.marks is not None else 0
+        return len(self.levels) + marks + (len(self.blob) if self.blob is not None else 0)
 
     def raw_bytes(self) -> bytes:
         """The lines joined by ``\\n`` (shorter if the file was truncated meanwhile)."""
@@ -291,12 +297,19 @@ class FileChunk(Chunk):
         return self.backing.read(self.offset, self.length)
 
     def load(self) -> tuple[Any, ...]:
-        data = self.raw_bytes()
-        if len(data) < self.length:  # truncated under us: say so rather than shift lines
-            whole = data.count(b"\n")
-            lines = Lines(data[: data.rfind(b"\n") + 1] if whole else b"", whole)
-            return (_Truncated(lines, len(self.levels)),)
-        return (Lines(data, len(self.levels)),)
+        if self.blob is not None:
+            return (Lines(self.blob, len(self.levels)),)
+        assert self.backing is not None
+        if self.marks is None:
+            data = self.raw_bytes()
+            if len(data) < self.length:  # truncated already: one window, read short
+                self.marks = array("q", [0, len(self.levels)]), array("q", [0, self.length + 1])
+            else:
+                self.marks = line_marks(data, 0, len(data))
+        # A window of lines around those asked for, never the whole block: the screen
+        # costs a few KiB, not 4 MiB a chunk (docs/architecture.md, "Reading a window of a
+        # file chunk").
+        return (FileLines(self.backing, self.offset, len(self.levels), self.marks),)
 
     def record(self, i: int) -> Record:
         line = self._cols()[0][i]

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
 
 
 class LineCache:
-    """The split lines of the few chunks being looked at (a small LRU of chunks: a screen
-    spans one or two; each costs a Python string a line while it is here)."""
+    """The readable columns of the few chunks being looked at (a small LRU of chunks: a screen
+    spans one or two): `Lines` over a sealed chunk's text, windows of a file chunk."""
 
     def __init__(self, capacity: int = 3) -> None:
         self.capacity = capacity
@@ -28,6 +28,11 @@ class LineCache:
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
         return loaded
+
+    @property
+    def held_bytes(self) -> int:
+        """Bytes of line buffers the cached columns hold (file chunks' windows)."""
+        return sum(getattr(col, "nbytes", 0) for cols in self._items.values() for col in cols[1:])
 
     def forget(self, chunk: Chunk) -> None:
         self._items.pop(id(chunk), None)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from logtail_tui.core.bulk import LevelIndexer, is_clean
 from logtail_tui.core.chunks import FileBacking, FileChunk
 from logtail_tui.core.decoder import LineDecoder
+from logtail_tui.core.file_backing import Marks, line_marks
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.records import Grouper
 from logtail_tui.core.settings import Settings
@@ -114,15 +115,18 @@ class Handle:
 
 @dataclass
 class Block:
-    """Whole lines of the file: ``data[first:-1]``, starting at file offset ``start``.
+    """Whole lines of the file: ``data[first:end - 1]``, starting at file offset ``start``.
 
-    ``data`` is the read as it came (its last byte is the line feed ending the last line,
-    the byte before ``first`` the one before the first line), so no copy is made to index it.
+    ``data`` is the read as it came (the byte before ``first`` is the line feed before the
+    first line, ``data[end - 1]`` the one ending the last; a cut line may follow it), so no
+    copy is made to index it.
     """
 
     start: int
     data: bytes
     first: int
+    end: int
+    """Where the whole lines' bytes stop."""
     counted: int | None = None
     """How many lines, once known: the level indexer finds them as it goes, and counting
     them beforehand would cost a sixth of indexing."""
@@ -130,18 +134,18 @@ class Block:
     @property
     def lines(self) -> int:
         if self.counted is None:
-            self.counted = self.data.count(b"\n", self.first)
+            self.counted = self.data.count(b"\n", self.first, self.end)
         return self.counted
 
     @property
     def length(self) -> int:
         """Bytes of the lines, without the final line feed."""
-        return len(self.data) - self.first - 1
+        return self.end - self.first - 1
 
     @property
     def blob(self) -> bytes:
         """The lines as one ``bytes`` (a copy)."""
-        return self.data[self.first : -1]
+        return self.data[self.first : self.end - 1]
 
 
 def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
@@ -165,7 +169,7 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
             # else: a line longer than MAX_LINE_BYTES is cut here, as the decoder cuts it
         if not data.endswith(b"\n"):
             data += b"\n"  # the very end of what is wanted, without its line feed yet
-        return Block(start + first, data, first)
+        return Block(start + first, data, first, len(data))
     return None
 
 
@@ -181,18 +185,18 @@ def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     cut = data.rfind(b"\n")
     if cut < 0:
         return None
-    data = data[: cut + 1] if cut + 1 < len(data) else data
-    return Block(pos, data, 0)
+    # The cut line stays in the buffer, ignored: slicing it off would copy the whole block.
+    return Block(pos, data, 0, cut + 1)
 
 
 def keep_last(block: Block, lines: int) -> Block:
     """The last ``lines`` lines of ``block``."""
     if block.lines <= lines:
         return block
-    cut = len(block.data) - 1
+    cut = block.end - 1
     for _ in range(lines):
         cut = block.data.rfind(b"\n", block.first, cut)
-    return Block(block.start + cut + 1 - block.first, block.data, cut + 1, lines)
+    return Block(block.start + cut + 1 - block.first, block.data, cut + 1, block.end, lines)
 
 
 class ChunkMaker:
@@ -225,7 +229,7 @@ class ChunkMaker:
             block.counted,
             Grouper() if history else self.grouper,
             block.first,
-            len(block.data) - 1,
+            block.end - 1,
         )
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
         block.counted = len(levels)
@@ -236,14 +240,23 @@ class ChunkMaker:
             )
             chunk.plain_text = plain_text and is_clean(blob)
         else:
-            chunk = self.on_disk(block.start, block.length, levels, backing)
+            # A forward chunk (an append, a burst) is what the screen shows next: mark it
+            # while the block is in hand, off the loop. History is marked when first looked
+            # at (most of it never is).
+            marks = None if history else line_marks(block.data, block.first, block.end - 1)
+            chunk = self.on_disk(block.start, block.length, levels, backing, marks)
         chunk.orphans = orphans
         chunk.starts = starts
         chunk.history = history
         return chunk
 
     def on_disk(
-        self, start: int, length: int, levels: bytearray, backing: FileBacking
+        self,
+        start: int,
+        length: int,
+        levels: bytearray,
+        backing: FileBacking,
+        marks: Marks | None = None,
     ) -> FileChunk:
         """A chunk of the lines at ``start`` (``length`` bytes) left in the file."""
         return FileChunk(
@@ -252,6 +265,7 @@ class ChunkMaker:
             backing=backing,
             offset=start,
             length=length,
+            marks=marks,
             max_line_length=self.settings.max_line_length,
         )
 
