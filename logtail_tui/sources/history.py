@@ -55,7 +55,7 @@ class History:
 
     def _one_block(self) -> FileChunk | None:
         log = self.log
-        block = block_before(log.backing.fd, log.lo, log.hi)
+        block = block_before(log.backing.fd, log.lo, log.hi, BLOCK)
         if block is None:
             return None
         if log.wanted is not None:

@@ -123,8 +123,10 @@ class IndexPool:
         except (OSError, EOFError, pickle.UnpicklingError):
             self.close()
             return None
+        if not isinstance(reply, Indexed):
+            return None
         self.blocks += 1
-        return reply if isinstance(reply, Indexed) else None
+        return reply
 
     def close(self) -> None:
         """End the worker (closing its input is enough; kill it if it lingers)."""
