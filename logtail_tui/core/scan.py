@@ -92,6 +92,10 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
             return hits[bisect_left(hits, i) : bisect_left(hits, j)]
         text_rx, bytes_rx, lower = forms
         rx = bytes_rx if isinstance(buffer, bytes) else text_rx
+        # The lower-case twin is exact on ASCII only (``ſ`` matches ``s`` when ignoring
+        # case, yet lower() keeps it): other text is asked line by line, by the real regex.
+        if lower and isinstance(buffer, str) and not buffer.isascii():
+            rx = None
         if rx is not None:
             haystack = buffer.lower() if lower else buffer
             hits = None if _dense(rx, haystack) else _sweep(rx, haystack, chunk.n)
@@ -265,9 +269,7 @@ def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[
         wanted = numbers[a:b]
         if (b - a) * 8 < j - i:
             # A sparse filtered view: ask just its lines.
-            texts = chunk.texts(i, j)
-            local = [n - base - i for n in wanted]
-            lines = list(map(texts.__getitem__, local))
+            lines = texts_of(chunk, list(map((-base).__add__, wanted)))
             found.extend(map(wanted.__getitem__, lines_matching(pattern, lines)))
             continue
         hits = set(map(base.__add__, lines_in(pattern, chunk, i, j)))
