@@ -80,6 +80,10 @@ def sweep_lines(
     # most one match in _PER_LINE lines, each within one line.
     hay, base = (lowered, lo) if lower and lowered is not None else (buffer, 0)
     budget = (j - i) // _PER_LINE + 8
+    if j - i >= 1024:  # try the first eighth first, so a hopeless sweep stops early
+        probe = ends[i + (j - i) // 8 - 1] - 1 - base
+        if len(list(islice(rx.finditer(hay, lo - base, probe), budget // 8))) >= budget // 8:
+            return None
     matches = list(islice(rx.finditer(hay, lo - base, hi - base), budget))
     if len(matches) >= budget:
         return None
