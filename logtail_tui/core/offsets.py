@@ -17,7 +17,7 @@ from array import array
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import chain, compress, islice, repeat
-from operator import gt, methodcaller
+from operator import gt
 
 from logtail_tui.core.matching import plan_for
 
@@ -28,8 +28,8 @@ _PER_LINE = 2
 """More regex matches than one in this many lines: the caller asks line by line instead
 (``\\d`` matches many times a line, one ``search`` a line is cheaper)."""
 
-_start = methodcaller("start")
-_end = methodcaller("end")
+_start = re.Match.start
+_end = re.Match.end
 
 
 @lru_cache(maxsize=64)
