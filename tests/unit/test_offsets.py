@@ -189,3 +189,21 @@ def test_search_over_a_filtered_view_of_sealed_chunks(every: int) -> None:
         expected = [k for k in range(0, len(lines), every) if query.matches(lines[k])]
         assert expected
         assert list(index.numbers()) == expected, typed
+
+
+def test_line_ends_cost_four_bytes_a_line_and_are_counted(tmp_path: Path) -> None:
+    lines = log_lines(5000, 23)
+    chunk = sealed(lines)
+    ends = chunk.line_ends()
+    assert ends is not None and len(ends) == len(lines) and ends.itemsize == 4
+    assert list(ends[:3]) == [
+        len(lines[0]) + 1,
+        len(lines[0]) + len(lines[1]) + 2,
+        len(lines[0]) + len(lines[1]) + len(lines[2]) + 3,
+    ]
+    text = chunk.joined_text()
+    assert text is not None
+    assert chunk.nbytes == len(lines) + len(text) + 4 * len(lines)
+    chunk.spill(SpillFile(str(tmp_path)))
+    assert chunk.nbytes == len(lines) + 4 * len(lines)  # the ends stay, the text went
+    assert chunk.line_ends() is ends
