@@ -1,15 +1,17 @@
 """Filters and search over chunks: one regex sweep per chunk buffer, hits mapped to lines.
 
 `lines_in(pattern, chunk, i, j)` answers "which lines of this chunk match" the way
-``[k for k in range(i, j) if pattern.search(line k)]`` would, but for a chunk whose lines
-sit in one buffer (a file block's bytes, a sealed stream chunk's joined text) it runs the
-regex over the whole buffer and turns each hit into a line number by counting line feeds
-since the last hit (``bytes.count`` in C). That is the fast way when hits are rare; when
-they turn out to be dense the chunk is asked line by line instead
+``[k for k in range(i, j) if pattern.search(line k)]`` would. A sealed stream chunk knows
+where its lines end, so the sweep finds matches over its joined text and places them with a
+bisect (`logtail_tui.core.offsets`). Other chunks whose lines sit in one buffer (a file
+block's bytes) are swept with the regex, each hit turned into a line number by counting line
+feeds since the last hit (``bytes.count`` in C). That is the fast way when hits are rare;
+when they turn out to be dense the chunk is asked line by line instead
 (`logtail_tui.core.matching.lines_matching`, which has its own tricks for that case).
 
 `select(line_filter, store, lo, hi)` is the view's filter over the store: levels and sources
-through ``bytes.translate`` masks, include/exclude through `lines_in`.
+through ``bytes.translate`` masks, include/exclude through `lines_in`, and the absolute
+numbers picked straight from the mask.
 """
 
 from __future__ import annotations
