@@ -23,13 +23,31 @@ from logtail_tui.core.matching import plan_for
 
 _LIST_AT = 32
 """Bisect over a list copy of the ends (no int made a probe) once there is a hit for every
-this many lines; below that, over the array itself."""
+this many lines of the chunk; below that, over the array itself."""
 _PER_LINE = 2
 """More regex matches than one in this many lines: the caller asks line by line instead
 (``\\d`` matches many times a line, one ``search`` a line is cheaper)."""
 
 _start = re.Match.start
 _end = re.Match.end
+
+
+_listed: tuple[array[int], list[int]] | None = None
+"""The last chunk's ends as a list: several patterns (and a needle's candidates) of one
+chunk bisect the same ends; one list of ~65k ints is kept, whatever the scrollback."""
+
+
+def _seq(ends: array[int], hits: int) -> list[int] | array[int]:
+    """What to bisect for ``hits`` lookups: the array when few, else a list copy of it."""
+    global _listed
+    if hits * _LIST_AT <= len(ends):
+        return ends
+    listed = _listed
+    if listed is not None and listed[0] is ends:  # line ends never change once sealed
+        return listed[1]
+    seq = ends.tolist()
+    _listed = (ends, seq)
+    return seq
 
 
 @lru_cache(maxsize=64)
@@ -64,13 +82,12 @@ def sweep_lines(
     # Lower-case only the lines asked for: offsets in it are then relative to ``lo``.
     wanted = lower or (plan.fold and bool(plan.needles))
     lowered = buffer[lo:hi].lower() if wanted else None
-    dense = (j - i) // _LIST_AT
     if plan.needles:
         # Needles of a case-blind pattern are lower-case: looked for in the lowered copy.
         hay, base = (buffer, 0) if lowered is None else (lowered, lo)
         found = [_offsets(hay, n, lo - base, hi - base) for n in plan.needles]
         offsets = found[0] if len(found) == 1 else sorted(chain(*found))
-        lines = _lines_at(ends, offsets, base, dense)
+        lines = _lines_at(ends, offsets, base)
         if plan.exact or not lines:
             return lines
         if lowered is not None and lower:
@@ -88,7 +105,7 @@ def sweep_lines(
     if len(matches) >= budget:
         return None
     starts = list(map(base.__add__, map(_start, matches)))
-    lines = list(map(bisect_right, repeat(ends.tolist() if len(starts) > dense else ends), starts))
+    lines = list(map(bisect_right, repeat(_seq(ends, len(starts))), starts))
     line_ends = map((-1 - base).__add__, map(ends.__getitem__, lines))
     if any(map(gt, map(_end, matches), line_ends)):
         return None  # a match ran past a line feed (``\s``): it may hide the next line's
@@ -111,7 +128,7 @@ def _bounded(
     """The ``lines`` where ``rx`` finds a match within the line, ``hay`` holding the buffer
     from offset ``base`` on. ``pos``/``endpos`` bound the regex to the line; ``rx`` is the
     ``re.MULTILINE`` form, so ``^`` and ``$`` hold at those bounds as at a line's ends."""
-    seq = ends.tolist() if len(lines) > len(ends) // _LIST_AT else ends
+    seq = _seq(ends, len(lines))
     begins = list(map((-base).__add__, map(seq.__getitem__, map((-1).__add__, lines))))
     if lines[0] == 0:
         begins[0] = 0  # line 0 starts the buffer (``seq[-1]`` is the last line's end)
@@ -119,9 +136,9 @@ def _bounded(
     return list(compress(lines, map(rx.search, repeat(hay), begins, stops)))
 
 
-def _lines_at(ends: array[int], offsets: list[int], base: int, dense: int) -> list[int]:
+def _lines_at(ends: array[int], offsets: list[int], base: int) -> list[int]:
     """The distinct lines (ascending) of ascending ``offsets`` (plus ``base``)."""
     if base:
         offsets = list(map(base.__add__, offsets))
-    seq = ends.tolist() if len(offsets) > dense else ends
+    seq = _seq(ends, len(offsets))
     return list(dict.fromkeys(map(bisect_right, repeat(seq), offsets)))
