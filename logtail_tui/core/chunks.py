@@ -21,6 +21,7 @@ Both answer `texts` (what filters and search read), `record` (what is drawn) and
 from __future__ import annotations
 
 from array import array
+from itertools import accumulate
 from typing import Any
 
 from logtail_tui.core.columns import extend_column, extend_starts, join_optional, join_texts
@@ -117,6 +118,12 @@ class TextChunk(Chunk):
         self._sources: bytearray | None = None
         self._joined: tuple[str, str | None, str | None] | None = None
         self._spilled: tuple[SpillFile, int, int, int, int] | None = None
+        self._ascii = False
+        """Sealed: the joined text is ASCII (its spilled bytes then sweep as they are)."""
+        self._ends: array[int] | None = None
+        """Sealed: the offset just past each line's line feed in the joined text (the next
+        line's start), so a hit's offset becomes its line with a bisect, never by counting
+        line feeds (docs/architecture.md, "Filters and search over chunks")."""
 
     # -- writing
     @property
@@ -154,7 +161,14 @@ class TextChunk(Chunk):
         texts = self._texts
         if texts is None:
             return
-        self._joined = (join_texts(texts), join_optional(self._raws), join_optional(self._times))
+        text = join_texts(texts)
+        self._joined = (text, join_optional(self._raws), join_optional(self._times))
+        ends = array("I" if len(text) < 2**32 - 1 else "q")
+        ends.extend(accumulate(map((1).__add__, map(len, texts))))
+        if ends and ends[-1] != len(text) + 1:  # join_texts made line feeds visible as ^J
+            ends = array("q", accumulate(len(t) + t.count("\n") + 1 for t in texts))
+        self._ends = ends
+        self._ascii = text.isascii()  # O(1) on a str: CPython keeps the flag
         self._texts = self._raws = self._times = None
         if self.cache is not None:
             self.cache.forget(self)
@@ -174,8 +188,11 @@ class TextChunk(Chunk):
 
     @property
     def nbytes(self) -> int:
-        if self._joined is not None:
-            return len(self.levels) + sum(len(p or "") for p in self._joined)
+        if self._ends is not None:  # sealed: the line ends stay in memory, spilled or not
+            ends = len(self._ends) * self._ends.itemsize
+            if self._joined is not None:
+                return len(self.levels) + ends + sum(len(p or "") for p in self._joined)
+            return len(self.levels) + ends
         if self._texts is not None:
             return len(self.levels) + sum(map(len, self._texts)) + 60 * len(self._texts)
         return len(self.levels)
@@ -184,12 +201,22 @@ class TextChunk(Chunk):
     def in_memory(self) -> bool:
         return self._spilled is None
 
+    @property
+    def ascii(self) -> bool:
+        """Sealed, and every line is ASCII."""
+        return self._ascii
+
     def spilled_text(self) -> bytes | None:
         """The display texts joined by line feeds, as UTF-8 read back from the spill file."""
         if self._spilled is None:
             return None
         spill, offset, length = self._spilled[0], self._spilled[1], self._spilled[2]
         return spill.read(offset, length)
+
+    def line_ends(self) -> array[int] | None:
+        """When sealed: for each line the offset just past its line feed (``len + 1`` for
+        the last), in the joined text and, when that is ASCII, in its spilled bytes."""
+        return self._ends
 
     def joined_text(self) -> str | None:
         """The display texts joined by line feeds, when sealed and in memory."""

@@ -16,7 +16,7 @@ from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.record_where import follow_heads, where_lines
 from logtail_tui.core.records import spread
-from logtail_tui.core.scan import _mask, lines_in, select
+from logtail_tui.core.scan import _mask, lines_in, select, texts_of
 from logtail_tui.core.store import LogStore
 
 
@@ -114,8 +114,7 @@ def select_records(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -
             # Few lines pass the levels and sources, and a record's lines share its level:
             # only their text can decide a record that is shown at all.
             few = list(compress(range(i, j), mask))
-            all_texts = chunk.texts(i, j)
-            texts = [all_texts[k - i] for k in few]
+            texts = texts_of(chunk, few)
         offset = chunk.start - a
         for flags, patterns in ((wanted, line_filter.include), (unwanted, line_filter.exclude)):
             if flags is None:

@@ -1,15 +1,17 @@
 """Filters and search over chunks: one regex sweep per chunk buffer, hits mapped to lines.
 
 `lines_in(pattern, chunk, i, j)` answers "which lines of this chunk match" the way
-``[k for k in range(i, j) if pattern.search(line k)]`` would, but for a chunk whose lines
-sit in one buffer (a file block's bytes, a sealed stream chunk's joined text) it runs the
-regex over the whole buffer and turns each hit into a line number by counting line feeds
-since the last hit (``bytes.count`` in C). That is the fast way when hits are rare; when
-they turn out to be dense the chunk is asked line by line instead
+``[k for k in range(i, j) if pattern.search(line k)]`` would. A sealed stream chunk knows
+where its lines end, so the sweep finds matches over its joined text and places them with a
+bisect (`logtail_tui.core.offsets`). Other chunks whose lines sit in one buffer (a file
+block's bytes) are swept with the regex, each hit turned into a line number by counting line
+feeds since the last hit (``bytes.count`` in C). That is the fast way when hits are rare;
+when they turn out to be dense the chunk is asked line by line instead
 (`logtail_tui.core.matching.lines_matching`, which has its own tricks for that case).
 
 `select(line_filter, store, lo, hi)` is the view's filter over the store: levels and sources
-through ``bytes.translate`` masks, include/exclude through `lines_in`.
+through ``bytes.translate`` masks, include/exclude through `lines_in`, and the absolute
+numbers picked straight from the mask.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.needles import needle_lines
+from logtail_tui.core.offsets import sweep_lines
 from logtail_tui.core.store import LogStore
 
 _SAMPLES = 48
@@ -66,8 +69,7 @@ def _buffer(chunk: Chunk) -> str | bytes | None:
     if isinstance(chunk, TextChunk):
         text = chunk.joined_text()
         if text is None:  # spilled: its UTF-8 bytes, which sweep as well when ASCII
-            data = chunk.spilled_text()
-            return data if data is not None and data.isascii() else None
+            return chunk.spilled_text() if chunk.ascii else None
         return text
     return None
 
@@ -78,12 +80,23 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
         return []
     forms = _sweepers(pattern)
     buffer = _buffer(chunk) if forms is not None and j - i > 256 else None
+    ends = chunk.line_ends() if isinstance(chunk, TextChunk) else None
+    if buffer is not None and forms is not None and ends is not None:
+        rx = forms[1] if isinstance(buffer, bytes) else forms[0]
+        if rx is not None:
+            hits = sweep_lines(pattern, rx, forms[2], buffer, ends, i, j)
+            if hits is not None:
+                return hits
     if buffer is not None and forms is not None:
         hits = needle_lines(pattern, buffer, chunk.n)
         if hits is not None:
             return hits[bisect_left(hits, i) : bisect_left(hits, j)]
         text_rx, bytes_rx, lower = forms
         rx = bytes_rx if isinstance(buffer, bytes) else text_rx
+        # The lower-case twin is exact on ASCII only (``ſ`` matches ``s`` when ignoring
+        # case, yet lower() keeps it): other text is asked line by line, by the real regex.
+        if lower and isinstance(buffer, str) and not buffer.isascii():
+            rx = None
         if rx is not None:
             haystack = buffer.lower() if lower else buffer
             hits = None if _dense(rx, haystack) else _sweep(rx, haystack, chunk.n)
@@ -145,14 +158,22 @@ def select(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -> array[
     """Absolute numbers of the kept lines ``lo .. hi-1`` that ``line_filter`` passes."""
     out: array[int] = array("q")
     for chunk, i, j in store.pieces(lo, hi):
-        picked = select_in_chunk(line_filter, chunk, i, j)
-        out.extend(map(chunk.start.__add__, picked))
+        if line_filter.where is not None:
+            out.extend(map(chunk.start.__add__, select_in_chunk(line_filter, chunk, i, j)))
+            continue
+        picked, keep = _select_text_and_levels(line_filter, chunk, i, j)
+        if keep is None:
+            out.extend(map(chunk.start.__add__, picked))
+        else:  # one int made a kept line, straight from the mask
+            out.extend(compress(range(chunk.start + i, chunk.start + j), keep))
     return out
 
 
 def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Sequence[int]:
     """Chunk indices in ``i .. j-1`` that ``line_filter`` passes, ascending."""
-    picked = _select_text_and_levels(line_filter, chunk, i, j)
+    picked, keep = _select_text_and_levels(line_filter, chunk, i, j)
+    if keep is not None:
+        picked = list(compress(range(i, j), keep))
     if line_filter.where is None or not picked:
         return picked
     from logtail_tui.core.where_scan import where_in_chunk  # -w only: 30 ms of every start
@@ -160,19 +181,21 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
     return where_in_chunk(line_filter.where, chunk, picked)
 
 
-def _select_text_and_levels(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Sequence[int]:
+def _select_text_and_levels(
+    line_filter: LineFilter, chunk: Chunk, i: int, j: int
+) -> tuple[Sequence[int], bytes | bytearray | None]:
+    """The chunk indices that pass, or ``(_, mask)``: a 0/1 byte for each of ``i .. j-1``."""
     mask = _mask(line_filter, chunk, i, j)
     if mask is not None and 1 not in mask:
-        return []
+        return [], None
     if not line_filter.include and not line_filter.exclude:
-        return range(i, j) if mask is None else list(compress(range(i, j), mask))
+        return (range(i, j), None) if mask is None else ((), mask)
     if mask is not None and mask.count(1) * 4 < j - i:
         # Few lines pass the levels and sources: ask just those, line by line.
         picked = list(compress(range(i, j), mask))
-        texts = chunk.texts(i, j)
-        return line_filter._select_text([texts[k - i] for k in picked], picked)
+        return line_filter._select_text(texts_of(chunk, picked), picked), None
     if mask is None and not line_filter.exclude and len(line_filter.include) == 1:
-        return lines_in(line_filter.include[0], chunk, i, j)
+        return lines_in(line_filter.include[0], chunk, i, j), None
     keep = bytearray(mask) if mask is not None else bytearray(b"\x01") * (j - i)
     if line_filter.include:
         hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))
@@ -185,7 +208,28 @@ def _select_text_and_levels(line_filter: LineFilter, chunk: Chunk, i: int, j: in
             break
         hits = lines_in(pattern, chunk, i, j)
         deque(map(keep.__setitem__, map((-i).__add__, hits), repeat(0)), maxlen=0)
-    return list(compress(range(i, j), keep))
+    return (), keep
+
+
+def texts_of(chunk: Chunk, picked: list[int]) -> list[str]:
+    """The texts of lines ``picked`` (ascending chunk indices). A sealed stream
+    chunk's are cut out of its buffer at its line ends: one string a line asked for, none
+    for the others (splitting the chunk would make one for each)."""
+    if not picked:
+        return []
+    ends = chunk.line_ends() if isinstance(chunk, TextChunk) else None
+    buffer = _buffer(chunk) if ends is not None else None
+    if isinstance(buffer, bytes):
+        buffer = buffer.decode("ascii")  # _buffer gives spilled bytes only when ASCII
+    if buffer is None or ends is None:
+        texts = chunk.texts(picked[0], picked[-1] + 1)
+        return [texts[k - picked[0]] for k in picked]
+    seq = ends.tolist() if len(picked) * 32 > len(ends) else ends
+    begins = list(map(seq.__getitem__, map((-1).__add__, picked)))
+    if picked[0] == 0:
+        begins[0] = 0  # ``seq[-1]`` is the last line's end
+    stops = map((-1).__add__, map(seq.__getitem__, picked))
+    return list(map(buffer.__getitem__, map(slice, begins, stops)))
 
 
 def _mask(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> bytes | None:
@@ -228,9 +272,7 @@ def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[
         wanted = numbers[a:b]
         if (b - a) * 8 < j - i:
             # A sparse filtered view: ask just its lines.
-            texts = chunk.texts(i, j)
-            local = [n - base - i for n in wanted]
-            lines = list(map(texts.__getitem__, local))
+            lines = texts_of(chunk, list(map((-base).__add__, wanted)))
             found.extend(map(wanted.__getitem__, lines_matching(pattern, lines)))
             continue
         hits = set(map(base.__add__, lines_in(pattern, chunk, i, j)))
