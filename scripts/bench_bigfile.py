@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_file import log_line
+from bench_file import byte_compile, log_line
 
 MARKER = "FIRSTLINEMARKER"
 SESSION = "ltbench"
@@ -222,6 +222,7 @@ def plain_speed(path: Path, lines: int, before: str = "") -> dict:
 
 
 def main() -> None:
+    byte_compile()
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="200,1024", help="file sizes in MiB, comma separated")
     ap.add_argument("--tools", default="logtail,lnav,toolong")

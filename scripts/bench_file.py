@@ -219,3 +219,14 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+
+
+def byte_compile() -> None:
+    """Byte-compile logtail as installing it does (pip compiles on install), so that a start
+    measured from a checkout does not also compile every module (as it would where
+    PYTHONDONTWRITEBYTECODE is set)."""
+    import compileall
+
+    import logtail_tui
+
+    compileall.compile_dir(os.path.dirname(logtail_tui.__file__), quiet=1)

@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_file import byte_compile
+
 SESSION = "logtail-bench"
 
 
@@ -98,6 +101,7 @@ def measure(name: str, command: str, path: Path, samples: int, burst: int) -> di
 
 
 def main() -> None:
+    byte_compile()
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--burst", type=int, default=500_000)
