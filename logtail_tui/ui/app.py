@@ -180,6 +180,9 @@ class LogtailApp(App[int]):
             self._on_source_event(index, marker_batch(event.detail))
         if isinstance(event, StateChanged | Heartbeat):
             self.refresh_status()
+        done = isinstance(event, StateChanged) and event.progress is None
+        if done and self._flush_scheduled and self._slow_flush:
+            self.call_later(self._flush)  # history is all read: show the last of it now
 
     def _schedule_flush(self, history: bool = False) -> None:
         # A live line while history waits for a slow repaint is shown at the usual pace

@@ -94,3 +94,26 @@ async def test_file_chunks_are_drawn_sanitised(tmp_path: Path) -> None:
         assert any(
             isinstance(c, FileChunk) for c, _, _ in app.store.pieces(app.store.first, app.store.end)
         )
+
+
+async def test_the_last_of_history_is_shown_when_indexing_ends(tmp_path: Path) -> None:
+    # History waits for a slow repaint (4/s) while it arrives; the moment the source says it
+    # is all read, the last block is shown (a search for the first line lands at once).
+    from logtail_tui.core.record import Batch
+    from logtail_tui.sources.contract import State, StateChanged
+    from logtail_tui.sources.file_index import Block, ChunkMaker
+
+    feeds = Feeds(1)
+    app = LogtailApp(feeds.specs, Settings(), feeds.factory)
+    async with app.run_test(size=(100, 20)) as pilot:
+        app._on_source_event(0, Batch([f"2026 INFO live {i}" for i in range(50)], [3] * 50))
+        await until(lambda: len(app.view) == 50)
+        data = b"".join(b"2026 INFO old %d\n" % i for i in range(1000))
+        chunk = ChunkMaker(Settings()).chunk(Block(0, data, 0, len(data)), None, history=True)
+        app._on_source_event(0, chunk)
+        app._on_source_event(0, StateChanged(State.LIVE, "following", progress=0.5))
+        await pilot.pause()
+        assert len(app.view) == 50  # still waiting for the slow repaint
+        app._on_source_event(0, StateChanged(State.LIVE, "following"))
+        await pilot.pause()
+        assert len(app.view) == 1050 and app.store.text(app.store.first) == "2026 INFO old 0"
