@@ -332,7 +332,11 @@ class LogPane(ScrollView, can_focus=True):
     def _widen(self) -> None:
         self._update_virtual_size()
         if self.following:  # a horizontal scrollbar may now cover the newest line
-            self.call_after_refresh(self._scroll_to_end)
+            self.call_after_refresh(self._keep_following)
+
+    def _keep_following(self) -> None:
+        if self.following:  # still: a key may have paused it since (g, a search hit...)
+            self._scroll_to_end()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
