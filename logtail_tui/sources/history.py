@@ -28,7 +28,12 @@ class History:
         self.maker = maker
         self.done = False
         worth = log.wanted is None and log.hi - log.lo > POOL_BYTES
-        self.pool = IndexPool() if worth and usable() else None
+        self.pool: IndexPool | None = None
+        if worth and usable():
+            try:
+                self.pool = IndexPool()
+            except OSError:  # no process to spare (limits, no interpreter): the thread alone
+                self.pool = None
 
     @property
     def progress(self) -> float:
