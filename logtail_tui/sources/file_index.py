@@ -173,6 +173,20 @@ def block_before(fd: int, lo: int, hi: int, size: int = BLOCK) -> Block | None:
     return None
 
 
+def block_between(fd: int, lo: int, hi: int) -> Block | None:
+    """The whole lines ``[lo, hi)`` (both line starts), or ``None`` if the file no longer
+    holds them (truncated meanwhile)."""
+    block = block_before(fd, lo, hi, size=hi - lo)
+    return block if block is not None and block.start == lo else None
+
+
+def index_block(
+    indexer: LevelIndexer, block: Block, grouper: Grouper
+) -> tuple[bytearray, bytearray | None, int]:
+    """`LevelIndexer.index` over ``block``'s lines, read in place."""
+    return indexer.index(block.data, block.counted, grouper, block.first, block.end - 1)
+
+
 def block_after(fd: int, pos: int, end: int, size: int = BLOCK) -> Block | None:
     """The whole lines from offset ``pos`` (a line start) up to at most ``end``.
 
@@ -224,13 +238,8 @@ class ChunkMaker:
 
     def chunk(self, block: Block, backing: FileBacking | None, history: bool = False) -> FileChunk:
         exact_before = self.indexer.exact_blocks
-        levels, starts, orphans = self.indexer.index(
-            block.data,
-            block.counted,
-            Grouper() if history else self.grouper,
-            block.first,
-            block.end - 1,
-        )
+        grouper = Grouper() if history else self.grouper
+        levels, starts, orphans = index_block(self.indexer, block, grouper)
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
         block.counted = len(levels)
         if self.in_memory or backing is None:

@@ -13,7 +13,14 @@ from __future__ import annotations
 import asyncio
 
 from logtail_tui.core.chunks import FileChunk
-from logtail_tui.sources.file_index import BLOCK, Backlog, ChunkMaker, block_before, keep_last
+from logtail_tui.sources.file_index import (
+    BLOCK,
+    Backlog,
+    ChunkMaker,
+    block_before,
+    block_between,
+    keep_last,
+)
 from logtail_tui.sources.index_pool import IndexPool, line_start_after, usable
 
 POOL_BYTES = 4 * BLOCK
@@ -91,7 +98,5 @@ class History:
         return [newer, chunk]
 
     def _exact_block(self, lo: int, hi: int) -> FileChunk | None:
-        block = block_before(self.log.backing.fd, lo, hi, size=hi - lo)
-        if block is None or block.start != lo:
-            return None
-        return self.maker.chunk(block, self.log.backing, history=True)
+        block = block_between(self.log.backing.fd, lo, hi)
+        return self.maker.chunk(block, self.log.backing, history=True) if block else None

@@ -25,6 +25,7 @@ import struct
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import IO
 
 from logtail_tui.core.bulk import LevelIndexer
 
@@ -69,9 +70,9 @@ def frame(obj: object) -> bytes:
     return struct.pack("<I", len(data)) + data
 
 
-def read_frame(stream: object) -> object:
-    """One length-prefixed pickle from ``stream`` (a binary file); EOFError at its end."""
-    read = stream.read  # type: ignore[attr-defined]
+def read_frame(stream: IO[bytes]) -> object:
+    """One length-prefixed pickle from ``stream``; EOFError at its end."""
+    read = stream.read
     head = read(4)
     if len(head) < 4:
         raise EOFError

@@ -12,7 +12,7 @@ import sys
 
 from logtail_tui.core.bulk import Learned, LevelIndexer
 from logtail_tui.core.records import Grouper
-from logtail_tui.sources.file_index import block_before
+from logtail_tui.sources.file_index import block_between, index_block
 from logtail_tui.sources.index_pool import READY, Indexed, frame, read_frame
 
 
@@ -24,16 +24,14 @@ def index_range(
     holds them)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        block = block_before(fd, lo, hi, size=hi - lo)
+        block = block_between(fd, lo, hi)
     finally:
         os.close(fd)
-    if block is None or block.start != lo:
+    if block is None:
         return None
     indexer = LevelIndexer(fmt, field_map)
     indexer.adopt(learned)
-    levels, starts, orphans = indexer.index(
-        block.data, None, Grouper(), block.first, len(block.data) - 1
-    )
+    levels, starts, orphans = index_block(indexer, block, Grouper())
     return Indexed(block.start, block.length, levels, starts, orphans)
 
 

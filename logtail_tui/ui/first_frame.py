@@ -23,6 +23,7 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.state_file import load_state
+from logtail_tui.sources.compressed import sniff
 from logtail_tui.sources.contract import SourceSpec
 
 RGB = tuple[int, int, int]
@@ -90,8 +91,6 @@ def eligible(specs: Sequence[SourceSpec], settings: Settings, theme: str | None)
     if s.format not in ("auto", "text") or s.lines == 0 or os.environ.get("NO_COLOR"):
         return None
     path = specs[0].target
-    if path.endswith((".gz", ".bz2", ".xz", ".zst", ".lz4")):
-        return None
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
@@ -108,6 +107,8 @@ def rows_for(path: str, width: int, height: int, settings: Settings) -> list[Row
         return None
     try:
         with open(path, "rb") as f:
+            if sniff(f.fileno()) is not None:
+                return None  # compressed: the app decompresses it as it reads
             size = f.seek(0, os.SEEK_END)
             start = max(0, size - TAIL_BYTES)
             f.seek(start)
