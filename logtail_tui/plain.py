@@ -20,9 +20,10 @@ from typing import TextIO
 
 from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.native import pick_lines
 from logtail_tui.core.record import Batch, Level, effective
 from logtail_tui.core.record_gate import RecordGate, Rows
-from logtail_tui.core.scan import select_in_chunk
+from logtail_tui.core.scan import keep_in_chunk, keep_of, select_in_chunk
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.times import format_time
 from logtail_tui.sources import registry
@@ -154,23 +155,41 @@ class PlainPrinter:
         if self.gate is not None:
             self._print(index, self.gate.feed(index, chunk, chunk.starts))
             return
-        rows = select_in_chunk(self.filter, chunk, 0, chunk.n) if self.filter.active else None
-        self._chunk_rows(index, chunk, rows)
+        if not self._as_bytes(chunk):
+            rows = select_in_chunk(self.filter, chunk, 0, chunk.n) if self.filter.active else None
+            self._as_batch(index, chunk, rows)
+            return
+        keep = keep_in_chunk(self.filter, chunk) if self.filter.active else None
+        self._write_lines(chunk, keep)
+
+    def _as_bytes(self, chunk: Chunk) -> bool:
+        """Whether ``chunk``'s lines print exactly as read (clean text from one source)."""
+        return (
+            isinstance(chunk, FileChunk)
+            and chunk.plain_text
+            and not self.several
+            and not self.color
+        )
 
     def _chunk_rows(self, index: int, chunk: Chunk, rows: Sequence[int] | None) -> None:
         """Print ``rows`` of ``chunk`` (``None``: all of them)."""
         if rows is not None and len(rows) == chunk.n:
             rows = None
-        if not isinstance(chunk, FileChunk) or not chunk.plain_text or self.several or self.color:
+        if not self._as_bytes(chunk):
             self._as_batch(index, chunk, rows)
-            return
-        if rows is not None and not rows:
+        elif rows is None or rows:
+            self._write_lines(chunk, None if rows is None else keep_of(rows, chunk.n))
+
+    def _write_lines(self, chunk: Chunk, keep: bytes | bytearray | None) -> None:
+        """Write the lines of a clean file chunk whose ``keep`` byte is 1 (``None``: all)."""
+        assert isinstance(chunk, FileChunk)
+        if keep is not None and 1 not in keep:
             return
         blob = chunk.raw_bytes()
-        if rows is not None:
-            lines = blob.split(b"\n")
-            blob = b"\n".join(map(lines.__getitem__, rows))
-        self._write_bytes(blob + b"\n")
+        if keep is None:
+            self._write_bytes(blob + b"\n")
+        else:
+            self._write_bytes(pick_lines(blob, 0, len(blob), keep))
 
     def _as_batch(self, index: int, chunk: Chunk, rows: Sequence[int] | None = None) -> None:
         records = [chunk.record(i) for i in (range(chunk.n) if rows is None else rows)]

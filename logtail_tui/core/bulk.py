@@ -21,21 +21,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from logtail_tui.core.levels import TEXT_WORDS, LevelDetector, _trie, text_level
+from logtail_tui.core.levels import TEXT_WORDS, LevelDetector, text_level
+from logtail_tui.core.native import LevelScan
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.records import CONTINUATION, Grouper
 
 LEARN_LINES = 2000
 """Lines of the first block used to learn where the level sits."""
-
-_SAFE = bytes(range(0x20, 0x7F)) + b"\n"
-"""Bytes a clean block consists of: printable ASCII and the line feed."""
-
-
-def is_clean(blob: bytes) -> bool:
-    """Whether ``blob`` prints exactly as the sanitiser would show it (ASCII, no controls)."""
-    return not blob.translate(None, _SAFE)
-
 
 _STRUCTURED_LINE = re.compile(r"[ \t]*(?:\d{4}-\d\d-\d\dT\S+ )?(?:\{|[A-Za-z_][\w.\-/@]*=)")
 """A line that may be JSON or logfmt (then the exact path decides). Such lines never show
@@ -54,33 +46,24 @@ def _fast_words(bracketed: bool) -> dict[str, int]:
 
 
 @cache
-def _letter_table(bracketed: bool) -> dict[bytes, int]:
-    table = {b"": 0}
-    for word, level in _fast_words(bracketed).items():
-        assert table.get(word[:1].encode(), level) == level, word  # one level per letter
-        table[word[:1].encode()] = level
-    return table
-
-
-@cache
 def _letter_bytes(bracketed: bool) -> bytes:
-    """`_letter_table` as a ``bytes.translate`` table (letters to levels, the rest to 0)."""
+    """A ``bytes.translate`` table from a fast word's first letter to its level (else 0)."""
     table = bytearray(256)
-    for letter, level in _letter_table(bracketed).items():
-        if letter:
-            table[letter[0]] = level
+    for word, level in _fast_words(bracketed).items():
+        letter = word.encode()[0]
+        assert table[letter] in (0, level), word  # one level per letter
+        table[letter] = level
     return bytes(table)
 
 
 @cache
-def _pattern(index: int, bracketed: bool, column: int | None = None) -> re.Pattern[bytes]:
-    """Matches at every line start; captures the level word's first letter at token
-    ``index`` (or at byte ``column``, a third faster) when a level word is there."""
-    skip = rb"\S++ ++" * index if column is None else rb"[^\n]{%d}" % column
-    word = _trie(_fast_words(bracketed)).encode()
-    if bracketed:
-        return re.compile(rb"\n(?:" + skip + rb"[\[<(|{](?=" + word + rb"[\]>)|}])(\S)|)")
-    return re.compile(rb"\n(?:" + skip + rb"(?=" + word + rb"(?:[\s\]>)|}:,;.]|$))(\S)|)")
+def _scan(index: int, bracketed: bool, column: int | None = None) -> LevelScan:
+    """Reads the level word's first letter at token ``index`` (or at byte ``column``, a
+    third faster on the regex path) of every line."""
+    words = [w.encode() for w in _fast_words(bracketed)]
+    return LevelScan(
+        index if column is None else None, column or 0, bracketed, words, _letter_bytes(bracketed)
+    )
 
 
 Learned = tuple[bool, "tuple[int, bool] | None", "int | None"]
@@ -167,18 +150,9 @@ class LevelIndexer:
 
     def _fast(self, blob: bytes, n: int | None, start: int, end: int) -> bytearray | None:
         assert self._position is not None
-        pattern = _pattern(*self._position, self._column)
-        if start > 0 and blob[start - 1] == 10:  # the line feed before the first line
-            found = pattern.findall(blob, start - 1, end)
-        else:
-            found = pattern.findall(b"\n" + blob[start:end])
-        if n is not None and len(found) != n:
-            return None  # cannot happen (one match per line feed); be safe
-        letters = b"".join(found)
-        if len(letters) == len(found):  # every line names a level: map the letters in C
-            levels = bytearray(letters.translate(_letter_bytes(self._position[1])))
-        else:
-            levels = bytearray(map(_letter_table(self._position[1]).__getitem__, found))
+        levels = _scan(*self._position, self._column).letters(blob, start, end)
+        if n is not None and len(levels) != n:
+            return None  # cannot happen (one level a line feed); be safe
         if self._column is not None and levels.count(0) * 4 > len(levels):
             self._column = None  # the column was a coincidence: go by tokens
             return self._fast(blob, n, start, end)
@@ -221,7 +195,7 @@ class LevelIndexer:
 
 def _common_column(lines: list[str], index: int, bracketed: bool) -> int | None:
     """The byte column of the level word if all ``lines`` showing one have it there."""
-    pattern = _pattern(index, bracketed)
+    pattern = _scan(index, bracketed).pattern()
     columns = set()
     for line in lines:
         if not line.isascii():

@@ -181,6 +181,24 @@ def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Se
     return where_in_chunk(line_filter.where, chunk, picked)
 
 
+def keep_in_chunk(line_filter: LineFilter, chunk: Chunk) -> bytes | bytearray | None:
+    """A 0/1 byte for each line of ``chunk``: whether ``line_filter`` passes it (``None``:
+    all pass). Plain mode picks a file block's lines with it in C (`native.pick_lines`)."""
+    if line_filter.where is not None:
+        return keep_of(select_in_chunk(line_filter, chunk, 0, chunk.n), chunk.n)
+    picked, keep = _select_text_and_levels(line_filter, chunk, 0, chunk.n)
+    if keep is not None:
+        return keep
+    return None if picked == range(chunk.n) else keep_of(picked, chunk.n)
+
+
+def keep_of(rows: Sequence[int], n: int) -> bytearray:
+    """``rows`` (indices below ``n``) as a 0/1 byte for each of ``0 .. n-1``."""
+    keep = bytearray(n)
+    deque(map(keep.__setitem__, rows, repeat(1)), maxlen=0)
+    return keep
+
+
 def _select_text_and_levels(
     line_filter: LineFilter, chunk: Chunk, i: int, j: int
 ) -> tuple[Sequence[int], bytes | bytearray | None]:

@@ -17,10 +17,11 @@ import asyncio
 import os
 from dataclasses import dataclass, field
 
-from logtail_tui.core.bulk import LevelIndexer, is_clean
+from logtail_tui.core.bulk import LevelIndexer
 from logtail_tui.core.chunks import FileBacking, FileChunk
 from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.file_backing import Marks, line_marks
+from logtail_tui.core.native import is_clean
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.records import Grouper
 from logtail_tui.core.settings import Settings

@@ -1,17 +1,21 @@
 """A file's history indexed backwards from its end, between looks at the file
 (docs/architecture.md, "Files opened whole").
 
-Each step reads and indexes the block of whole lines just before what is already shown, in a
-thread so the loop keeps answering keys. Once the worker process of `index_pool` is up and the
-whole file is wanted, a step indexes two blocks at once: the newer one in the thread, the one
-before it in the worker. Chunks come out newest first either way, so the store prepends them
-exactly as it would one at a time.
+Each step reads and indexes the blocks of whole lines just before what is already shown, in a
+thread so the loop keeps answering keys: as many as fit in `STEP_SECONDS`, so a busy loop (the
+TUI starting) does not slow indexing down to one block a turn. Without the C helper
+(`core/native.py`), and once the worker process of `index_pool` is up and the whole file is
+wanted, a step indexes two blocks at once: the newer one in the thread, the one before it in
+the worker. Chunks come out newest first either way, so the store prepends them exactly as it
+would one at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 
+from logtail_tui.core import native
 from logtail_tui.core.chunks import FileChunk
 from logtail_tui.sources.file_index import (
     BLOCK,
@@ -25,6 +29,11 @@ from logtail_tui.sources.index_pool import IndexPool, line_start_after, usable
 
 POOL_BYTES = 4 * BLOCK
 """History worth starting a worker process for (it costs ~25 MiB while it runs)."""
+WORKER_WANTED = not native.ENABLED
+"""A second process pays off only for Python's indexing: the C helper indexes a 4 MiB block
+in about 5 ms, less than the worker's pickles and start cost."""
+STEP_SECONDS = 0.02
+"""How long one step may index before the source looks at the file again."""
 
 
 class History:
@@ -34,7 +43,7 @@ class History:
         self.log = log
         self.maker = maker
         self.done = False
-        worth = log.wanted is None and log.hi - log.lo > POOL_BYTES
+        worth = WORKER_WANTED and log.wanted is None and log.hi - log.lo > POOL_BYTES
         self.pool: IndexPool | None = None
         if worth and usable():
             try:
@@ -53,8 +62,7 @@ class History:
         if self.pool is not None and self.pool.ready and self.maker.indexer.learned()[0]:
             chunks = await self._two_blocks(self.pool)
         if chunks is None:
-            chunk = await asyncio.to_thread(self._one_block)
-            chunks = [chunk] if chunk is not None else []
+            chunks = await asyncio.to_thread(self._blocks)
         if not chunks or self.log.hi <= self.log.lo:
             self.close()
         return chunks
@@ -64,6 +72,17 @@ class History:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+
+    def _blocks(self) -> list[FileChunk]:
+        """Blocks for up to `STEP_SECONDS`, newest first (only one while a worker helps:
+        the next step gives it one too)."""
+        chunks: list[FileChunk] = []
+        until = time.monotonic() + STEP_SECONDS
+        while (chunk := self._one_block()) is not None:
+            chunks.append(chunk)
+            if self.pool is not None or self.log.hi <= self.log.lo or time.monotonic() > until:
+                break
+        return chunks
 
     def _one_block(self) -> FileChunk | None:
         log = self.log

@@ -30,6 +30,7 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of 256 KiB (not 4 MiB), so a few MiB of history make many of them."""
     monkeypatch.setattr(history_module, "BLOCK", SMALL_BLOCK)
     monkeypatch.setattr(history_module, "POOL_BYTES", 4 * SMALL_BLOCK)
+    monkeypatch.setattr(history_module, "WORKER_WANTED", True)  # also with the C helper
 
 
 def write_history(path: Path, size: int) -> None:
@@ -146,5 +147,9 @@ def test_a_small_history_or_workers_off_start_no_worker(
     History(Backlog(backing, 0, size, None, size), ChunkMaker(Settings(lines=None)))
     assert not started
     monkeypatch.delenv("LOGTAIL_INDEX_WORKERS")
+    monkeypatch.setattr(history_module, "WORKER_WANTED", False)  # the C helper indexes
+    History(Backlog(backing, 0, size, None, size), ChunkMaker(Settings(lines=None)))
+    assert not started
+    monkeypatch.setattr(history_module, "WORKER_WANTED", True)
     History(Backlog(backing, 0, size, None, size), ChunkMaker(Settings(lines=None)))
     assert started == [1]

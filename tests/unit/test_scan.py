@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from logtail_tui.core.bulk import LevelIndexer, is_clean
+from logtail_tui.core.bulk import LevelIndexer
 from logtail_tui.core.chunks import FileChunk, TextChunk
 from logtail_tui.core.filters import LineFilter
+from logtail_tui.core.native import is_clean
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.scan import lines_in, select_in_chunk
