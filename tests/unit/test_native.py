@@ -26,7 +26,7 @@ def test_the_helper_is_built() -> None:
         "logtail_tui/core/_native.c was not compiled at install: install a C compiler and "
         "Python's headers and reinstall, or set LOGTAIL_NATIVE=0 to test without it"
     )
-    assert native.ENABLED == (os.environ.get("LOGTAIL_NATIVE") != "0")
+    assert (os.environ.get("LOGTAIL_NATIVE") != "0") == native.ENABLED
 
 
 _PIECES = [
