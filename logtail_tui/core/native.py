@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
+from bisect import bisect_right
+from collections import deque
 from collections.abc import Sequence
 from functools import cache
-from itertools import compress
+from itertools import compress, repeat
 from types import ModuleType
 
 _native: ModuleType | None
@@ -118,6 +121,87 @@ def is_clean(data: bytes, start: int = 0, end: int | None = None) -> bool:
 def is_clean_python(data: bytes, start: int, end: int) -> bool:
     """`is_clean` with one ``translate`` (the reference for the C helper)."""
     return not data[start:end].translate(None, _SAFE)
+
+
+def needle_lines(
+    hay: str | bytes,
+    needle: str | bytes,
+    pos: int,
+    endpos: int,
+    ends: Sequence[int] | None = None,
+    base: int = 0,
+    offsets: bool = False,
+) -> tuple[list[int], list[int] | None]:
+    """The distinct lines (ascending) that hold ``needle`` within ``hay[pos:endpos]``, and
+    with ``offsets`` where its first occurrence in each is.
+
+    Args:
+        hay: Lines joined by line feeds; a ``str`` must be one byte a character (ASCII or
+            Latin-1) for the C helper, so callers check ``isascii()`` first.
+        ends: Where each line ends (the offset just past its line feed, `TextChunk.line_ends`),
+            ``hay`` starting at offset ``base`` of that numbering; ``None``: lines are
+            counted from the one at ``pos``.
+    """
+    if ENABLED:
+        assert _native is not None
+        return _native.needle_lines(  # type: ignore[no-any-return]
+            hay, needle, pos, endpos, ends, base, offsets
+        )
+    return needle_lines_python(hay, needle, pos, endpos, ends, base, offsets)
+
+
+def needle_lines_python(
+    hay: str | bytes,
+    needle: str | bytes,
+    pos: int,
+    endpos: int,
+    ends: Sequence[int] | None = None,
+    base: int = 0,
+    offsets: bool = False,
+) -> tuple[list[int], list[int] | None]:
+    """`needle_lines` with ``find`` and ``bisect`` (the reference for the C helper)."""
+    if not needle:
+        raise ValueError("empty needle")
+    lines: list[int] = []
+    at: list[int] = []
+    pos, endpos = max(pos, 0), min(endpos, len(hay))
+    find = hay.find
+    nl = b"\n" if isinstance(hay, bytes) else "\n"
+    hit = find(needle, pos, endpos)  # type: ignore[arg-type]
+    while hit >= 0:
+        if ends is not None:
+            line = bisect_right(ends, base + hit)
+            nxt = ends[line] - base if line < len(ends) else len(hay)
+        else:
+            line = hay.count(nl, pos, hit)  # type: ignore[arg-type]
+            feed = hay.find(nl, hit, endpos)  # type: ignore[arg-type]
+            nxt = feed + 1 if feed >= 0 else endpos
+        lines.append(line)
+        at.append(hit)
+        hit = find(needle, max(nxt, hit + 1), endpos)  # type: ignore[arg-type]
+    return lines, at if offsets else None
+
+
+def indices(mask: bytes | bytearray, first: int) -> array[int]:
+    """``first + i`` for each ``i`` where ``mask[i]`` is not 0, as an ``array('q')``."""
+    out = array("q")
+    if ENABLED:
+        assert _native is not None
+        out.frombytes(_native.indices(mask, first))
+    else:
+        out.extend(compress(range(first, first + len(mask)), mask))
+    return out
+
+
+def mark(mask: bytearray, positions: Sequence[int], shift: int, value: int) -> None:
+    """``mask[p + shift] = value`` for each ``p`` in ``positions``."""
+    if ENABLED:
+        assert _native is not None
+        _native.mark(
+            mask, positions if isinstance(positions, list) else list(positions), shift, value
+        )
+    else:
+        deque(map(mask.__setitem__, map(shift.__add__, positions), repeat(value)), maxlen=0)
 
 
 def pick_lines(data: bytes, start: int, end: int, keep: bytes | bytearray) -> bytes:

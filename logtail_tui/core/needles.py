@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from itertools import compress
 
+from logtail_tui.core import native
 from logtail_tui.core.matching import occurrences, plan_for
 
 _ASK_EACH = 4
@@ -33,8 +34,14 @@ def needle_lines(
     is_bytes = isinstance(hay, bytes)
     lines: list[int] = []
     offsets: list[int] = []
+    in_c = native.ENABLED and (is_bytes or hay.isascii())
     for needle in plan.needles:
-        found, at = occurrences(hay, needle.encode() if is_bytes else needle, not plan.exact)
+        word = needle.encode() if is_bytes else needle
+        if in_c:  # one entry a line already
+            found, at = native.needle_lines(hay, word, 0, len(hay), None, 0, not plan.exact)
+            at = at or []
+        else:
+            found, at = occurrences(hay, word, not plan.exact)
         lines += found
         offsets += at
     if len(plan.needles) > 1:

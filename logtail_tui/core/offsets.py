@@ -19,6 +19,7 @@ from functools import lru_cache
 from itertools import chain, compress, islice, repeat
 from operator import gt
 
+from logtail_tui.core import native
 from logtail_tui.core.matching import plan_for
 
 _LIST_AT = 32
@@ -85,9 +86,14 @@ def sweep_lines(
     if plan.needles:
         # Needles of a case-blind pattern are lower-case: looked for in the lowered copy.
         hay, base = (buffer, 0) if lowered is None else (lowered, lo)
-        found = [_offsets(hay, n, lo - base, hi - base) for n in plan.needles]
-        offsets = found[0] if len(found) == 1 else sorted(chain(*found))
-        lines = _lines_at(ends, offsets, base)
+        if native.ENABLED and (isinstance(hay, bytes) or hay.isascii()):
+            needles = [n.encode() if isinstance(hay, bytes) else n for n in plan.needles]
+            at = [native.needle_lines(hay, n, lo - base, hi - base, ends, base)[0] for n in needles]
+            lines = at[0] if len(at) == 1 else sorted(set(chain(*at)))
+        else:
+            found = [_offsets(hay, n, lo - base, hi - base) for n in plan.needles]
+            offsets = found[0] if len(found) == 1 else sorted(chain(*found))
+            lines = _lines_at(ends, offsets, base)
         if plan.exact or not lines:
             return lines
         if lowered is not None and lower:

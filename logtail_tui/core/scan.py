@@ -27,6 +27,7 @@ from itertools import compress, repeat
 from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
+from logtail_tui.core.native import indices, mark
 from logtail_tui.core.needles import needle_lines
 from logtail_tui.core.offsets import sweep_lines
 from logtail_tui.core.store import LogStore
@@ -164,8 +165,8 @@ def select(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -> array[
         picked, keep = _select_text_and_levels(line_filter, chunk, i, j)
         if keep is None:
             out.extend(map(chunk.start.__add__, picked))
-        else:  # one int made a kept line, straight from the mask
-            out.extend(compress(range(chunk.start + i, chunk.start + j), keep))
+        else:  # the kept lines' numbers straight from the mask, in C when it can
+            out.extend(indices(keep, chunk.start + i))
     return out
 
 
@@ -218,14 +219,13 @@ def _select_text_and_levels(
     if line_filter.include:
         hits = sorted(set().union(*(lines_in(p, chunk, i, j) for p in line_filter.include)))
         wanted = bytearray(j - i)
-        deque(map(wanted.__setitem__, map((-i).__add__, hits), repeat(1)), maxlen=0)
+        mark(wanted, hits, -i, 1)
         both = int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")
         keep = bytearray(both.to_bytes(j - i, "little"))
     for pattern in line_filter.exclude:
         if 1 not in keep:
             break
-        hits = lines_in(pattern, chunk, i, j)
-        deque(map(keep.__setitem__, map((-i).__add__, hits), repeat(0)), maxlen=0)
+        mark(keep, lines_in(pattern, chunk, i, j), -i, 0)
     return (), keep
 
 

@@ -188,3 +188,82 @@ def test_is_clean_matches_translate_for_every_byte() -> None:
     assert C.is_clean(data, 0, 11000)
     assert not C.is_clean(data, 0, len(data))
     assert native.is_clean_python(data, 0, 11000)
+
+
+def _lines_ref(hay: str | bytes, needle: str | bytes, pos: int, endpos: int) -> list[int]:
+    """Numbers (counted from the line at ``pos``) of the lines holding ``needle`` whole
+    within ``hay[pos:endpos]``, one line at a time."""
+    nl = b"\n" if isinstance(hay, bytes) else "\n"
+    out, start, number = [], pos, 0
+    while start <= endpos:
+        feed = hay.find(nl, start, endpos)  # type: ignore[arg-type]
+        stop = feed if feed >= 0 else endpos
+        if needle in hay[start:stop]:  # type: ignore[operator]
+            out.append(number)
+        if feed < 0:
+            break
+        start, number = feed + 1, number + 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_needle_lines_match_a_line_by_line_search(seed: int) -> None:
+    from array import array
+    from itertools import accumulate
+
+    assert C is not None
+    rng = random.Random(seed)
+    words = ["ab", "aba", "timeout", "x", "\n", "é", "ä", " "]
+    lines = [
+        "".join(rng.choice(words[:4] + words[5:]) for _ in range(rng.randrange(6)))
+        for _ in range(300)
+    ]
+    text = "\n".join(lines)
+    ends = array("I", accumulate(len(t) + 1 for t in lines))
+    for hay in (text, text.encode("latin-1")):
+        for needle in ("ab", "aba", "timeout", "x", "ä", "abab"):
+            word = needle.encode("latin-1") if isinstance(hay, bytes) else needle
+            for pos, endpos in ((0, len(hay)), (ends[9], ends[200] - 1), (ends[0], ends[1] - 1)):
+                want = _lines_ref(hay, word, pos, endpos)
+                first = bisect_line(ends, pos)
+                got, at = C.needle_lines(hay, word, pos, endpos, None, 0, True)
+                assert got == want, (needle, pos, endpos)
+                assert at is not None and all(hay[a : a + len(word)] == word for a in at)
+                twin = native.needle_lines_python(hay, word, pos, endpos, None, 0, True)
+                assert (got, at) == twin
+                # Numbered by the line ends instead, the hay a slice from ``pos`` on.
+                got, _ = C.needle_lines(hay[pos:], word, 0, endpos - pos, ends, pos, False)
+                assert got == [first + k for k in want]
+                wide = array("q", ends)
+                assert C.needle_lines(hay, word, pos, endpos, wide, 0, False)[0] == got
+                assert native.needle_lines_python(hay, word, pos, endpos, ends, 0)[0] == got
+    assert C.needle_lines("abc", "€", 0, 3, None, 0, False) == ([], None)  # wider than the hay
+    with pytest.raises(TypeError):
+        C.needle_lines("ab€", "ab", 0, 3, None, 0, False)  # two bytes a character
+    with pytest.raises(ValueError):
+        C.needle_lines("abc", "", 0, 3, None, 0, False)
+
+
+def bisect_line(ends: object, pos: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(ends, pos)  # type: ignore[call-overload]
+
+
+def test_indices_and_mark_match_python() -> None:
+    assert C is not None
+    rng = random.Random(3)
+    mask = bytes(rng.randrange(3) for _ in range(5000))
+    expected = [1000 + i for i, v in enumerate(mask) if v]
+    assert list(native.indices(mask, 1000)) == expected
+    from array import array
+
+    got = array("q")
+    got.frombytes(C.indices(mask, 1000))
+    assert list(got) == expected
+    keep = bytearray(b"\x01") * 100
+    positions = rng.sample(range(10, 110), 40)
+    C.mark(keep, positions, -10, 0)
+    assert [i for i, v in enumerate(keep) if not v] == sorted(p - 10 for p in positions)
+    with pytest.raises(IndexError):
+        C.mark(keep, [200], 0, 1)
