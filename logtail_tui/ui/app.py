@@ -15,7 +15,6 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
@@ -43,6 +42,7 @@ from logtail_tui.ui.filter_bar import FilterBar
 from logtail_tui.ui.filtering import FilterController
 from logtail_tui.ui.help_screen import HelpScreen
 from logtail_tui.ui.host import ChunkedWork
+from logtail_tui.ui.key_footer import KeyFooter
 from logtail_tui.ui.line_actions import LineActions
 from logtail_tui.ui.log_pane import LogPane
 from logtail_tui.ui.marking import MarkController
@@ -141,7 +141,7 @@ class LogtailApp(App[int]):
         yield self.search_bar
         yield self.timeline
         yield self.status
-        yield Footer()
+        yield KeyFooter(id="footer")
 
     def on_mount(self) -> None:
         self.sub_title = ", ".join(spec.label for spec in self.specs)
@@ -296,10 +296,12 @@ class LogtailApp(App[int]):
         self.merge.set_enabled(not self.merge.enabled)
         self.refresh_status()
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
+        await self.filter_bar.build()
         self.filtering.open()
 
-    def action_fields(self) -> None:
+    async def action_fields(self) -> None:
+        await self.field_bar.build()
         self.filtering.open_fields()
 
     def action_cycle_level(self) -> None:
@@ -308,7 +310,8 @@ class LogtailApp(App[int]):
     def action_choose_source(self) -> None:
         self.filtering.choose_source()
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
+        await self.search_bar.build()
         self.searching.open()
 
     def action_next_match(self) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from support import Feeds, lines, until
-from textual.widgets._footer import FooterKey
 
+from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.ui.app import LogtailApp
+from logtail_tui.ui.key_footer import KeyFooter
 
 
 def footer_labels(app: LogtailApp) -> dict[str, str]:
-    return {key.key: key.description for key in app.query(FooterKey)}
+    return app.query_one(KeyFooter).labels()
 
 
 async def test_footer_says_pause_while_following_and_resume_while_paused() -> None:
@@ -39,3 +40,47 @@ async def test_one_match_is_singular() -> None:
         assert "1 matches" not in app.status.plain_text()
         await pilot.press("ctrl+u", *"needles")
         await until(lambda: "search 2 matches" in app.status.plain_text())
+
+
+async def test_bars_are_made_on_first_use_and_no_key_typed_at_once_is_lost() -> None:
+    from textual.widgets import Input
+
+    from logtail_tui.ui.field_bar import FieldBar
+    from logtail_tui.ui.filter_bar import FilterBar
+    from logtail_tui.ui.search_bar import SearchBar
+
+    feeds = Feeds(1)
+    app = LogtailApp(feeds.specs, Settings(level=Level.WARNING), feeds.factory)  # type: ignore[arg-type]
+    async with app.run_test(size=(140, 20)) as pilot:
+        await feeds[0].put(lines("a needle here", "hay"))
+        await until(lambda: app.store.received == 2)
+        bars = (app.query_one(FilterBar), app.query_one(SearchBar), app.query_one(FieldBar))
+        assert not any(bar.has_controls for bar in bars)
+        assert not app.query(Input)  # nothing of the bars was made at start-up
+        await pilot.press("f", *"needle")  # typed the moment the bar is asked for
+        assert app.query_one("#filter-include", Input).value == "needle"
+        # State given before the controls existed (-l warn) is in them once made.
+        assert app.query_one("#filter-level").value == app.view.filter.level  # type: ignore[attr-defined]
+        await pilot.press("escape", "slash", *"hay")
+        assert app.query_one("#search-input", Input).value == "hay"
+        assert not bars[2].has_controls  # never opened, never made
+
+
+async def test_a_click_on_a_footer_key_presses_it() -> None:
+    feeds = Feeds(1)
+    app = LogtailApp(feeds.specs, Settings(), feeds.factory)  # type: ignore[arg-type]
+    async with app.run_test(size=(140, 20)) as pilot:
+        await feeds[0].put(lines(*(f"line {i}" for i in range(50))))
+        await until(lambda: app.store.received == 50)
+        footer = app.query_one(KeyFooter)
+        await until(lambda: footer_labels(app).get("space") == "Pause")
+        await pilot.pause()
+        spans = {binding.description: (start, end) for start, end, binding, _ in footer._spans}
+        start, end = spans["Pause"]
+        assert footer.render().plain[start:end] == " space Pause "
+        await pilot.click(KeyFooter, offset=(start + 2, 0))
+        await until(lambda: not app.pane.following)
+        await until(lambda: footer_labels(app).get("space") == "Resume")
+        start, _ = spans["Search"]
+        await pilot.click(KeyFooter, offset=(start + 1, 0))
+        await until(lambda: app.search_bar.is_open and app.search_bar.has_controls)
