@@ -298,14 +298,21 @@ def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
         frame.close()
 
 
+SERVE_ARGV_ENV = "LOGTAIL_SERVE_ARGV"
+"""`ui.serve.ARGV_ENV`, named here so that a plain run need not import the server."""
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; maps every error to one sentence and an exit status."""
     from logtail_tui.core.allocator import one_arena
-    from logtail_tui.ui.serve import take_served_argv
 
     one_arena()  # before any thread: memory freed after a burst goes back (core/allocator.py)
 
-    served = take_served_argv() if argv is None else None
+    served = None
+    if argv is None and SERVE_ARGV_ENV in os.environ:
+        from logtail_tui.ui.serve import take_served_argv  # sockets and all: only if served
+
+        served = take_served_argv()
     try:
         code = _run(parse(argv if served is None else served), in_browser=served is not None)
     except LogtailError as exc:

@@ -11,9 +11,9 @@ large buffer afresh: plain mode spent +0.3 s of system time a million lines.)
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
+
+from logtail_tui.core import native
 
 M_ARENA_MAX = -8
 """glibc's ``mallopt`` parameter number (malloc.h)."""
@@ -26,6 +26,11 @@ def one_arena() -> bool:
     """
     if not sys.platform.startswith("linux"):
         return False
+    if native._native is not None:  # the C helper calls mallopt itself: no ctypes to load
+        return bool(native._native.one_arena())
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         mallopt = libc.mallopt

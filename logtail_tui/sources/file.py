@@ -50,7 +50,6 @@ from logtail_tui.sources.file_index import (
     open_between,
     tail_offset,
 )
-from logtail_tui.sources.file_since import span_history
 from logtail_tui.sources.history import History
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
@@ -234,6 +233,8 @@ class FileSource(Source):
         the last screen first (TUI) or in order (plain mode)."""
         size = os.fstat(h.fd).st_size
         if self.settings.since is not None or self.settings.until is not None:
+            from logtail_tui.sources.file_since import span_history  # --since/--until only
+
             async for event in span_history(h, size, self.settings, self._chunks, self.parser):
                 yield event
             return

@@ -249,3 +249,10 @@ def test_port_as_a_config_default_waits_for_serve(tmp_path: Path) -> None:
             [*LOGTAIL, "--serve", "demo:"], capture_output=True, text=True, timeout=60, env=env
         )
     assert served.returncode == 1 and f"Port {port} is in use" in served.stderr
+
+
+def test_the_cli_reads_the_served_command_line_under_the_servers_name() -> None:
+    from logtail_tui import cli
+    from logtail_tui.ui import serve
+
+    assert cli.SERVE_ARGV_ENV == serve.ARGV_ENV

@@ -1,0 +1,207 @@
+/* A literal's lines in a chunk buffer, and masks of lines to line numbers
+ * (docs/architecture.md, "Native helper"; the pure-Python twins are in core/native.py). */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The bytes of a `bytes` or of a one-byte-a-character `str` (ASCII, Latin-1): 0, or -1
+ * with an exception for anything else. */
+static int
+chars_of(PyObject *obj, const char **at, Py_ssize_t *len)
+{
+    if (PyBytes_Check(obj)) {
+        *at = PyBytes_AS_STRING(obj);
+        *len = PyBytes_GET_SIZE(obj);
+        return 0;
+    }
+    if (PyUnicode_Check(obj) && PyUnicode_KIND(obj) == PyUnicode_1BYTE_KIND) {
+        *at = (const char *)PyUnicode_DATA(obj);
+        *len = PyUnicode_GET_LENGTH(obj);
+        return 0;
+    }
+    PyErr_SetString(PyExc_TypeError, "expected bytes or a one-byte-a-character str");
+    return -1;
+}
+
+static inline Py_ssize_t
+end_at(const char *ends, Py_ssize_t itemsize, Py_ssize_t k)
+{
+    if (itemsize == 4)
+        return ((const uint32_t *)ends)[k];
+    return (Py_ssize_t)((const int64_t *)ends)[k];
+}
+
+static int
+append_int(PyObject *list, Py_ssize_t value)
+{
+    PyObject *number = PyLong_FromSsize_t(value);
+    if (number == NULL)
+        return -1;
+    int failed = PyList_Append(list, number);
+    Py_DECREF(number);
+    return failed;
+}
+
+const char lt_needle_lines_doc[] =
+"needle_lines(hay, needle, pos, endpos, ends, base, offsets)\n"
+"--\n\n"
+"The distinct lines (ascending) holding `needle` within hay[pos:endpos], and with\n"
+"`offsets` the offset in `hay` of the first occurrence in each. `ends` (an array of\n"
+"4- or 8-byte ints: the offset just past each line's line feed, `hay` starting at offset\n"
+"`base`) numbers the lines; with `ends` None, lines are counted from the one at `pos`.\n"
+"Returns (lines, offsets or None).";
+
+PyObject *
+lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *hay_obj, *needle_obj, *ends_obj;
+    Py_ssize_t pos, endpos, base;
+    int want_offsets;
+    if (!PyArg_ParseTuple(args, "OOnnOnp", &hay_obj, &needle_obj, &pos, &endpos, &ends_obj,
+                          &base, &want_offsets))
+        return NULL;
+    const char *hay, *needle;
+    Py_ssize_t hay_len, needle_len;
+    if (chars_of(hay_obj, &hay, &hay_len) < 0)
+        return NULL;
+    if (PyBytes_Check(hay_obj) != PyBytes_Check(needle_obj)) {
+        PyErr_SetString(PyExc_TypeError, "hay and needle must be both bytes or both str");
+        return NULL;
+    }
+    PyObject *lines = PyList_New(0);
+    PyObject *offsets = want_offsets ? PyList_New(0) : Py_NewRef(Py_None);
+    if (lines == NULL || offsets == NULL)
+        goto fail;
+    if (PyUnicode_Check(needle_obj) && PyUnicode_KIND(needle_obj) != PyUnicode_1BYTE_KIND)
+        goto done; /* wider characters than the hay holds: nowhere */
+    if (chars_of(needle_obj, &needle, &needle_len) < 0)
+        goto fail;
+    if (needle_len == 0) {
+        PyErr_SetString(PyExc_ValueError, "empty needle");
+        goto fail;
+    }
+    if (pos < 0)
+        pos = 0;
+    if (endpos > hay_len)
+        endpos = hay_len;
+    Py_buffer ends = {0};
+    int have_ends = ends_obj != Py_None;
+    Py_ssize_t count = 0, k = 0, line = 0;
+    if (have_ends) {
+        if (PyObject_GetBuffer(ends_obj, &ends, PyBUF_C_CONTIGUOUS) < 0)
+            goto fail;
+        if (ends.itemsize != 4 && ends.itemsize != 8) {
+            PyBuffer_Release(&ends);
+            PyErr_SetString(PyExc_TypeError, "ends must hold 4- or 8-byte ints");
+            goto fail;
+        }
+        count = ends.len / ends.itemsize;
+        /* The line at `pos`: the first whose end lies past it. */
+        Py_ssize_t lo = 0, hi = count;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (end_at(ends.buf, ends.itemsize, mid) <= base + pos)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        k = lo;
+    }
+    const char *p = hay + pos, *stop = hay + endpos, *counted = p;
+    int failed = 0;
+    while (p < stop) {
+        const char *hit = memmem(p, stop - p, needle, needle_len);
+        if (hit == NULL)
+            break;
+        Py_ssize_t at = hit - hay;
+        const char *next;
+        if (have_ends) {
+            while (k < count && end_at(ends.buf, ends.itemsize, k) <= base + at)
+                k++;
+            line = k;
+            next = hay + (k < count ? end_at(ends.buf, ends.itemsize, k) - base : hay_len);
+        }
+        else {
+            for (const char *q = counted; (q = memchr(q, '\n', hit - q)) != NULL; q++)
+                line++;
+            const char *feed = memchr(hit, '\n', stop - hit);
+            next = feed != NULL ? feed + 1 : stop;
+            counted = next;
+        }
+        if (append_int(lines, line) < 0 || (want_offsets && append_int(offsets, at) < 0)) {
+            failed = 1;
+            break;
+        }
+        if (!have_ends)
+            line++; /* `next` is past this line's feed */
+        p = next > p ? next : p + 1;
+    }
+    if (have_ends)
+        PyBuffer_Release(&ends);
+    if (failed)
+        goto fail;
+done:
+    return Py_BuildValue("(NN)", lines, offsets);
+fail:
+    Py_XDECREF(lines);
+    Py_XDECREF(offsets);
+    return NULL;
+}
+
+const char lt_indices_doc[] =
+"indices(mask, first)\n"
+"--\n\n"
+"first + i for each i where mask[i] is not 0, as the bytes of an array('q').";
+
+PyObject *
+lt_indices(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_buffer mask;
+    long long first;
+    if (!PyArg_ParseTuple(args, "y*L", &mask, &first))
+        return NULL;
+    const unsigned char *m = (const unsigned char *)mask.buf;
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < mask.len; i++)
+        kept += m[i] != 0;
+    PyObject *result = PyBytes_FromStringAndSize(NULL, kept * (Py_ssize_t)sizeof(int64_t));
+    if (result != NULL) {
+        int64_t *out = (int64_t *)PyBytes_AS_STRING(result);
+        for (Py_ssize_t i = 0; i < mask.len; i++)
+            if (m[i])
+                *out++ = first + i;
+    }
+    PyBuffer_Release(&mask);
+    return result;
+}
+
+const char lt_mark_doc[] =
+"mark(mask, positions, shift, value)\n"
+"--\n\n"
+"mask[p + shift] = value for each int p of the list `positions` (in range).";
+
+PyObject *
+lt_mark(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *mask_obj, *positions;
+    Py_ssize_t shift;
+    unsigned char value;
+    if (!PyArg_ParseTuple(args, "YO!nb", &mask_obj, &PyList_Type, &positions, &shift, &value))
+        return NULL;
+    unsigned char *mask = (unsigned char *)PyByteArray_AS_STRING(mask_obj);
+    Py_ssize_t size = PyByteArray_GET_SIZE(mask_obj);
+    Py_ssize_t n = PyList_GET_SIZE(positions);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, i));
+        if (at == -1 && PyErr_Occurred())
+            return NULL;
+        at += shift;
+        if (at < 0 || at >= size) {
+            PyErr_SetString(PyExc_IndexError, "position out of the mask");
+            return NULL;
+        }
+        mask[at] = value;
+    }
+    Py_RETURN_NONE;
+}
