@@ -28,6 +28,8 @@ except ImportError:  # no compiler at install time: the twins below do the work
 ENABLED = _native is not None and os.environ.get("LOGTAIL_NATIVE") != "0"
 """Whether the C helper is used."""
 
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
 SPACES = b" \t\n\r\x0b\x0c"
 """What the bytes regex class ``\\s`` matches."""
 
@@ -131,9 +133,11 @@ def needle_lines(
     ends: Sequence[int] | None = None,
     base: int = 0,
     offsets: bool = False,
+    fold: bool = False,
 ) -> tuple[list[int], list[int] | None]:
     """The distinct lines (ascending) that hold ``needle`` within ``hay[pos:endpos]``, and
-    with ``offsets`` where its first occurrence in each is.
+    with ``offsets`` where its first occurrence in each is; with ``fold``, ignoring ASCII
+    case (``needle`` in lower case), as over ``hay.lower()``.
 
     Args:
         hay: Lines joined by line feeds; a ``str`` must be one byte a character (ASCII or
@@ -145,9 +149,9 @@ def needle_lines(
     if ENABLED:
         assert _native is not None
         return _native.needle_lines(  # type: ignore[no-any-return]
-            hay, needle, pos, endpos, ends, base, offsets
+            hay, needle, pos, endpos, ends, base, offsets, fold
         )
-    return needle_lines_python(hay, needle, pos, endpos, ends, base, offsets)
+    return needle_lines_python(hay, needle, pos, endpos, ends, base, offsets, fold)
 
 
 def needle_lines_python(
@@ -158,10 +162,13 @@ def needle_lines_python(
     ends: Sequence[int] | None = None,
     base: int = 0,
     offsets: bool = False,
+    fold: bool = False,
 ) -> tuple[list[int], list[int] | None]:
     """`needle_lines` with ``find`` and ``bisect`` (the reference for the C helper)."""
     if not needle:
         raise ValueError("empty needle")
+    if fold:  # ASCII letters only, as the C helper (and bytes.lower) do; offsets stay
+        hay = hay.lower() if isinstance(hay, bytes) else hay.translate(_ASCII_LOWER)
     lines: list[int] = []
     at: list[int] = []
     pos, endpos = max(pos, 0), min(endpos, len(hay))

@@ -21,24 +21,26 @@ _ASK_EACH = 4
 """Candidates are checked one by one (regex patterns) when at most 1 line in this many is one."""
 
 
-def needle_lines(
-    pattern: re.Pattern[str], buffer: str | bytes, n: int
-) -> list[int] | None:
+def needle_lines(pattern: re.Pattern[str], buffer: str | bytes, n: int) -> list[int] | None:
     """Indices of the lines of ``buffer`` (``n`` lines joined by line feeds) that ``pattern``
     matches, ascending; ``None`` when the pattern has no needle to go by, or hits are too
     dense to check one by one (the caller asks every line then)."""
     plan = plan_for(pattern)
     if not plan.needles or (plan.fold and not buffer.isascii()):
         return None
-    hay = buffer.lower() if plan.fold else buffer
-    is_bytes = isinstance(hay, bytes)
+    is_bytes = isinstance(buffer, bytes)
+    in_c = native.ENABLED and (is_bytes or buffer.isascii())
+    # The C helper ignores case itself; a regex checking candidates reads a lowered copy.
+    fold_in_c = in_c and plan.fold and plan.exact
+    hay = buffer.lower() if plan.fold and not fold_in_c else buffer
     lines: list[int] = []
     offsets: list[int] = []
-    in_c = native.ENABLED and (is_bytes or hay.isascii())
     for needle in plan.needles:
         word = needle.encode() if is_bytes else needle
         if in_c:  # one entry a line already
-            found, at = native.needle_lines(hay, word, 0, len(hay), None, 0, not plan.exact)
+            found, at = native.needle_lines(
+                hay, word, 0, len(hay), None, 0, not plan.exact, fold_in_c
+            )
             at = at or []
         else:
             found, at = occurrences(hay, word, not plan.exact)

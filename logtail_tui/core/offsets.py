@@ -80,17 +80,22 @@ def sweep_lines(
         return None  # str.lower() agrees with re.IGNORECASE only on ASCII
     lo = ends[i - 1] if i else 0
     hi = ends[j - 1] - 1  # the last line's line feed, or the end of the buffer
-    # Lower-case only the lines asked for: offsets in it are then relative to ``lo``.
     wanted = lower or (plan.fold and bool(plan.needles))
-    lowered = buffer[lo:hi].lower() if wanted else None
+    in_c = native.ENABLED and (isinstance(buffer, bytes) or buffer.isascii())
+    # Lower-case only the lines asked for: offsets in it are then relative to ``lo``. The C
+    # helper finds a case-blind needle without the copy: it is made only for a regex to read.
+    copy = wanted and not (in_c and plan.needles and (plan.exact or not lower))
+    lowered = buffer[lo:hi].lower() if copy else None
     if plan.needles:
-        # Needles of a case-blind pattern are lower-case: looked for in the lowered copy.
-        hay, base = (buffer, 0) if lowered is None else (lowered, lo)
-        if native.ENABLED and (isinstance(hay, bytes) or hay.isascii()):
-            needles = [n.encode() if isinstance(hay, bytes) else n for n in plan.needles]
-            at = [native.needle_lines(hay, n, lo - base, hi - base, ends, base)[0] for n in needles]
+        if in_c:
+            needles = [n.encode() if isinstance(buffer, bytes) else n for n in plan.needles]
+            at = [
+                native.needle_lines(buffer, n, lo, hi, ends, 0, False, wanted)[0] for n in needles
+            ]
             lines = at[0] if len(at) == 1 else sorted(set(chain(*at)))
         else:
+            # Needles of a case-blind pattern are lower-case: looked for in the lowered copy.
+            hay, base = (buffer, 0) if lowered is None else (lowered, lo)
             found = [_offsets(hay, n, lo - base, hi - base) for n in plan.needles]
             offsets = found[0] if len(found) == 1 else sorted(chain(*found))
             lines = _lines_at(ends, offsets, base)

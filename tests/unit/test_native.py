@@ -267,3 +267,35 @@ def test_indices_and_mark_match_python() -> None:
     assert [i for i, v in enumerate(keep) if not v] == sorted(p - 10 for p in positions)
     with pytest.raises(IndexError):
         C.mark(keep, [200], 0, 1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_needle_lines_ignoring_case_match_a_lowered_copy(seed: int) -> None:
+    from array import array
+    from itertools import accumulate
+
+    assert C is not None
+    rng = random.Random(seed)
+    words = ["TimeOut", "timeout", "TIMEOUT", "tiMe", "out", "Ä", "ä", "@", "`", "[", "{", " ", "T"]
+    lines = ["".join(rng.choice(words) for _ in range(rng.randrange(7))) for _ in range(400)]
+    text = "\n".join(lines)
+    ends = array("I", accumulate(len(t) + 1 for t in lines))
+    for hay in (text, text.encode("latin-1")):
+        lowered = hay.lower() if isinstance(hay, bytes) else hay.translate(native._ASCII_LOWER)
+        for needle in ("timeout", "t", "@t", "`", "out@", "ä", "e["):
+            word = needle.encode("latin-1") if isinstance(hay, bytes) else needle
+            want = _lines_ref(lowered, word, 0, len(hay))
+            got, at = C.needle_lines(hay, word, 0, len(hay), None, 0, True, True)
+            assert got == want, needle
+            assert at is not None and all(lowered[a : a + len(word)] == word for a in at)
+            assert (got, at) == native.needle_lines_python(
+                hay, word, 0, len(hay), None, 0, True, True
+            )
+            by_ends = C.needle_lines(hay, word, 0, len(hay), ends, 0, False, True)[0]
+            assert by_ends == want
+    assert (
+        sum(
+            len(C.needle_lines(text, "timeout", 0, len(text), None, 0, False, True)[0]) for _ in [0]
+        )
+        > 50
+    )
