@@ -1,14 +1,14 @@
-"""Per-chunk work in C: the level column of a block of raw lines, and whether it is clean.
+"""Per-chunk work: the level column and record starts of a block of raw lines.
 
 A block is whole lines of raw bytes joined by ``\\n`` (as read from a file). Nothing here makes
 a Python object per line on the common path (docs/architecture.md, "Scrollback"):
 
 * `LevelIndexer` learns, from the first lines of a source, at which token its lines keep an
-  upper-case level word (``DATE LEVEL msg``: token 1). For each block it then runs one
-  ``findall`` whose pattern matches at every line start and captures the first letter of that
-  token when a lookahead sees a level word there: one-byte ``bytes`` are cached by CPython, so
-  the result list allocates nothing per line, and a dict lookup mapped in C turns letters into
-  levels (words whose letter two levels share are left to the full detector).
+  upper-case level word (``DATE LEVEL msg``: token 1). For each block it then reads, at that
+  token of every line, the first letter of a whole level word and maps it to its level
+  (`native.LevelScan`: the C helper with ``memchr``, or one ``findall`` whose pattern matches at
+  every line start, capturing one-byte ``bytes`` that CPython caches). Words whose letter two
+  levels share are left to the full detector.
 * Lines the fast path gives no level (stack traces, other formats) are looked at one by one
   with the full detector, then the record rule of `records.Grouper` (continuation lines take
   their record's level and the block gets its record boundaries); well-formed logs have few.

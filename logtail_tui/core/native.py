@@ -61,21 +61,25 @@ class LevelScan:
 
     def letters(self, data: bytes, start: int, end: int) -> bytearray:
         """The level of each line of ``data[start:end]`` (0 where the word is not there)."""
-        if ENABLED:
-            assert _native is not None
-            return _native.level_letters(  # type: ignore[no-any-return]
-                data,
-                start,
-                end,
-                -1 if self.tokens is None else self.tokens,
-                self.column,
-                self.openers,
-                self.words,
-                self.delims,
-                not self.bracketed,
-                self.table,
-            )
-        return self.letters_python(data, start, end)
+        return (
+            self.letters_c(data, start, end) if ENABLED else self.letters_python(data, start, end)
+        )
+
+    def letters_c(self, data: bytes, start: int, end: int) -> bytearray:
+        """`letters` by the C helper (which must be built)."""
+        assert _native is not None
+        return _native.level_letters(  # type: ignore[no-any-return]
+            data,
+            start,
+            end,
+            -1 if self.tokens is None else self.tokens,
+            self.column,
+            self.openers,
+            self.words,
+            self.delims,
+            not self.bracketed,
+            self.table,
+        )
 
     def letters_python(self, data: bytes, start: int, end: int) -> bytearray:
         """`letters` with one regex match a line (the reference for the C helper)."""

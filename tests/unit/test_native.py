@@ -102,18 +102,7 @@ def _scans() -> list[native.LevelScan]:
 
 def _c_letters(scan: native.LevelScan, data: bytes, start: int, end: int) -> bytearray:
     assert C is not None
-    return C.level_letters(  # type: ignore[no-any-return]
-        data,
-        start,
-        end,
-        -1 if scan.tokens is None else scan.tokens,
-        scan.column,
-        scan.openers,
-        scan.words,
-        scan.delims,
-        not scan.bracketed,
-        scan.table,
-    )
+    return scan.letters_c(data, start, end)
 
 
 @pytest.mark.parametrize("seed", range(12))
