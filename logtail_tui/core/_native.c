@@ -20,6 +20,7 @@ DECLARE(level_letters)
 DECLARE(pick_lines)
 DECLARE(is_clean)
 DECLARE(needle_lines)
+DECLARE(mark_needle_lines)
 DECLARE(indices)
 DECLARE(mark)
 
@@ -42,6 +43,7 @@ static PyMethodDef methods[] = {
     {"one_arena", one_arena, METH_NOARGS, one_arena_doc},
     {"mark", lt_mark, METH_VARARGS, lt_mark_doc},
     {"needle_lines", lt_needle_lines, METH_VARARGS, lt_needle_lines_doc},
+    {"mark_needle_lines", lt_mark_needle_lines, METH_VARARGS, lt_mark_needle_lines_doc},
     {"indices", lt_indices, METH_VARARGS, lt_indices_doc},
     {"is_clean", lt_is_clean, METH_VARARGS, lt_is_clean_doc},
     {"level_letters", lt_level_letters, METH_VARARGS, lt_level_letters_doc},

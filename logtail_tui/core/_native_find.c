@@ -200,6 +200,82 @@ fail:
     return NULL;
 }
 
+const char lt_mark_needle_lines_doc[] =
+"mark_needle_lines(hay, needle, ends, first, mask, out, value, fold)\n"
+"--\n\n"
+"out[k] = value for each k where mask[k] is not 0 and line first + k holds `needle` (with\n"
+"`fold`, ignoring ASCII case; the needle in lower case). `ends` as for needle_lines, `hay`\n"
+"from offset 0; `mask` and `out` (a bytearray) may be the same. Only those lines are read:\n"
+"a level filter that keeps a line in five pays for that one. Returns how many were set.";
+
+/* Whether [p, stop) holds `needle` (short haystacks: no searcher set-up per call). */
+static int
+holds(const char *p, const char *stop, const char *needle, Py_ssize_t n, int fold)
+{
+    if (fold)
+        return find_pairs(p, stop, needle, n, 1) != NULL;
+    for (const char *last = stop - n; p <= last; p++) {
+        p = memchr(p, needle[0], last - p + 1);
+        if (p == NULL)
+            return 0;
+        if (memcmp(p + 1, needle + 1, n - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+PyObject *
+lt_mark_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *hay_obj, *needle_obj, *ends_obj, *out_obj;
+    Py_ssize_t first;
+    Py_buffer mask;
+    unsigned char value;
+    int fold;
+    if (!PyArg_ParseTuple(args, "OOOny*Ybp", &hay_obj, &needle_obj, &ends_obj, &first, &mask,
+                          &out_obj, &value, &fold))
+        return NULL;
+    PyObject *result = NULL;
+    Py_buffer ends = {0};
+    const char *hay, *needle;
+    Py_ssize_t hay_len, needle_len, marked = 0;
+    if (chars_of(hay_obj, &hay, &hay_len) < 0 || chars_of(needle_obj, &needle, &needle_len) < 0)
+        goto done;
+    if (PyBytes_Check(hay_obj) != PyBytes_Check(needle_obj) || needle_len == 0) {
+        PyErr_SetString(PyExc_ValueError, "hay and needle: both bytes or both str, a needle");
+        goto done;
+    }
+    if (PyObject_GetBuffer(ends_obj, &ends, PyBUF_C_CONTIGUOUS) < 0)
+        goto done;
+    Py_ssize_t count = ends.itemsize ? ends.len / ends.itemsize : 0;
+    if ((ends.itemsize != 4 && ends.itemsize != 8) || first < 0 || first + mask.len > count
+        || PyByteArray_GET_SIZE(out_obj) < mask.len) {
+        PyErr_SetString(PyExc_ValueError, "ends, mask and out must cover the lines asked for");
+        goto done;
+    }
+    const unsigned char *keep = (const unsigned char *)mask.buf;
+    unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(out_obj);
+    for (Py_ssize_t k = 0; k < mask.len; k++) {
+        if (!keep[k])
+            continue;
+        Py_ssize_t line = first + k;
+        Py_ssize_t lo = line ? end_at(ends.buf, ends.itemsize, line - 1) : 0;
+        Py_ssize_t hi = end_at(ends.buf, ends.itemsize, line) - 1;
+        if (hi > hay_len)
+            hi = hay_len;
+        if (lo < hi && hi - lo >= needle_len && holds(hay + lo, hay + hi, needle, needle_len, fold)) {
+            out[k] = value;
+            marked++;
+        }
+    }
+    result = PyLong_FromSsize_t(marked);
+done:
+    if (ends.obj != NULL)
+        PyBuffer_Release(&ends);
+    PyBuffer_Release(&mask);
+    return result;
+}
+
 const char lt_indices_doc[] =
 "indices(mask, first)\n"
 "--\n\n"

@@ -193,6 +193,50 @@ def needle_lines_python(
     return lines, at if offsets else None
 
 
+def mark_needle_lines(
+    hay: str | bytes,
+    needle: str | bytes,
+    ends: Sequence[int],
+    first: int,
+    mask: bytes | bytearray,
+    out: bytearray,
+    value: int,
+    fold: bool = False,
+) -> int:
+    """``out[k] = value`` for each ``k`` where ``mask[k]`` is not 0 and line ``first + k``
+    holds ``needle`` (``fold`` as for `needle_lines`); only those lines are read. ``mask``
+    and ``out`` may be the same. Returns how many were set."""
+    if ENABLED:
+        assert _native is not None
+        return _native.mark_needle_lines(  # type: ignore[no-any-return]
+            hay, needle, ends, first, mask, out, value, fold
+        )
+    return mark_needle_lines_python(hay, needle, ends, first, mask, out, value, fold)
+
+
+def mark_needle_lines_python(
+    hay: str | bytes,
+    needle: str | bytes,
+    ends: Sequence[int],
+    first: int,
+    mask: bytes | bytearray,
+    out: bytearray,
+    value: int,
+    fold: bool = False,
+) -> int:
+    """`mark_needle_lines` a line at a time (the reference for the C helper)."""
+    if fold:
+        hay = hay.lower() if isinstance(hay, bytes) else hay.translate(_ASCII_LOWER)
+    marked = 0
+    for k in [k for k, v in enumerate(mask) if v]:
+        line = first + k
+        lo = ends[line - 1] if line else 0
+        if needle in hay[lo : ends[line] - 1]:  # type: ignore[operator]
+            out[k] = value
+            marked += 1
+    return marked
+
+
 def indices(mask: bytes | bytearray, first: int) -> array[int]:
     """``first + i`` for each ``i`` where ``mask[i]`` is not 0, as an ``array('q')``."""
     out = array("q")

@@ -210,8 +210,11 @@ def _select_text_and_levels(
         return [], None
     if not line_filter.include and not line_filter.exclude:
         return (range(i, j), None) if mask is None else ((), mask)
-    if mask is not None and mask.count(1) * 4 < j - i and not _literals_in_c(line_filter):
-        # Few lines pass the levels and sources: ask just those, line by line.
+    if mask is not None and mask.count(1) * 4 < j - i:
+        # Few lines pass the levels and sources: ask just those.
+        found = _literals_in_masked(line_filter, chunk, i, mask)
+        if found is not None:
+            return (), found
         picked = list(compress(range(i, j), mask))
         return line_filter._select_text(texts_of(chunk, picked), picked), None
     if mask is None and not line_filter.exclude and len(line_filter.include) == 1:
@@ -231,13 +234,38 @@ def _select_text_and_levels(
     return (), keep
 
 
-def _literals_in_c(line_filter: LineFilter) -> bool:
-    """Whether every include and exclude is a literal (or literals) the C helper finds over
-    a whole chunk faster than a regex asks a quarter of its lines one by one."""
-    if not native.ENABLED:
-        return False
+def _literals_in_masked(
+    line_filter: LineFilter, chunk: Chunk, i: int, mask: bytes | bytearray
+) -> bytearray | None:
+    """The 0/1 mask of the lines of ``mask`` (from ``i``) that also pass include and
+    exclude, when these are all literals the C helper looks for in just those lines of a
+    sealed chunk; else ``None``."""
+    if not native.ENABLED or not isinstance(chunk, TextChunk):
+        return None
+    ends, buffer = chunk.line_ends(), _buffer(chunk)
+    if ends is None or buffer is None or (isinstance(buffer, str) and not buffer.isascii()):
+        return None
     plans = [plan_for(p) for p in (*line_filter.include, *line_filter.exclude)]
-    return all(plan.exact and plan.needles for plan in plans)
+    if not all(plan.exact and plan.needles for plan in plans):
+        return None
+
+    def words(pattern: re.Pattern[str]) -> list[str | bytes]:
+        needles = plan_for(pattern).needles  # lower case when the pattern ignores case
+        return [n.encode() for n in needles] if isinstance(buffer, bytes) else list(needles)
+
+    keep = bytearray(mask)
+    if line_filter.include:
+        wanted = bytearray(len(mask))
+        for pattern in line_filter.include:
+            fold = plan_for(pattern).fold
+            for word in words(pattern):
+                native.mark_needle_lines(buffer, word, ends, i, keep, wanted, 1, fold)
+        keep = wanted  # only lines of ``keep`` were marked
+    for pattern in line_filter.exclude:
+        fold = plan_for(pattern).fold
+        for word in words(pattern):
+            native.mark_needle_lines(buffer, word, ends, i, keep, keep, 0, fold)
+    return keep
 
 
 def texts_of(chunk: Chunk, picked: list[int]) -> list[str]:

@@ -288,3 +288,39 @@ def test_needle_lines_ignoring_case_match_a_lowered_copy(seed: int) -> None:
         )
         > 50
     )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mark_needle_lines_matches_a_line_at_a_time(seed: int) -> None:
+    from array import array
+    from itertools import accumulate
+
+    assert C is not None
+    rng = random.Random(seed)
+    words = ["api", "API", "db", "Db", "healthz", "x", " ", "ä", "10.0.", "d", "b"]
+    lines = ["".join(rng.choice(words) for _ in range(rng.randrange(6))) for _ in range(500)]
+    text = "\n".join(lines)
+    ends = array("q", accumulate(len(t) + 1 for t in lines))
+    first = 20
+    mask = bytes(rng.random() < 0.3 for _ in range(400))
+    for hay in (text, text.encode("latin-1")):
+        for needle in ("api", "db", "d", "healthz", "10.0.", "zz"):
+            word = needle.encode() if isinstance(hay, bytes) else needle
+            for fold in (False, True):
+                want, got = bytearray(400), bytearray(400)
+                n_ref = native.mark_needle_lines_python(hay, word, ends, first, mask, want, 1, fold)
+                n_c = C.mark_needle_lines(hay, word, ends, first, mask, got, 1, fold)
+                assert (got, n_c) == (want, n_ref), (needle, fold)
+                assert not any(g and not m for g, m in zip(got, mask, strict=True))
+                same = bytearray(mask)  # mask and out the same: an exclude clears as it goes
+                C.mark_needle_lines(hay, word, ends, first, same, same, 0, fold)
+                assert same == bytes(m and not w for m, w in zip(mask, want, strict=True))
+    assert (
+        sum(
+            native.mark_needle_lines_python(text, "api", ends, 0, b"\x01" * 500, bytearray(500), 1)
+            for _ in [0]
+        )
+        > 20
+    )
+    with pytest.raises(ValueError):
+        C.mark_needle_lines(text, "api", ends, 400, mask, bytearray(400), 1, False)  # past the ends

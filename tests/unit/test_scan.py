@@ -96,6 +96,40 @@ def test_select_in_chunk_combines_levels_include_and_exclude() -> None:
     assert list(picked) == [i for i in range(1000) if i % 2 and i % 3 == 0 and i % 5]
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_few_lines_kept_by_level_and_literal_filters_match_per_line(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A level that keeps about one line in five, with literal includes and excludes: only
+    the kept lines are looked at (in C when built), and the result is per-line matching's."""
+    from logtail_tui.core import native
+
+    rng = random.Random(seed)
+    lines = random_lines(4000, seed=seed, ascii_only=seed % 2 == 0)
+    levels = [Level.ERROR if rng.random() < 0.2 else Level.INFO for _ in lines]
+    chunk = TextChunk()
+    chunk.append(Batch(lines, levels), 0)
+    chunk.seal()
+    calls: list[int] = []
+    real = native.mark_needle_lines
+    monkeypatch.setattr(native, "mark_needle_lines", lambda *a: calls.append(1) or real(*a))
+    filters = [
+        LineFilter.build(level=Level.WARNING, include=["api|db"], exclude=["timeout"]),
+        LineFilter.build(level=Level.WARNING, include=["(?i)TIMEOUT"]),
+        LineFilter.build(level=Level.WARNING, include=["api", "ok"], exclude=["x=1", "GET"]),
+        LineFilter.build(level=Level.WARNING, exclude=["(?i)get"]),
+    ]
+    for line_filter in filters:
+        expected = [k for k in range(len(lines)) if line_filter.matches(lines[k], levels[k])]
+        assert expected, "the data should keep some lines"
+        assert list(select_in_chunk(line_filter, chunk, 0, len(lines))) == expected
+        assert list(select_in_chunk(line_filter, chunk, 500, 3000)) == [
+            k for k in expected if 500 <= k < 3000
+        ]
+    # ASCII text takes the C path when it is built; other text goes line by line.
+    assert bool(calls) == (native.ENABLED and seed % 2 == 0)
+
+
 FORMATS = [
     "2026-12-01T10:00:00.123Z {level} [main] request done",
     "2026-12-01 10:00:00,123 {level} c.e.Service - order {i}",
