@@ -75,6 +75,9 @@ class _Plan:
     lowered: re.Pattern[str] | None = None
     """For ``fold``: a case-sensitive twin that matches lower-cased ASCII text exactly as
     ``pattern`` matches the original (sre's IGNORECASE scan is 3-5 times slower)."""
+    prefix: str = ""
+    """The literal every match starts with (lower case for ``fold``), when the pattern has
+    no needles because sre finds that literal itself; empty otherwise."""
 
 
 _Items = Iterable[tuple[Any, Any]]
@@ -193,6 +196,12 @@ def _plan(pattern: re.Pattern[str]) -> _Plan:
         prefixed = (
             bool(parsed) and parsed[0][0] is ops["LITERAL"] and (not fold or lowered is not None)
         )
+        lead = []
+        for op, av in parsed:
+            if op is not ops["LITERAL"]:
+                break
+            lead.append(chr(av))
+        prefix = "".join(lead).lower() if fold else "".join(lead)
     except (ImportError, AttributeError, TypeError, ValueError, IndexError, RecursionError):
         return _Plan(pattern)
     if fold:
@@ -203,7 +212,8 @@ def _plan(pattern: re.Pattern[str]) -> _Plan:
     requirements = [r for r in requirements if all(n and "\n" not in n for n in r)]
     best = _best(requirements)
     if best is None or (not exact and (prefixed or min(map(len, best)) < _MIN_LITERAL)):
-        return _Plan(pattern, (), fold, False, lowered)
+        usable = prefixed and prefix.isascii() and "\n" not in prefix
+        return _Plan(pattern, (), fold, False, lowered, prefix if usable else "")
     return _Plan(pattern, best, fold, exact, lowered)
 
 

@@ -58,6 +58,11 @@ PATTERNS = [
     r"ok\n?",
     r"\Aok",
     "α",
+    r"GET .* ok",  # starts with a literal: found by it, then the regex from there
+    r"timeout\W+\w",
+    r"x=1|x=2",  # the parser factors out the prefix "x="
+    r"(?i)timeout \w+",
+    r"db\b",
 ]
 
 
