@@ -296,12 +296,10 @@ class LogtailApp(App[int]):
         self.merge.set_enabled(not self.merge.enabled)
         self.refresh_status()
 
-    async def action_filter(self) -> None:
-        await self.filter_bar.build()
+    def action_filter(self) -> None:
         self.filtering.open()
 
-    async def action_fields(self) -> None:
-        await self.field_bar.build()
+    def action_fields(self) -> None:
         self.filtering.open_fields()
 
     def action_cycle_level(self) -> None:
@@ -310,8 +308,7 @@ class LogtailApp(App[int]):
     def action_choose_source(self) -> None:
         self.filtering.choose_source()
 
-    async def action_search(self) -> None:
-        await self.search_bar.build()
+    def action_search(self) -> None:
         self.searching.open()
 
     def action_next_match(self) -> None:

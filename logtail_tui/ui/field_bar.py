@@ -103,11 +103,11 @@ class FieldBar(BottomBar):
         self.where = where
         self._text = self._applied = where.text if where is not None else ""
         self._show_error(None)
-        if self.has_controls:
+        if self.is_mounted:
             with self.prevent(Input.Changed):
                 self.query_one("#field-expr", Input).value = self._text
 
-    def compose_controls(self) -> ComposeResult:
+    def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("where", classes="field-label")
             expr = Input(
@@ -137,7 +137,7 @@ class FieldBar(BottomBar):
 
     def action_clear(self) -> None:
         """Empty the expression: no field filter."""
-        if self.has_controls:
+        if self.is_mounted:
             self.query_one("#field-expr", Input).value = ""
         self._text = ""
         self._apply_now()
@@ -169,7 +169,7 @@ class FieldBar(BottomBar):
         else:
             # The caret sits under the input's text, after the 6 cells of "where ".
             self.error = f"{' ' * (error.position + 6)}^ {sentence(error.message)}"
-        if not self.has_controls:
+        if not self.is_mounted:
             return
         label = self.query_one("#field-error", Static)
         label.update(self.error or "")

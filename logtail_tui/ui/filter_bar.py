@@ -158,7 +158,7 @@ class FilterBar(BottomBar):
         self.line_filter = line_filter
         self._applied = self._key()
         self._show_error(None)
-        if self.has_controls:
+        if self.is_mounted:
             self._push_state()
 
     def clear(self) -> None:
@@ -166,13 +166,13 @@ class FilterBar(BottomBar):
         self._include = self._exclude = ""
         self._level = Level.NONE
         self._hidden = frozenset()
-        if self.has_controls:
+        if self.is_mounted:
             self._push_state()
         self._apply_now()
 
     # -- composition --------------------------------------------------------------------
 
-    def compose_controls(self) -> ComposeResult:
+    def compose(self) -> ComposeResult:
         # Two rows that fit 80 columns: patterns, level and clear; then the toggles.
         with Horizontal():
             yield Static("include", classes="filter-label")
@@ -302,7 +302,7 @@ class FilterBar(BottomBar):
 
     def _show_error(self, message: str | None) -> None:
         self.error = message
-        if not self.has_controls:
+        if not self.is_mounted:
             return
         label = self.query_one("#filter-error", Static)
         label.update(message or "")

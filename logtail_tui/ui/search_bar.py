@@ -134,8 +134,9 @@ class SearchBar(BottomBar):
 
     # -- public API -------------------------------------------------------------------
 
-    def _opened(self) -> None:
-        # The input's text selected, ready to retype.
+    def open(self) -> None:
+        """Show the bar and focus the input with its text selected, ready to retype."""
+        super().open()
         self.query_one("#search-input", Input).select_all()
 
     def set_search(self, text: str, regex: bool = False) -> None:
@@ -148,7 +149,7 @@ class SearchBar(BottomBar):
         self._cancel_timer()
         self._text = text
         self._regex = regex
-        if self.has_controls:
+        if self.is_mounted:
             with self.prevent(Input.Changed, Checkbox.Changed):
                 self.query_one("#search-input", Input).value = text
                 self.query_one("#search-regex", Checkbox).value = regex
@@ -166,7 +167,7 @@ class SearchBar(BottomBar):
         """
         self._counter = text
         self._counter_is_error = error
-        if self.has_controls:
+        if self.is_mounted:
             counter = self.query_one("#search-counter", Static)
             counter.update(text)
             counter.set_class(error, "-error")
@@ -178,7 +179,7 @@ class SearchBar(BottomBar):
 
     # -- composition --------------------------------------------------------------------
 
-    def compose_controls(self) -> ComposeResult:
+    def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("/", id="search-prompt")
             yield Input(self._text, placeholder="search", compact=True, id="search-input")
@@ -260,7 +261,7 @@ class SearchBar(BottomBar):
 
     def _show_error(self, message: str | None) -> None:
         self.error = message
-        if not self.has_controls:
+        if not self.is_mounted:
             return
         label = self.query_one("#search-error", Static)
         label.update(message or "")

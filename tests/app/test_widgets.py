@@ -101,7 +101,6 @@ async def test_typing_include_posts_debounced_filter() -> None:
         bar = app.query_one(FilterBar)
         assert not bar.is_open and not bar.display
         assert app.focused is app.query_one(Pane)  # nothing hidden takes the focus
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.pause()
         assert bar.is_open and bar.region.height > 0
@@ -122,7 +121,6 @@ async def test_typing_is_coalesced_until_quiet_or_enter() -> None:
     app = Harness(FilterBar(debounce=30))
     async with app.run_test() as pilot:
         bar = app.query_one(FilterBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press(*"timeout")
         await pilot.pause()
@@ -139,7 +137,6 @@ async def test_invalid_regex_shows_error_and_keeps_previous_filter() -> None:
     app = Harness(FilterBar())
     async with app.run_test() as pilot:
         bar = app.query_one(FilterBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         bar.query_one("#filter-exclude", Input).focus()
         await pilot.press(*"health")
@@ -175,7 +172,6 @@ async def test_clear_key_and_button_restore_an_inactive_filter() -> None:
     app = Harness(FilterBar())
     async with app.run_test() as pilot:
         bar = app.query_one(FilterBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press(*"db")
         await wait_for(pilot, lambda: of_type(app, FilterBar.Changed))
@@ -199,7 +195,6 @@ async def test_level_select_sets_minimum_level() -> None:
     app = Harness(FilterBar())
     async with app.run_test() as pilot:
         bar = app.query_one(FilterBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         select = bar.query_one("#filter-level", Select)
         select.focus()
@@ -216,7 +211,6 @@ async def test_level_toggles_hide_single_levels() -> None:
     app = Harness(FilterBar())
     async with app.run_test(size=(140, 30)) as pilot:
         bar = app.query_one(FilterBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.pause()
         await pilot.click("#filter-show-debug")
@@ -236,7 +230,6 @@ async def test_set_filter_prefills_from_cli_without_posting() -> None:
         bar = app.query_one(FilterBar)
         cli = LineFilter.build(level=Level.WARNING, include=("api", "db"), exclude=("health",))
         bar.set_filter(cli)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.pause()
         assert bar.query_one("#filter-include", Input).value == "api|db"
@@ -247,7 +240,6 @@ async def test_set_filter_prefills_from_cli_without_posting() -> None:
         assert of_type(app, FilterBar.Changed) == []
         assert bar.line_filter is cli and not bar.is_open
 
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press("end", *"|cache")
         await wait_for(pilot, lambda: of_type(app, FilterBar.Changed))
@@ -260,7 +252,6 @@ async def test_escape_closes_filter_bar_and_keeps_filter() -> None:
     app = Harness(FilterBar(debounce=30))
     async with app.run_test() as pilot:
         bar = app.query_one(FilterBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press(*"slow")
         await pilot.press("escape")
@@ -281,7 +272,6 @@ async def test_search_bar_posts_queries_as_the_user_types() -> None:
     async with app.run_test() as pilot:
         bar = app.query_one(SearchBar)
         assert not bar.is_open
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.pause()
         assert bar.is_open and app.focused is bar.query_one("#search-input", Input)
@@ -300,7 +290,6 @@ async def test_search_regex_toggle_reparses_the_query() -> None:
     app = Harness(SearchBar())
     async with app.run_test() as pilot:
         bar = app.query_one(SearchBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press(*"a.c")
         await wait_for(pilot, lambda: of_type(app, SearchBar.Changed))
@@ -315,7 +304,6 @@ async def test_search_invalid_regex_shows_error_and_posts_nothing() -> None:
     app = Harness(SearchBar())
     async with app.run_test() as pilot:
         bar = app.query_one(SearchBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press("ctrl+r")
         await pilot.press(*"[a-")
@@ -338,7 +326,6 @@ async def test_search_enter_submits_counter_and_escape_closes() -> None:
     app = Harness(SearchBar(debounce=30))
     async with app.run_test() as pilot:
         bar = app.query_one(SearchBar)
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.press(*"[bold]", "enter")
         await wait_for(pilot, lambda: of_type(app, SearchBar.Submitted))
@@ -367,7 +354,6 @@ async def test_search_set_search_prefills_without_posting() -> None:
     async with app.run_test() as pilot:
         bar = app.query_one(SearchBar)
         bar.set_search("Timeout")
-        await bar.build()  # what the app's key actions do before opening
         bar.open()
         await pilot.pause()
         assert bar.query_one("#search-input", Input).value == "Timeout"
