@@ -25,6 +25,46 @@ chars_of(PyObject *obj, const char **at, Py_ssize_t *len)
 }
 
 /* ASCII lower case, as bytes.lower() does it (other bytes unchanged). */
+/* The hay and needle of a search (both bytes, or both one-byte-a-character str): 0, 1
+ * when the needle cannot occur (wider characters than the hay holds), or -1 with an
+ * exception. */
+static int
+hay_and_needle(PyObject *hay_obj, PyObject *needle_obj, const char **hay, Py_ssize_t *hay_len,
+               const char **needle, Py_ssize_t *needle_len)
+{
+    if (chars_of(hay_obj, hay, hay_len) < 0)
+        return -1;
+    if (PyBytes_Check(hay_obj) != PyBytes_Check(needle_obj)) {
+        PyErr_SetString(PyExc_TypeError, "hay and needle must be both bytes or both str");
+        return -1;
+    }
+    if (PyUnicode_Check(needle_obj) && PyUnicode_KIND(needle_obj) != PyUnicode_1BYTE_KIND)
+        return 1;
+    if (chars_of(needle_obj, needle, needle_len) < 0)
+        return -1;
+    if (*needle_len == 0) {
+        PyErr_SetString(PyExc_ValueError, "empty needle");
+        return -1;
+    }
+    return 0;
+}
+
+/* `ends` (line ends, 4- or 8-byte ints) as a buffer, and how many: 0, or -1 with an
+ * exception (nothing held). */
+static int
+ends_of(PyObject *obj, Py_buffer *ends, Py_ssize_t *count)
+{
+    if (PyObject_GetBuffer(obj, ends, PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (ends->itemsize != 4 && ends->itemsize != 8) {
+        PyBuffer_Release(ends);
+        PyErr_SetString(PyExc_TypeError, "ends must hold 4- or 8-byte ints");
+        return -1;
+    }
+    *count = ends->len / ends->itemsize;
+    return 0;
+}
+
 static inline unsigned char
 folded(unsigned char c)
 {
@@ -112,24 +152,15 @@ lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
         return NULL;
     const char *hay, *needle;
     Py_ssize_t hay_len, needle_len;
-    if (chars_of(hay_obj, &hay, &hay_len) < 0)
+    int usable = hay_and_needle(hay_obj, needle_obj, &hay, &hay_len, &needle, &needle_len);
+    if (usable < 0)
         return NULL;
-    if (PyBytes_Check(hay_obj) != PyBytes_Check(needle_obj)) {
-        PyErr_SetString(PyExc_TypeError, "hay and needle must be both bytes or both str");
-        return NULL;
-    }
     PyObject *lines = PyList_New(0);
     PyObject *offsets = want_offsets ? PyList_New(0) : Py_NewRef(Py_None);
     if (lines == NULL || offsets == NULL)
         goto fail;
-    if (PyUnicode_Check(needle_obj) && PyUnicode_KIND(needle_obj) != PyUnicode_1BYTE_KIND)
+    if (usable == 1)
         goto done; /* wider characters than the hay holds: nowhere */
-    if (chars_of(needle_obj, &needle, &needle_len) < 0)
-        goto fail;
-    if (needle_len == 0) {
-        PyErr_SetString(PyExc_ValueError, "empty needle");
-        goto fail;
-    }
     if (pos < 0)
         pos = 0;
     if (endpos > hay_len)
@@ -138,14 +169,8 @@ lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     int have_ends = ends_obj != Py_None;
     Py_ssize_t count = 0, k = 0, line = 0;
     if (have_ends) {
-        if (PyObject_GetBuffer(ends_obj, &ends, PyBUF_C_CONTIGUOUS) < 0)
+        if (ends_of(ends_obj, &ends, &count) < 0)
             goto fail;
-        if (ends.itemsize != 4 && ends.itemsize != 8) {
-            PyBuffer_Release(&ends);
-            PyErr_SetString(PyExc_TypeError, "ends must hold 4- or 8-byte ints");
-            goto fail;
-        }
-        count = ends.len / ends.itemsize;
         /* The line at `pos`: the first whose end lies past it. */
         Py_ssize_t lo = 0, hi = count;
         while (lo < hi) {
@@ -238,18 +263,16 @@ lt_mark_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     PyObject *result = NULL;
     Py_buffer ends = {0};
     const char *hay, *needle;
-    Py_ssize_t hay_len, needle_len, marked = 0;
-    if (chars_of(hay_obj, &hay, &hay_len) < 0 || chars_of(needle_obj, &needle, &needle_len) < 0)
-        goto done;
-    if (PyBytes_Check(hay_obj) != PyBytes_Check(needle_obj) || needle_len == 0) {
-        PyErr_SetString(PyExc_ValueError, "hay and needle: both bytes or both str, a needle");
+    Py_ssize_t hay_len, needle_len, marked = 0, count;
+    int usable = hay_and_needle(hay_obj, needle_obj, &hay, &hay_len, &needle, &needle_len);
+    if (usable != 0) {
+        if (usable == 1)
+            result = PyLong_FromSsize_t(0); /* wider characters than the hay holds: nowhere */
         goto done;
     }
-    if (PyObject_GetBuffer(ends_obj, &ends, PyBUF_C_CONTIGUOUS) < 0)
+    if (ends_of(ends_obj, &ends, &count) < 0)
         goto done;
-    Py_ssize_t count = ends.itemsize ? ends.len / ends.itemsize : 0;
-    if ((ends.itemsize != 4 && ends.itemsize != 8) || first < 0 || first + mask.len > count
-        || PyByteArray_GET_SIZE(out_obj) < mask.len) {
+    if (first < 0 || first + mask.len > count || PyByteArray_GET_SIZE(out_obj) < mask.len) {
         PyErr_SetString(PyExc_ValueError, "ends, mask and out must cover the lines asked for");
         goto done;
     }

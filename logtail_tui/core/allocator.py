@@ -26,8 +26,9 @@ def one_arena() -> bool:
     """
     if not sys.platform.startswith("linux"):
         return False
-    if native._native is not None:  # the C helper calls mallopt itself: no ctypes to load
-        return bool(native._native.one_arena())
+    done = native.one_arena()  # the C helper calls mallopt itself: no ctypes to load
+    if done is not None:
+        return done
     import ctypes
     import ctypes.util
 

@@ -259,6 +259,12 @@ def mark(mask: bytearray, positions: Sequence[int], shift: int, value: int) -> N
         deque(map(mask.__setitem__, map(shift.__add__, positions), repeat(value)), maxlen=0)
 
 
+def one_arena() -> bool | None:
+    """glibc's one malloc arena set by the C helper (`core/allocator.py` says why); ``None``
+    without the helper (the caller then asks glibc through ctypes)."""
+    return bool(_native.one_arena()) if _native is not None else None
+
+
 def pick_lines(data: bytes, start: int, end: int, keep: bytes | bytearray) -> bytes:
     """The lines of ``data[start:end]`` whose byte in ``keep`` is not 0, each ended by a
     line feed."""

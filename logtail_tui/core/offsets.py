@@ -26,10 +26,10 @@ _LIST_AT = 32
 """Bisect over a list copy of the ends (no int made a probe) once there is a hit for every
 this many lines of the chunk; below that, over the array itself."""
 _PER_LINE = 2
-_PREFIX_LINES = 6
-"""A regex's leading literal on at most one line in this many: ask the regex on those lines."""
 """More regex matches than one in this many lines: the caller asks line by line instead
 (``\\d`` matches many times a line, one ``search`` a line is cheaper)."""
+_PREFIX_LINES = 6
+"""A regex's leading literal on at most one line in this many: ask the regex on those lines."""
 
 _start = re.Match.start
 _end = re.Match.end
@@ -143,8 +143,7 @@ def _from_prefix(
     finds the lines holding the prefix, and the regex is asked on each from the first
     occurrence to the line's end (no match can start earlier). ``None`` when the prefix is
     on more than one line in `_PREFIX_LINES` (sre's own scan is then faster: a call a line
-    costs about 0.8 us). ``fold``: the
-    pattern ignores case (the prefix is in lower case)."""
+    costs about 0.8 us). ``fold``: the pattern ignores case (the prefix is in lower case)."""
     lo, hi = (ends[i - 1] if i else 0), ends[j - 1] - 1
     word = prefix.encode() if isinstance(hay, bytes) else prefix
     if j - i >= 1024:  # the first eighth first, so a dense prefix costs one pass of that

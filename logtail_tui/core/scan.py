@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import compress
 
 from logtail_tui.core import native
 from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
@@ -197,7 +196,7 @@ def keep_in_chunk(line_filter: LineFilter, chunk: Chunk) -> bytes | bytearray | 
 def keep_of(rows: Sequence[int], n: int) -> bytearray:
     """``rows`` (indices below ``n``) as a 0/1 byte for each of ``0 .. n-1``."""
     keep = bytearray(n)
-    deque(map(keep.__setitem__, rows, repeat(1)), maxlen=0)
+    mark(keep, rows, 0, 1)
     return keep
 
 
@@ -248,23 +247,24 @@ def _literals_in_masked(
     plans = [plan_for(p) for p in (*line_filter.include, *line_filter.exclude)]
     if not all(plan.exact and plan.needles for plan in plans):
         return None
+    is_bytes = isinstance(buffer, bytes)
 
-    def words(pattern: re.Pattern[str]) -> list[str | bytes]:
-        needles = plan_for(pattern).needles  # lower case when the pattern ignores case
-        return [n.encode() for n in needles] if isinstance(buffer, bytes) else list(needles)
+    def mark_holding(
+        pattern: re.Pattern[str], keep: bytes | bytearray, out: bytearray, value: int
+    ) -> None:
+        plan = plan_for(pattern)  # a case-blind plan's needles are lower case
+        for needle in plan.needles:
+            word = needle.encode() if is_bytes else needle
+            native.mark_needle_lines(buffer, word, ends, i, keep, out, value, plan.fold)
 
     keep = bytearray(mask)
     if line_filter.include:
-        wanted = bytearray(len(mask))
+        wanted = bytearray(len(mask))  # only lines of ``keep`` are marked
         for pattern in line_filter.include:
-            fold = plan_for(pattern).fold
-            for word in words(pattern):
-                native.mark_needle_lines(buffer, word, ends, i, keep, wanted, 1, fold)
-        keep = wanted  # only lines of ``keep`` were marked
+            mark_holding(pattern, keep, wanted, 1)
+        keep = wanted
     for pattern in line_filter.exclude:
-        fold = plan_for(pattern).fold
-        for word in words(pattern):
-            native.mark_needle_lines(buffer, word, ends, i, keep, keep, 0, fold)
+        mark_holding(pattern, keep, keep, 0)
     return keep
 
 
