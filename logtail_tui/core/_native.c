@@ -4,7 +4,8 @@
  * Built at install time when a C compiler is there. Each function has a pure-Python twin in
  * core/native.py that is the reference; tests/unit/test_native.py compares the two on
  * hostile input. This file is the module; the scans are in _native_lines.c (level letters,
- * picking lines, the clean check) and _native_find.c (a literal's lines, masks).
+ * picking lines, the clean check), _native_find.c (a literal's lines, masks) and
+ * _native_regex.c (a small regex's lines, by an automaton built in core/automaton.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -12,7 +13,7 @@
 #include <malloc.h>
 #endif
 
-/* Defined in _native_lines.c and _native_find.c. */
+/* Defined in _native_lines.c, _native_find.c and _native_regex.c. */
 #define DECLARE(name)                                   \
     extern const char lt_##name##_doc[];                 \
     PyObject *lt_##name(PyObject *self, PyObject *args);
@@ -23,6 +24,8 @@ DECLARE(needle_lines)
 DECLARE(mark_needle_lines)
 DECLARE(indices)
 DECLARE(mark)
+DECLARE(regex_scan)
+DECLARE(regex_lines)
 
 PyDoc_STRVAR(one_arena_doc,
 "one_arena()\n"
@@ -48,6 +51,8 @@ static PyMethodDef methods[] = {
     {"is_clean", lt_is_clean, METH_VARARGS, lt_is_clean_doc},
     {"level_letters", lt_level_letters, METH_VARARGS, lt_level_letters_doc},
     {"pick_lines", lt_pick_lines, METH_VARARGS, lt_pick_lines_doc},
+    {"regex_scan", lt_regex_scan, METH_VARARGS, lt_regex_scan_doc},
+    {"regex_lines", lt_regex_lines, METH_VARARGS, lt_regex_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

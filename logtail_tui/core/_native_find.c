@@ -5,10 +5,10 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The bytes of a `bytes` or of a one-byte-a-character `str` (ASCII, Latin-1): 0, or -1
- * with an exception for anything else. */
-static int
-chars_of(PyObject *obj, const char **at, Py_ssize_t *len)
+#include "_native.h"
+
+int
+lt_chars_of(PyObject *obj, const char **at, Py_ssize_t *len)
 {
     if (PyBytes_Check(obj)) {
         *at = PyBytes_AS_STRING(obj);
@@ -24,7 +24,6 @@ chars_of(PyObject *obj, const char **at, Py_ssize_t *len)
     return -1;
 }
 
-/* ASCII lower case, as bytes.lower() does it (other bytes unchanged). */
 /* The hay and needle of a search (both bytes, or both one-byte-a-character str): 0, 1
  * when the needle cannot occur (wider characters than the hay holds), or -1 with an
  * exception. */
@@ -32,7 +31,7 @@ static int
 hay_and_needle(PyObject *hay_obj, PyObject *needle_obj, const char **hay, Py_ssize_t *hay_len,
                const char **needle, Py_ssize_t *needle_len)
 {
-    if (chars_of(hay_obj, hay, hay_len) < 0)
+    if (lt_chars_of(hay_obj, hay, hay_len) < 0)
         return -1;
     if (PyBytes_Check(hay_obj) != PyBytes_Check(needle_obj)) {
         PyErr_SetString(PyExc_TypeError, "hay and needle must be both bytes or both str");
@@ -40,7 +39,7 @@ hay_and_needle(PyObject *hay_obj, PyObject *needle_obj, const char **hay, Py_ssi
     }
     if (PyUnicode_Check(needle_obj) && PyUnicode_KIND(needle_obj) != PyUnicode_1BYTE_KIND)
         return 1;
-    if (chars_of(needle_obj, needle, needle_len) < 0)
+    if (lt_chars_of(needle_obj, needle, needle_len) < 0)
         return -1;
     if (*needle_len == 0) {
         PyErr_SetString(PyExc_ValueError, "empty needle");

@@ -281,3 +281,20 @@ def pick_lines_python(data: bytes, start: int, end: int, keep: bytes | bytearray
         raise ValueError("keep has fewer bytes than there are lines")
     picked = list(compress(lines, keep))
     return b"\n".join(picked) + b"\n" if picked else b""
+
+
+def regex_scan(program: bytes, hay: str | bytes, pos: int, endpos: int) -> list[int]:
+    """Indices (0: the line at ``pos``) of the lines of ``hay[pos:endpos]`` that hold a match
+    of the automaton ``program``. The C helper only: its twin is `Automaton.matches` in
+    `logtail_tui.core.automaton`, which builds programs and calls this when `ENABLED`."""
+    assert _native is not None
+    return _native.regex_scan(program, hay, pos, endpos)  # type: ignore[no-any-return]
+
+
+def regex_lines(
+    program: bytes, hay: str | bytes, pos: int, endpos: int, lines: list[int], at: list[int]
+) -> list[int]:
+    """The items of ``lines`` whose line (the one holding offset ``at[k]`` of ``hay``,
+    within ``hay[pos:endpos]``) holds a match of ``program``. C helper only, as `regex_scan`."""
+    assert _native is not None
+    return _native.regex_lines(program, hay, pos, endpos, lines, at)  # type: ignore[no-any-return]

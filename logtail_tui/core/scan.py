@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import compress
 
 from logtail_tui.core import native
+from logtail_tui.core.automaton import automaton_lines
 from logtail_tui.core.chunks import Chunk, FileChunk, TextChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.matching import lines_matching, plan_for
@@ -82,6 +83,15 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
     forms = _sweepers(pattern)
     buffer = _buffer(chunk) if forms is not None and j - i > 256 else None
     ends = chunk.line_ends() if isinstance(chunk, TextChunk) else None
+    if buffer is not None and forms is not None:
+        lo, hi = (
+            (ends[i - 1] if i else 0, ends[j - 1] - 1) if ends is not None else (0, len(buffer))
+        )
+        found = automaton_lines(pattern, buffer, lo, hi, j - i if ends is not None else chunk.n)
+        if found is not None and ends is not None:
+            return list(map(i.__add__, found))
+        if found is not None:
+            return found[bisect_left(found, i) : bisect_left(found, j)]
     if buffer is not None and forms is not None and ends is not None:
         rx = forms[1] if isinstance(buffer, bytes) else forms[0]
         if rx is not None:

@@ -1,0 +1,220 @@
+/* Which lines hold a match of a small regular expression, by a bit-parallel automaton
+ * (docs/architecture.md, "Native helper"). The automaton (a Glushkov one: a state bit per
+ * character class of the pattern) is built from Python's own parse of the regex in
+ * core/automaton.py, which also holds the pure-Python twin. A line costs a table look-up
+ * or two a byte, whatever the pattern, with no backtracking: no line is slow. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "_native.h"
+
+/* The program's layout, all 64-bit words (core/automaton.py writes it):
+ * words, first, last, flags, masks[256], follow[words][256]. A state bit per position;
+ * masks[c]: the positions whose class holds byte c; follow[w][b]: the positions that may
+ * come after those of bits b of state byte w; first/last: where a match may start/end. */
+enum { HEADER = 4, START = 1, END = 2 };
+
+typedef struct {
+    Py_buffer view;
+    uint64_t words, first, last, flags;
+    const uint64_t *masks, *follow;
+    unsigned char starts[256]; /* bytes that may begin a match */
+    int only;                  /* the one such byte, or -1 (memchr then finds it) */
+} Program;
+
+static int
+program_of(PyObject *obj, Program *g)
+{
+    if (PyObject_GetBuffer(obj, &g->view, PyBUF_SIMPLE) < 0)
+        return -1;
+    const uint64_t *w = (const uint64_t *)g->view.buf;
+    Py_ssize_t n = g->view.len / 8;
+    if (g->view.len % 8 != 0 || n < HEADER + 256 || w[0] < 1 || w[0] > 8 ||
+        (uint64_t)n != HEADER + 256 + w[0] * 256) {
+        PyBuffer_Release(&g->view);
+        PyErr_SetString(PyExc_ValueError, "not an automaton program");
+        return -1;
+    }
+    g->words = w[0];
+    g->first = w[1];
+    g->last = w[2];
+    g->flags = w[3];
+    g->masks = w + HEADER;
+    g->follow = w + HEADER + 256;
+    int count = 0;
+    g->only = -1;
+    for (int c = 0; c < 256; c++) {
+        g->starts[c] = (g->masks[c] & g->first) != 0;
+        if (g->starts[c]) {
+            count++;
+            g->only = c;
+        }
+    }
+    if (count != 1)
+        g->only = -1;
+    return 0;
+}
+
+/* The positions that may follow those in `d`. */
+static inline uint64_t
+follow(const Program *g, uint64_t d)
+{
+    uint64_t next = 0;
+    for (const uint64_t *table = g->follow; d; d >>= 8, table += 256)
+        next |= table[d & 0xff];
+    return next;
+}
+
+/* Whether [p, e) holds a match (`search` semantics; START/END: anchored at either end). */
+static int
+line_matches(const Program *g, const unsigned char *p, const unsigned char *e)
+{
+    const uint64_t *masks = g->masks;
+    uint64_t d = 0, last = g->last;
+    int at_end = (g->flags & END) != 0;
+    if (g->flags & START) {
+        if (p == e)
+            return 0;
+        d = g->first & masks[*p++];
+        while (d != 0 && p < e) {
+            if (!at_end && (d & last))
+                return 1;
+            d = follow(g, d) & masks[*p++];
+        }
+        return (d & last) != 0;
+    }
+    while (p < e) {
+        if (d == 0) { /* nothing under way: skip to a byte a match may begin with */
+            if (g->only >= 0) {
+                p = memchr(p, g->only, e - p);
+                if (p == NULL)
+                    return 0;
+            }
+            else {
+                while (p < e && !g->starts[*p])
+                    p++;
+                if (p == e)
+                    break;
+            }
+        }
+        d = (follow(g, d) | g->first) & masks[*p++];
+        if (!at_end && (d & last))
+            return 1;
+    }
+    return (d & last) != 0;
+}
+
+const char lt_regex_scan_doc[] =
+"regex_scan(program, hay, pos, endpos)\n"
+"--\n\n"
+"Indices (0 = the line at `pos`) of the lines of hay[pos:endpos] (split at line feeds)\n"
+"that hold a match of the automaton `program` (core/automaton.py).";
+
+PyObject *
+lt_regex_scan(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *program_obj, *hay_obj;
+    Py_ssize_t pos, endpos;
+    if (!PyArg_ParseTuple(args, "OOnn", &program_obj, &hay_obj, &pos, &endpos))
+        return NULL;
+    const char *hay;
+    Py_ssize_t hay_len;
+    Program g;
+    if (lt_chars_of(hay_obj, &hay, &hay_len) < 0 || program_of(program_obj, &g) < 0)
+        return NULL;
+    if (pos < 0)
+        pos = 0;
+    if (endpos > hay_len)
+        endpos = hay_len;
+    Py_ssize_t count = 0, room = 1024;
+    Py_ssize_t *hits = PyMem_RawMalloc(room * sizeof(Py_ssize_t));
+    int failed = hits == NULL;
+    Py_BEGIN_ALLOW_THREADS
+    const unsigned char *p = (const unsigned char *)hay + pos;
+    const unsigned char *stop = (const unsigned char *)hay + endpos;
+    for (Py_ssize_t line = 0; !failed && p <= stop; line++) {
+        const unsigned char *feed = memchr(p, '\n', stop - p);
+        const unsigned char *e = feed != NULL ? feed : stop;
+        if (line_matches(&g, p, e)) {
+            if (count == room) {
+                Py_ssize_t *more = PyMem_RawRealloc(hits, 2 * room * sizeof(Py_ssize_t));
+                if (more == NULL) {
+                    failed = 1;
+                    break;
+                }
+                hits = more;
+                room *= 2;
+            }
+            hits[count++] = line;
+        }
+        p = e + 1;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&g.view);
+    PyObject *result = failed ? PyErr_NoMemory() : PyList_New(count);
+    for (Py_ssize_t k = 0; result != NULL && k < count; k++) {
+        PyObject *number = PyLong_FromSsize_t(hits[k]);
+        if (number == NULL)
+            Py_CLEAR(result);
+        else
+            PyList_SET_ITEM(result, k, number);
+    }
+    PyMem_RawFree(hits);
+    return result;
+}
+
+const char lt_regex_lines_doc[] =
+"regex_lines(program, hay, pos, endpos, lines, at)\n"
+"--\n\n"
+"The items of `lines` whose line holds a match of the automaton `program`: the line of\n"
+"lines[k] is the one holding offset at[k] of `hay`, bounded by line feeds and by\n"
+"hay[pos:endpos]. `lines` and `at` are lists of ints of one length.";
+
+PyObject *
+lt_regex_lines(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *program_obj, *hay_obj, *lines, *at;
+    Py_ssize_t pos, endpos;
+    if (!PyArg_ParseTuple(args, "OOnnO!O!", &program_obj, &hay_obj, &pos, &endpos,
+                          &PyList_Type, &lines, &PyList_Type, &at))
+        return NULL;
+    if (PyList_GET_SIZE(lines) != PyList_GET_SIZE(at)) {
+        PyErr_SetString(PyExc_ValueError, "lines and at must be of one length");
+        return NULL;
+    }
+    const char *hay;
+    Py_ssize_t hay_len;
+    Program g;
+    if (lt_chars_of(hay_obj, &hay, &hay_len) < 0 || program_of(program_obj, &g) < 0)
+        return NULL;
+    if (pos < 0)
+        pos = 0;
+    if (endpos > hay_len)
+        endpos = hay_len;
+    PyObject *result = PyList_New(0);
+    const unsigned char *text = (const unsigned char *)hay;
+    for (Py_ssize_t k = 0; result != NULL && k < PyList_GET_SIZE(at); k++) {
+        Py_ssize_t offset = PyLong_AsSsize_t(PyList_GET_ITEM(at, k));
+        if (offset == -1 && PyErr_Occurred()) {
+            Py_CLEAR(result);
+            break;
+        }
+        if (offset < pos || offset > endpos) {
+            PyErr_SetString(PyExc_IndexError, "an offset lies outside hay[pos:endpos]");
+            Py_CLEAR(result);
+            break;
+        }
+        const unsigned char *b = text + offset, *e;
+        while (b > text + pos && b[-1] != '\n')
+            b--;
+        e = memchr(text + offset, '\n', endpos - offset);
+        if (e == NULL)
+            e = text + endpos;
+        if (line_matches(&g, b, e) && PyList_Append(result, PyList_GET_ITEM(lines, k)) < 0)
+            Py_CLEAR(result);
+    }
+    PyBuffer_Release(&g.view);
+    return result;
+}
