@@ -71,9 +71,12 @@ folded(unsigned char c)
 }
 
 /* The first place in [p, stop) where `needle` occurs (with `fold`, ignoring ASCII case; the
- * needle then in lower case), or NULL. Positions whose first two bytes are the needle's are
- * marked a block at a time (a loop the compiler vectorises), then only those are compared:
- * faster than memmem for short, frequent needles, and no lower-cased copy. */
+ * needle then in lower case), or NULL. Positions holding the needle's first byte, and its
+ * last byte where the needle would end, are marked a block at a time (a loop the compiler
+ * vectorises), then only those are compared: faster than memmem for short, frequent needles,
+ * and no lower-cased copy. First and last rather than the first two bytes: adjacent letters
+ * go together ("er" in "error" and "server"), far-apart ones less (case-blind `error`: 0.040 s
+ * for 1M lines against 0.064 s). */
 static const char *
 find_pairs(const char *p, const char *stop, const char *needle, Py_ssize_t n, int fold)
 {
@@ -82,7 +85,7 @@ find_pairs(const char *p, const char *stop, const char *needle, Py_ssize_t n, in
     unsigned char marks[BLOCK];
     const unsigned char *at = (const unsigned char *)p, *end = (const unsigned char *)stop;
     const unsigned char *want = (const unsigned char *)needle;
-    unsigned char first = want[0], second = n > 1 ? want[1] : 0;
+    unsigned char first = want[0], last = want[n - 1];
     /* Small blocks first: a hit ends the call, and dense hits (a word on every few lines)
      * would otherwise pay for marking 4 KiB each. */
     Py_ssize_t block = 256;
@@ -91,17 +94,17 @@ find_pairs(const char *p, const char *stop, const char *needle, Py_ssize_t n, in
         block = block < BLOCK ? block * 2 : BLOCK;
         if (n > 1)
             for (Py_ssize_t i = 0; i < len; i++)
-                marks[i] = (F(at[i]) == first) & (F(at[i + 1]) == second);
+                marks[i] = (F(at[i]) == first) & (F(at[i + n - 1]) == last);
         else
             for (Py_ssize_t i = 0; i < len; i++)
                 marks[i] = F(at[i]) == first;
         const unsigned char *mark = marks, *marks_end = marks + len;
         while ((mark = memchr(mark, 1, marks_end - mark)) != NULL) {
             const unsigned char *candidate = at + (mark - marks);
-            Py_ssize_t k = 2;
-            while (k < n && F(candidate[k]) == want[k])
+            Py_ssize_t k = 1;
+            while (k < n - 1 && F(candidate[k]) == want[k])
                 k++;
-            if (k >= n)
+            if (k >= n - 1)
                 return (const char *)candidate;
             mark++;
         }
