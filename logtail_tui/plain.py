@@ -16,13 +16,12 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from logtail_tui.core.chunks import Chunk, FileChunk
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.native import pick_lines
 from logtail_tui.core.record import Batch, Level, effective
-from logtail_tui.core.record_gate import RecordGate, Rows
 from logtail_tui.core.scan import keep_in_chunk, keep_of, select_in_chunk
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.times import format_time
@@ -30,6 +29,9 @@ from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
 from logtail_tui.sources.hub import Hub
 from logtail_tui.sources.merge_gate import MergeGate
+
+if TYPE_CHECKING:
+    from logtail_tui.core.record_gate import RecordGate, Rows
 
 _COLOR = {
     Level.TRACE: "\x1b[2m",
@@ -61,10 +63,14 @@ class PlainPrinter:
         self.several = len(specs) > 1
         self.tags = [f"[{spec.label}] " for spec in specs]
         self.utc = settings.utc
-        whole = self.filter.include or self.filter.exclude or self.filter.where is not None
-        self.gate = RecordGate(self.filter) if whole else None
+        self.gate: RecordGate | None = None
         """Include, exclude and where filters keep or drop whole records (docs/architecture.md,
         "Records"); levels agree within a record, so they need no gate."""
+        if self.filter.include or self.filter.exclude or self.filter.where is not None:
+            # Imported only then: most runs filter by level alone, and it costs each start.
+            from logtail_tui.core.record_gate import RecordGate
+
+            self.gate = RecordGate(self.filter)
         self._held = 0
         self._last_index = 0
         self.merging = settings.merge_by_time

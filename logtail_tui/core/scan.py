@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import compress
+from typing import TYPE_CHECKING
 
 from logtail_tui.core import native
 from logtail_tui.core.automaton import automaton_lines
@@ -31,7 +32,9 @@ from logtail_tui.core.matching import lines_matching, plan_for
 from logtail_tui.core.native import indices, mark
 from logtail_tui.core.needles import needle_lines
 from logtail_tui.core.offsets import sweep_lines
-from logtail_tui.core.store import LogStore
+
+if TYPE_CHECKING:  # annotations only: the store pulls in the time column (plain mode has none)
+    from logtail_tui.core.store import LogStore
 
 _SAMPLES = 48
 """Lines sampled from a chunk to tell dense hits from rare ones."""

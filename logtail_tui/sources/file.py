@@ -50,11 +50,11 @@ from logtail_tui.sources.file_index import (
     open_between,
     tail_offset,
 )
-from logtail_tui.sources.history import History
 from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
 
 if TYPE_CHECKING:
     from logtail_tui.sources.dirwatch import DirWatcher
+    from logtail_tui.sources.history import History
 
 SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
@@ -259,6 +259,8 @@ class FileSource(Source):
             yield event
         wanted = None if lines is None else lines - TAIL_LINES
         if tail > 0 and (wanted is None or wanted > 0):
+            from logtail_tui.sources.history import History  # the TUI's: a worker pool
+
             log = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
             self._backlog = History(log, self._chunks)
 
