@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -78,6 +78,8 @@ class LogPane(ScrollView, can_focus=True):
         self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
+        self._pass: tuple[Style, int, Offset] | None = None
+        """What every row of the render pass under way shares (`render_lines`)."""
         self._wrap_rows: list[tuple[int, int]] = []
         self._wrap_key: tuple[int, ...] | None = None
 
@@ -338,12 +340,22 @@ class LogPane(ScrollView, can_focus=True):
         if self.following:  # still: a key may have paused it since (g, a search hit...)
             self._scroll_to_end()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The style, width and offset are read once a pass, not once a row: ``rich_style``
+        # walks the ancestors, and they were most of a frame's work while following.
+        self._pass = (self.rich_style, self.scrollable_content_region.width, self.scroll_offset)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        fixed = self._pass
+        if fixed is None:
+            fixed = (self.rich_style, self.scrollable_content_region.width, self.scroll_offset)
+        base, width, (scroll_x, scroll_y) = fixed
         if self.wrap:
             return self._render_wrapped(y, width, base)
-        scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         if index >= len(self.view):
             return Strip.blank(width, base)
