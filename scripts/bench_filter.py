@@ -133,8 +133,11 @@ def main() -> None:
         "level>=warn +/api|db/ -/healthz/": LineFilter.build(
             Level.WARNING, [r"api|db"], ["healthz"]
         ),
-        "level>=info +/(?i)ERROR|timeout/ -/10\\.0\\./": LineFilter.build(
+        "level>=info +/(?i)timeout/ -/10\\.0\\./": LineFilter.build(
             Level.INFO, ["(?i)timeout"], [r"10\.0\."]
+        ),
+        "level>=info +/(?i)ERROR|timeout/ -/10\\.0\\./": LineFilter.build(
+            Level.INFO, ["(?i)ERROR|timeout"], [r"10\.0\."]
         ),
     }
     for label, line_filter in filters.items():

@@ -114,6 +114,100 @@ find_pairs(const char *p, const char *stop, const char *needle, Py_ssize_t n, in
 #undef F
 }
 
+enum { MAX_NEEDLES = 4 };
+
+/* Needles looked for together (`needle_lines` takes a tuple: an alternation's literals). */
+typedef struct {
+    int count, fold;
+    const char *text[MAX_NEEDLES];
+    Py_ssize_t len[MAX_NEEDLES], longest;
+} Needles;
+
+static int
+holds_at(const Needles *w, int j, const unsigned char *c)
+{
+    const unsigned char *want = (const unsigned char *)w->text[j];
+    for (Py_ssize_t k = 0; k < w->len[j]; k++)
+        if ((w->fold ? folded(c[k]) : c[k]) != want[k])
+            return 0;
+    return 1;
+}
+
+/* The first place in [p, stop) where any of the needles occurs, or NULL. One needle: memmem,
+ * which skips ahead on longer needles, or find_pairs for short or case-blind ones. Several:
+ * one pass marking the positions of every needle's first and last bytes (as find_pairs),
+ * instead of a pass a needle. */
+static const char *
+find_any(const Needles *w, const char *p, const char *stop)
+{
+    if (w->count == 1)
+        return w->fold || w->len[0] <= 2 ? find_pairs(p, stop, w->text[0], w->len[0], w->fold)
+                                         : memmem(p, stop - p, w->text[0], w->len[0]);
+#define F(c) (w->fold ? folded(c) : (c))
+    enum { BLOCK = 4096 };
+    unsigned char marks[BLOCK];
+    const unsigned char *at = (const unsigned char *)p, *end = (const unsigned char *)stop;
+    Py_ssize_t block = 256;
+    while (end - at >= w->longest) { /* every needle fits at each position marked */
+        Py_ssize_t room = end - at - w->longest + 1, len = room < block ? room : block;
+        block = block < BLOCK ? block * 2 : BLOCK;
+        memset(marks, 0, len);
+        for (int j = 0; j < w->count; j++) {
+            const unsigned char first = w->text[j][0], last = w->text[j][w->len[j] - 1];
+            const Py_ssize_t n = w->len[j];
+            for (Py_ssize_t i = 0; i < len; i++)
+                marks[i] |= (F(at[i]) == first) & (F(at[i + n - 1]) == last);
+        }
+        const unsigned char *mark = marks, *marks_end = marks + len;
+        while ((mark = memchr(mark, 1, marks_end - mark)) != NULL) {
+            const unsigned char *candidate = at + (mark - marks);
+            for (int j = 0; j < w->count; j++)
+                if (holds_at(w, j, candidate))
+                    return (const char *)candidate;
+            mark++;
+        }
+        at += len;
+    }
+    for (; at < end; at++) /* the last few positions, where the longer needles cannot fit */
+        for (int j = 0; j < w->count; j++)
+            if (end - at >= w->len[j] && holds_at(w, j, at))
+                return (const char *)at;
+    return NULL;
+#undef F
+}
+
+/* The needles of `needle_obj` (one, or a tuple of up to MAX_NEEDLES) that can occur in the
+ * hay: 0 (w->count may be 0: none can), or -1 with an exception. */
+static int
+needles_of(PyObject *hay_obj, PyObject *needle_obj, int fold, const char **hay,
+           Py_ssize_t *hay_len, Needles *w)
+{
+    int single = !PyTuple_Check(needle_obj);
+    Py_ssize_t n = single ? 1 : PyTuple_GET_SIZE(needle_obj);
+    if (n < 1 || n > MAX_NEEDLES) {
+        PyErr_SetString(PyExc_ValueError, "one to four needles");
+        return -1;
+    }
+    w->count = 0;
+    w->fold = fold;
+    w->longest = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *one = single ? needle_obj : PyTuple_GET_ITEM(needle_obj, j);
+        const char *text;
+        Py_ssize_t len;
+        int usable = hay_and_needle(hay_obj, one, hay, hay_len, &text, &len);
+        if (usable < 0)
+            return -1;
+        if (usable == 1)
+            continue; /* wider characters than the hay holds: nowhere */
+        w->text[w->count] = text;
+        w->len[w->count++] = len;
+        if (len > w->longest)
+            w->longest = len;
+    }
+    return 0;
+}
+
 static inline Py_ssize_t
 end_at(const char *ends, Py_ssize_t itemsize, Py_ssize_t k)
 {
@@ -140,7 +234,8 @@ const char lt_needle_lines_doc[] =
 "`offsets` the offset in `hay` of the first occurrence in each. `ends` (an array of\n"
 "4- or 8-byte ints: the offset just past each line's line feed, `hay` starting at offset\n"
 "`base`) numbers the lines; with `ends` None, lines are counted from the one at `pos`.\n"
-"With `fold`, ASCII case is ignored (`needle` must be lower case).\n"
+"With `fold`, ASCII case is ignored (`needle` must be lower case). `needle` may be a tuple\n"
+"of up to four: the lines holding any, in one pass.\n"
 "Returns (lines, offsets or None).";
 
 PyObject *
@@ -152,17 +247,17 @@ lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     if (!PyArg_ParseTuple(args, "OOnnOnp|p", &hay_obj, &needle_obj, &pos, &endpos, &ends_obj,
                           &base, &want_offsets, &fold))
         return NULL;
-    const char *hay, *needle;
-    Py_ssize_t hay_len, needle_len;
-    int usable = hay_and_needle(hay_obj, needle_obj, &hay, &hay_len, &needle, &needle_len);
-    if (usable < 0)
+    const char *hay;
+    Py_ssize_t hay_len;
+    Needles needles;
+    if (needles_of(hay_obj, needle_obj, fold, &hay, &hay_len, &needles) < 0)
         return NULL;
     PyObject *lines = PyList_New(0);
     PyObject *offsets = want_offsets ? PyList_New(0) : Py_NewRef(Py_None);
     if (lines == NULL || offsets == NULL)
         goto fail;
-    if (usable == 1)
-        goto done; /* wider characters than the hay holds: nowhere */
+    if (needles.count == 0)
+        goto done;
     if (pos < 0)
         pos = 0;
     if (endpos > hay_len)
@@ -187,9 +282,7 @@ lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     const char *p = hay + pos, *stop = hay + endpos, *counted = p;
     int failed = 0;
     while (p < stop) {
-        /* memmem skips ahead on longer needles; two-byte ones it scans slower than pairs. */
-        const char *hit = fold || needle_len <= 2 ? find_pairs(p, stop, needle, needle_len, fold)
-                                                  : memmem(p, stop - p, needle, needle_len);
+        const char *hit = find_any(&needles, p, stop);
         if (hit == NULL)
             break;
         Py_ssize_t at = hit - hay;

@@ -261,33 +261,13 @@ def automaton_lines(
         return None
     if plan.needles:
         as_bytes = isinstance(buffer, bytes)
-        words = [w.encode() if as_bytes else w for w in plan.needles]
+        words = tuple(w.encode() if as_bytes else w for w in plan.needles)
+        needle = words if len(words) > 1 else words[0]  # several: one pass for all
         nl = b"\n" if as_bytes else "\n"
         probe = buffer.find(nl, lo + (hi - lo) // 8, hi)  # type: ignore[arg-type]
         if probe > lo:
-            found = [
-                native.needle_lines(buffer, w, lo, probe, None, 0, False, plan.fold) for w in words
-            ]
-            rare = sum(len(f[0]) for f in found) * _RARE <= n // 8
-        else:
-            rare = False
-        if rare:
-            return _candidates(program, buffer, lo, hi, words, plan.fold)
+            found = native.needle_lines(buffer, needle, lo, probe, None, 0, False, plan.fold)[0]
+            if len(found) * _RARE <= n // 8:
+                lines, at = native.needle_lines(buffer, needle, lo, hi, None, 0, True, plan.fold)
+                return native.regex_lines(program, buffer, lo, hi, lines, at or []) if lines else []
     return native.regex_scan(program, buffer, lo, hi)
-
-
-def _candidates(
-    program: bytes, buffer: str | bytes, lo: int, hi: int, words: list[Any], fold: bool
-) -> list[int]:
-    """`automaton_lines` over the lines holding one of ``words``."""
-    found = [native.needle_lines(buffer, w, lo, hi, None, 0, True, fold) for w in words]
-    if len(found) == 1:
-        lines, at = found[0]
-    else:  # one offset a line, in line order
-        first_at: dict[int, int] = {}
-        for line, offset in sorted(
-            (x, y) for f in found for x, y in zip(f[0], f[1] or [], strict=True)
-        ):
-            first_at.setdefault(line, offset)
-        lines, at = list(first_at), list(first_at.values())
-    return native.regex_lines(program, buffer, lo, hi, lines, at or []) if lines else []

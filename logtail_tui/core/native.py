@@ -131,7 +131,7 @@ def is_clean_python(data: bytes, start: int, end: int) -> bool:
 
 def needle_lines(
     hay: str | bytes,
-    needle: str | bytes,
+    needle: str | bytes | tuple[str | bytes, ...],
     pos: int,
     endpos: int,
     ends: Sequence[int] | None = None,
@@ -141,7 +141,8 @@ def needle_lines(
 ) -> tuple[list[int], list[int] | None]:
     """The distinct lines (ascending) that hold ``needle`` within ``hay[pos:endpos]``, and
     with ``offsets`` where its first occurrence in each is; with ``fold``, ignoring ASCII
-    case (``needle`` in lower case), as over ``hay.lower()``.
+    case (``needle`` in lower case), as over ``hay.lower()``. ``needle`` may be a tuple of
+    up to four: the lines holding any of them (an alternation's literals), in one pass.
 
     Args:
         hay: Lines joined by line feeds; a ``str`` must be one byte a character (ASCII or
@@ -160,7 +161,7 @@ def needle_lines(
 
 def needle_lines_python(
     hay: str | bytes,
-    needle: str | bytes,
+    needle: str | bytes | tuple[str | bytes, ...],
     pos: int,
     endpos: int,
     ends: Sequence[int] | None = None,
@@ -169,6 +170,14 @@ def needle_lines_python(
     fold: bool = False,
 ) -> tuple[list[int], list[int] | None]:
     """`needle_lines` with ``find`` and ``bisect`` (the reference for the C helper)."""
+    if isinstance(needle, tuple):
+        if not 1 <= len(needle) <= 4:
+            raise ValueError("one to four needles")
+        found = [needle_lines_python(hay, n, pos, endpos, ends, base, True, fold) for n in needle]
+        first: dict[int, int] = {}
+        for line, at in sorted((x, y) for f in found for x, y in zip(*f, strict=True)):  # type: ignore[arg-type]
+            first.setdefault(line, at)
+        return list(first), list(first.values()) if offsets else None
     if not needle:
         raise ValueError("empty needle")
     if fold:  # ASCII letters only, as the C helper (and bytes.lower) do; offsets stay

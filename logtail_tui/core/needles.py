@@ -35,18 +35,18 @@ def needle_lines(pattern: re.Pattern[str], buffer: str | bytes, n: int) -> list[
     hay = buffer.lower() if plan.fold and not fold_in_c else buffer
     lines: list[int] = []
     offsets: list[int] = []
-    for needle in plan.needles:
-        word = needle.encode() if is_bytes else needle
-        if in_c:  # one entry a line already
-            found, at = native.needle_lines(
-                hay, word, 0, len(hay), None, 0, not plan.exact, fold_in_c
-            )
-            at = at or []
-        else:
-            found, at = occurrences(hay, word, not plan.exact)
-        lines += found
-        offsets += at
-    if len(plan.needles) > 1:
+    if in_c:  # every needle in one pass, one entry a line
+        words = tuple(n.encode() if is_bytes else n for n in plan.needles)
+        lines, at = native.needle_lines(
+            hay, words if len(words) > 1 else words[0], 0, len(hay), None, 0, not plan.exact, fold_in_c
+        )
+        offsets = at or []
+    else:
+        for needle in plan.needles:
+            found, at = occurrences(hay, needle.encode() if is_bytes else needle, not plan.exact)
+            lines += found
+            offsets += at
+    if len(plan.needles) > 1 and not in_c:
         if plan.exact:
             return sorted(set(lines))
         order = sorted(range(len(lines)), key=lines.__getitem__)

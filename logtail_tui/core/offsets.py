@@ -90,11 +90,9 @@ def sweep_lines(
     lowered = buffer[lo:hi].lower() if copy else None
     if plan.needles:
         if in_c:
-            needles = [n.encode() if isinstance(buffer, bytes) else n for n in plan.needles]
-            at = [
-                native.needle_lines(buffer, n, lo, hi, ends, 0, False, wanted)[0] for n in needles
-            ]
-            lines = at[0] if len(at) == 1 else sorted(set(chain(*at)))
+            words = tuple(n.encode() if isinstance(buffer, bytes) else n for n in plan.needles)
+            needle = words if len(words) > 1 else words[0]  # several: one pass for all
+            lines = native.needle_lines(buffer, needle, lo, hi, ends, 0, False, wanted)[0]
         else:
             # Needles of a case-blind pattern are lower-case: looked for in the lowered copy.
             hay, base = (buffer, 0) if lowered is None else (lowered, lo)

@@ -290,6 +290,57 @@ def test_needle_lines_ignoring_case_match_a_lowered_copy(seed: int) -> None:
     )
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_several_needles_in_one_pass_match_each_alone(seed: int) -> None:
+    """A tuple of needles gives the lines holding any, with the first offset of any in each:
+    the union of one pass a needle (needles of different lengths, overlapping, case-blind,
+    near the end of the range, wider than the hay)."""
+    from array import array
+    from itertools import accumulate
+
+    assert C is not None
+    rng = random.Random(seed)
+    words = ["Error", "ERROR", "err", "timeout", "TimeOut", "or", "r", "ä", " ", "x", "ab"]
+    lines = ["".join(rng.choice(words) for _ in range(rng.randrange(6))) for _ in range(300)]
+    text = "\n".join(lines)
+    ends = array("q", accumulate(len(t) + 1 for t in lines))
+    tuples = [
+        ("error", "timeout"),
+        ("or", "timeout"),
+        ("r", "err", "ab"),
+        ("timeout", "x", "ä", "€"),
+    ]
+    for hay in (text, text.encode("latin-1")):
+        for needles in tuples:
+            for fold in (False, True):
+                if isinstance(hay, bytes):
+                    if "€" in needles:
+                        continue
+                    words_ = tuple(n.encode("latin-1") for n in needles)
+                else:
+                    words_ = needles
+                for pos, endpos in ((0, len(hay)), (ends[9], ends[200] - 1), (0, len(hay) - 2)):
+                    alone = [
+                        C.needle_lines(hay, w, pos, endpos, None, 0, True, fold) for w in words_
+                    ]
+                    first: dict[int, int] = {}
+                    for line, at in sorted((x, y) for f in alone for x, y in zip(*f, strict=True)):
+                        first.setdefault(line, at)
+                    got = C.needle_lines(hay, words_, pos, endpos, None, 0, True, fold)
+                    assert got == (list(first), list(first.values())), (needles, fold, pos)
+                    assert got == native.needle_lines_python(
+                        hay, words_, pos, endpos, None, 0, True, fold
+                    )
+                    by_ends = C.needle_lines(hay, words_, pos, endpos, ends, 0, False, fold)[0]
+                    assert by_ends == [bisect_line(ends, pos) + k for k in got[0]]
+                    assert len(got[0]) > 10
+    with pytest.raises(ValueError):
+        C.needle_lines("abc", ("a", "b", "c", "d", "e"), 0, 3, None, 0, False)
+    with pytest.raises(ValueError):
+        C.needle_lines("abc", ("a", ""), 0, 3, None, 0, False)
+    assert C.needle_lines("abc", ("€", "ℂ"), 0, 3, None, 0, False) == ([], None)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_mark_needle_lines_matches_a_line_at_a_time(seed: int) -> None:
     from array import array
