@@ -78,8 +78,7 @@ class LogPane(ScrollView, can_focus=True):
         self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
-        self._pass: tuple[Style, int, Offset] | None = None
-        """What every row of the render pass under way shares (`render_lines`)."""
+        self._pass: tuple[Style, int, Offset] | None = None  # set by render_lines
         self._wrap_rows: list[tuple[int, int]] = []
         self._wrap_key: tuple[int, ...] | None = None
 
@@ -343,17 +342,17 @@ class LogPane(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The style, width and offset are read once a pass, not once a row: ``rich_style``
         # walks the ancestors, and they were most of a frame's work while following.
-        self._pass = (self.rich_style, self.scrollable_content_region.width, self.scroll_offset)
+        self._pass = self._shared()
         try:
             return super().render_lines(crop)
         finally:
             self._pass = None
 
+    def _shared(self) -> tuple[Style, int, Offset]:
+        return self.rich_style, self.scrollable_content_region.width, self.scroll_offset
+
     def render_line(self, y: int) -> Strip:
-        fixed = self._pass
-        if fixed is None:
-            fixed = (self.rich_style, self.scrollable_content_region.width, self.scroll_offset)
-        base, width, (scroll_x, scroll_y) = fixed
+        base, width, (scroll_x, scroll_y) = self._pass or self._shared()
         if self.wrap:
             return self._render_wrapped(y, width, base)
         index = scroll_y + y
