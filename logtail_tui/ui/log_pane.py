@@ -28,7 +28,7 @@ from logtail_tui.ui.line_render import styled_line
 from logtail_tui.ui.long_lines import drawn_strip
 from logtail_tui.ui.marking import Marks, with_gutter
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS
-from logtail_tui.ui.wrap import screen_rows
+from logtail_tui.ui.wrap import Rows, WrappedScreen
 
 
 class LogPane(ScrollView, can_focus=True):
@@ -79,8 +79,7 @@ class LogPane(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
         self._pass: tuple[Style, int, Offset] | None = None  # set by render_lines
-        self._wrap_rows: list[tuple[int, int]] = []
-        self._wrap_key: tuple[int, ...] | None = None
+        self._wrapped = WrappedScreen()
 
     # -- data --------------------------------------------------------------------------
     def sync(self, update: Callable[[], object] | None = None) -> None:
@@ -120,7 +119,7 @@ class LogPane(ScrollView, can_focus=True):
     def reset(self) -> None:
         """The view changed wholesale (filter, clear, wrap, width): drop caches and re-lay out."""
         self._cache.clear()
-        self._wrap_key = None
+        self._wrapped.clear()
         self._max_width = 0
         self._measure(0)
         if self.cursor is not None and self.cursor >= len(self.view):
@@ -159,7 +158,15 @@ class LogPane(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width if self.wrap else self._max_width
-        self.virtual_size = Size(width, len(self.view))
+        size, old = Size(width, len(self.view)), self.virtual_size
+        if size.width == old.width and size.height >= old.height and self.show_vertical_scrollbar:
+            # Taller only, the scrollbar already up: the scroll range and the thumb change,
+            # nothing else is laid out (a layout redraws the whole screen at each new line).
+            self.set_reactive(LogPane.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.vertical_scrollbar.refresh()
+            return
+        self.virtual_size = size
 
     def _top_number(self) -> int | None:
         y = round(self.scroll_offset.y)
@@ -370,23 +377,16 @@ class LogPane(ScrollView, can_focus=True):
         return strip
 
     # -- wrapping: only the rows on screen are laid out (ui/wrap.py).
-    def _layout(self) -> list[tuple[int, int]]:
-        view = self.view
-        width = max(1, self.scrollable_content_region.width)
-        height = self.scrollable_content_region.height
-        top = round(self.scroll_offset.y)
+    def _layout(self) -> Rows:
+        view, region = self.view, self.scrollable_content_region
+        width, top = max(1, region.width), round(self.scroll_offset.y)
         at_end = self.following or top >= self.max_scroll_y
-        key = (top, at_end, len(view), width, height, view[0] if len(view) else -1)
-        if key == self._wrap_key:
-            return self._wrap_rows
-        rows = screen_rows(
-            len(view), top, at_end, height, lambda i: self._row_count(view[i], width)
-        )
-        self._wrap_key, self._wrap_rows = key, rows
-        return rows
+        key = (top, at_end, len(view), width, region.height, view[0] if len(view) else -1)
 
-    def _row_count(self, number: int, width: int) -> int:
-        return max(1, -(-self._full_strip(number).cell_length // width))
+        def rows_of(i: int) -> int:
+            return max(1, -(-self._full_strip(view[i]).cell_length // width))
+
+        return self._wrapped.rows(key, len(view), top, at_end, region.height, rows_of)
 
     def _render_wrapped(self, y: int, width: int, base: Style) -> Strip:
         rows = self._layout()

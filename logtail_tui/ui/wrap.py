@@ -37,3 +37,29 @@ def screen_rows(
         rows.extend((index, r) for r in range(rows_of(index)))
         index += 1
     return rows[:height]
+
+
+class WrappedScreen:
+    """The screen's rows with wrap on, laid out again only when what they hang on changes."""
+
+    def __init__(self) -> None:
+        self._key: tuple[int, ...] | None = None
+        self._rows: Rows = []
+
+    def clear(self) -> None:
+        self._key = None
+
+    def rows(
+        self,
+        key: tuple[int, ...],
+        count: int,
+        top: int,
+        at_end: bool,
+        height: int,
+        rows_of: Callable[[int], int],
+    ) -> Rows:
+        """`screen_rows`, or the last ones when ``key`` (all they hang on) is the same."""
+        if key != self._key:
+            self._rows = screen_rows(count, top, at_end, height, rows_of)
+            self._key = key
+        return self._rows

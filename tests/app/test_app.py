@@ -43,6 +43,37 @@ async def test_follows_new_lines_to_the_bottom() -> None:
         assert screen_text(app).rstrip().endswith("newest one")
 
 
+async def test_new_lines_while_following_lay_nothing_out() -> None:
+    """A line arriving while following moves the scroll range and the scrollbar's thumb only:
+    no layout, which would redraw the whole screen at each line."""
+    feeds = Feeds(1)
+    app = make_app(feeds)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await feeds[0].put(lines(*(f"line {i}" for i in range(200))))
+        await until(lambda: app.store.received == 200)
+        await pilot.pause()
+        layouts = 0
+        real = app.screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            real(*args, **kwargs)  # type: ignore[arg-type]
+
+        app.screen._refresh_layout = counted  # type: ignore[method-assign]
+        for k in range(5):
+            await feeds[0].put(lines(f"newest {k}"))
+            await until(lambda k=k: app.store.received == 201 + k)
+            await pilot.pause()
+            assert screen_text(app).rstrip().endswith(f"newest {k}")
+        pane = app.pane
+        assert pane.virtual_size.height == len(pane.view) == 205
+        assert pane.vertical_scrollbar.window_virtual_size == 205
+        height = pane.scrollable_content_region.height
+        assert pane.scroll_offset.y == pane.max_scroll_y == 205 - height
+        assert layouts == 0
+
+
 async def test_pause_keeps_view_steady_and_counts_new_lines() -> None:
     feeds = Feeds(1)
     app = make_app(feeds)
