@@ -8,7 +8,6 @@ segment's disk space is freed when the last chunk in it is evicted.
 from __future__ import annotations
 
 import os
-import tempfile
 
 
 class SpillFile:
@@ -20,6 +19,8 @@ class SpillFile:
     SEGMENT_BYTES = 256 << 20
 
     def __init__(self, directory: str | None = None) -> None:
+        import tempfile  # only once memory is full: plain runs never pay for it (random, hashlib)
+
         self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 - lives with its chunks
         self.size = 0
         self.users = 0

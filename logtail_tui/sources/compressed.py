@@ -1,6 +1,6 @@
 """Compressed log files (gzip, bzip2, xz, zstd) read transparently by the file source.
 
-The kind is told by the first bytes, not the name: ``app.log.gz`` that is really plain
+The kind is told by the first bytes (`file_reader.sniff`), not the name: ``app.log.gz`` that is really plain
 text reads as text, and a gzip file without a suffix still decompresses. gzip, bzip2 and
 xz come with Python; zstd needs the optional ``zstandard`` package (``logtail[zstd]``).
 
@@ -26,28 +26,11 @@ from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import SourceError
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources.contract import SourceEvent, State, StateChanged
-from logtail_tui.sources.stdin import READ_CHUNK, batches
-
-MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x1f\x8b", "gzip"),
-    (b"BZh", "bzip2"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-)
-"""Leading bytes of each compressed format."""
+from logtail_tui.sources.contract import SourceEvent, State, StateChanged, batches
+from logtail_tui.sources.file_reader import READ_CHUNK
 
 CANNOT_GROW = "compressed file read to its end; it cannot grow"
 """The ``COMPLETED`` detail after following a compressed file."""
-
-
-def sniff(fd: int) -> str | None:
-    """The compression of the open file ``fd`` (``"gzip"``...), ``None`` for anything else."""
-    head = os.pread(fd, 8, 0)
-    for magic, kind in MAGIC:
-        if head.startswith(magic):
-            return kind
-    return None
 
 
 def _opener(kind: str, label: str) -> Callable[[IO[bytes]], IO[bytes]]:

@@ -26,56 +26,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import os
 import stat
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, ClassVar
 
 from logtail_tui.core.chunks import FileChunk
-from logtail_tui.core.decoder import LineDecoder
-from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
-from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
-from logtail_tui.sources.compressed import read_compressed, sniff
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
-from logtail_tui.sources.file_index import (
-    BULK_LINES,
-    TAIL_LINES,
-    Backlog,
-    ChunkMaker,
-    Handle,
-    block_after,
-    open_between,
-    tail_offset,
-)
-from logtail_tui.sources.stdin import READ_CHUNK, PipeReader, batches
+from logtail_tui.sources.file_index import BULK_LINES, TAIL_LINES, Backlog, Handle
+from logtail_tui.sources.file_reader import INLINE_READ, FileReader, access_error, sniff
+from logtail_tui.sources.rotation import open_between
 
 if TYPE_CHECKING:
+    from logtail_tui.core.parse import LineParser
     from logtail_tui.sources.dirwatch import DirWatcher
     from logtail_tui.sources.history import History
+    from logtail_tui.sources.stdin import PipeReader
 
 SAFETY_POLL = 1.0
 """Seconds between stats when no event arrives, in case the watcher missed one."""
 MISSING_GRACE = 0.25
 """Seconds a name may be missing (mid-rotation) before the state becomes waiting."""
-INLINE_READ = 1 << 20
-"""Reads smaller than this run on the loop; bigger ones go to a thread."""
-
-
-def access_error(exc: OSError, path: str) -> SourceError:
-    """The one-sentence error for an ``OSError`` met while opening ``path``."""
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return AccessDenied(
-            f"Permission denied reading {path}; check its permissions or run as a user "
-            "who can read it."
-        )
-    if exc.errno == errno.EISDIR:
-        return SourceError(f"{path} is a directory; give a log file inside it.")
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return SourceNotFound(f"No such file: {path}; check the path.")
-    return SourceError(f"Cannot read {path} ({exc.strerror}); check the path.")
 
 
 class FileSource(Source):
@@ -95,11 +68,10 @@ class FileSource(Source):
 
     def __init__(self, spec: SourceSpec, settings: Settings) -> None:
         super().__init__(spec, settings)
-        self.path = os.path.abspath(os.path.expanduser(spec.target))
+        self.reader = FileReader(spec.target, settings)
+        """Opens and reads the file (plain mode's direct run reads with it too)."""
+        self.path = self.reader.path
         self.label = spec.target
-        self.parser = LineParser(settings.format, settings.field_map)
-        self.bytes_read = 0
-        """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
         self._cur: Handle | None = None
         self._waiting = False
         self._missing_since: float | None = None
@@ -108,82 +80,54 @@ class FileSource(Source):
         self._dirwatch: DirWatcher | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._pipe: PipeReader | None = None
-        self._chunks = ChunkMaker(settings, in_memory=settings.plain)
-        # Appends go by block or by line: one record state, so a trace may span both.
-        self._chunks.grouper = self.parser.grouper
+        self._chunks = self.reader.chunks
         self._backlog: History | None = None
 
-    # -- opening
-    def _open(self) -> Handle | None:
-        """Open the path; ``None`` if it does not exist. Raises `SourceError` otherwise."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise access_error(exc, self.label) from None
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            os.close(fd)
-            raise SourceError(f"{self.label} is a directory; give a log file inside it.")
-        if stat.S_ISREG(st.st_mode):
-            os.set_blocking(fd, True)
-        return Handle(fd, st.st_dev, st.st_ino, LineDecoder(self.settings.max_line_length))
+    @property
+    def parser(self) -> LineParser:
+        return self.reader.parser
 
-    # -- reading
+    @property
+    def bytes_read(self) -> int:
+        """Bytes read from disk so far (the tail search included); for tests and benchmarks."""
+        return self.reader.bytes_read
+
     async def _drain(self, h: Handle) -> AsyncIterator[Batch | FileChunk]:
-        """Read ``h`` from its position to its current end, a batch per chunk.
-
-        Big stretches of whole lines (a burst, a file opened whole) become chunks indexed in
-        bulk instead: no per-line object, parsed only when looked at.
-        """
+        """Read ``h`` from its position to its current end (`FileReader.step` by step)."""
         while True:
-            pending = os.fstat(h.fd).st_size - h.pos
-            if pending > INLINE_READ and h.decoder.at_line_start:
-                block = await asyncio.to_thread(block_after, h.fd, h.pos, h.pos + pending)
-                if block is not None:
-                    h.pos = block.start + block.length + 1
-                    self.bytes_read += block.length + 1
-                    # Indexed off the loop, so keys are answered between blocks.
-                    yield await asyncio.to_thread(self._chunks.chunk, block, h.backing_for_chunks())
-                    continue
+            pending = self.reader.pending(h)
             if pending > INLINE_READ:
-                # Big reads go to a thread so a cold disk never stalls the loop.
-                data = await asyncio.to_thread(os.pread, h.fd, READ_CHUNK, h.pos)
+                # Big reads, and indexing them, go to a thread: a cold disk never stalls the
+                # loop, and keys are answered between blocks.
+                events = await asyncio.to_thread(self.reader.step, h, pending)
             else:
-                data = os.pread(h.fd, READ_CHUNK, h.pos)
-            if not data:
+                events = self.reader.step(h, pending)
+            if events is None:
                 return
-            h.pos += len(data)
-            self.bytes_read += len(data)
-            for batch in batches(self.parser, h.decoder.decode(data)):
-                yield batch
+            for event in events:
+                yield event
                 await asyncio.sleep(0)  # give the consumer and the UI a turn
 
     def _flush(self, h: Handle) -> Batch | None:
-        rest = h.decoder.flush()
-        return self.parser.parse(rest) if rest else None
+        return self.reader.flush(h)
 
     # -- the stream
     async def events(self) -> AsyncGenerator[SourceEvent]:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            st = None
-        except OSError as exc:
-            raise access_error(exc, self.label) from None
+        st = self.reader.stat()
         if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
             async for event in self._read_stream():
                 yield event
             return
-        h = self._open() if st is not None else None
+        h = self.reader.open() if st is not None else None
         if h is None:
             if not self.settings.follow:
-                raise SourceNotFound(f"No such file: {self.label}; check the path.")
+                raise self.reader.missing()
             self._waiting = True
             yield StateChanged(State.WAITING, f"waiting for {self.label} to appear")
         else:
             if (kind := sniff(h.fd)) is not None:
+                from logtail_tui.sources.compressed import read_compressed  # bz2, lzma...
+
                 h.closed = True  # the compressed reader owns (and closes) the descriptor
                 async for event in read_compressed(
                     h.fd, kind, self.label, self.settings, self.parser
@@ -240,21 +184,18 @@ class FileSource(Source):
             return
         lines = self.settings.lines
         if lines is not None and lines <= BULK_LINES:
-            h.pos, read = tail_offset(h.fd, size, lines)
-            self.bytes_read += read
+            self.reader.seek_lines(h, size, lines)
             async for batch in self._drain(h):
                 yield batch
             return
         if self.settings.plain or self.settings.merge_by_time:  # merging reads forwards
-            h.pos, read = await asyncio.to_thread(tail_offset, h.fd, size, lines)
-            self.bytes_read += read
+            await asyncio.to_thread(self.reader.seek_lines, h, size, lines)
             async for event in self._drain(h):
                 yield event
             return
         # Last screen first; the rest is indexed backwards between looks at the file.
-        tail, read = tail_offset(h.fd, size, TAIL_LINES)
-        self.bytes_read += read
-        h.pos = tail
+        self.reader.seek_lines(h, size, TAIL_LINES)
+        tail = h.pos
         async for event in self._drain(h):
             yield event
         wanted = None if lines is None else lines - TAIL_LINES
@@ -269,7 +210,7 @@ class FileSource(Source):
         history = self._backlog
         assert history is not None
         chunks = await history.step()
-        self.bytes_read += sum(chunk.length + 1 for chunk in chunks)
+        self.reader.bytes_read += sum(chunk.length + 1 for chunk in chunks)
         if history.done:
             self._backlog = None
         return [*chunks] if chunks else [self._live()]
@@ -285,6 +226,8 @@ class FileSource(Source):
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except OSError as exc:
             raise access_error(exc, self.label) from None
+        from logtail_tui.sources.stdin import PipeReader  # pipes only
+
         self._pipe = PipeReader(fd, self.settings, self.label)
         yield StateChanged(State.LIVE, "reading")
         async for batch in self._pipe.events():
@@ -323,7 +266,7 @@ class FileSource(Source):
                 return
             self._missing_since = None
             if cur is None or (st.st_dev, st.st_ino) != (cur.dev, cur.ino):
-                new = self._open()  # first, so a quick writer cannot rotate it away from us
+                new = self.reader.open()  # first, so a quick writer cannot rotate it away from us
                 if new is None:
                     return  # vanished again between stat and open; the next wake retries
                 if cur is not None:

@@ -1,39 +1,25 @@
 """Runs every source in its own task and hands their events to one consumer.
 
 Both the TUI and the plain printer consume sources through this, so failure handling
-(one-sentence errors, redaction of secrets, final states) lives in one place.
+(one-sentence errors, redaction of secrets, final states) lives in one place: the `Relay`
+this builds on, which plain mode's direct read of one file uses without an event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from logtail_tui.core.errors import LogtailError
-from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
-from logtail_tui.sources.contract import (
-    Heartbeat,
-    Source,
-    SourceEvent,
-    SourceSpec,
-    State,
-    StateChanged,
-)
-from logtail_tui.sources.redact import redact, shorten
+from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
+from logtail_tui.sources.relay import Relay, Sink, scrub
 
-log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())  # no stray tracebacks on the user's terminal
-
-Sink = Callable[[int, SourceEvent], None]
-"""Called on the event loop with ``(source index, event)``; must not block for long."""
+__all__ = ["Hub", "Sink", "scrub"]
 
 
-class Hub:
+class Hub(Relay):
     """Owns the per-source tasks.
 
     Args:
@@ -50,30 +36,9 @@ class Hub:
         sink: Sink,
         factory: Callable[[SourceSpec, Settings], Source] = registry.create,
     ) -> None:
-        self.specs = list(specs)
-        self.settings = settings
-        self.sink = sink
+        super().__init__(specs, settings, sink)
         self.factory = factory
-        self.states: list[StateChanged] = [StateChanged(State.CONNECTING) for _ in self.specs]
-        self.last_heard: list[float | None] = [None] * len(self.specs)
         self._tasks: list[asyncio.Task[None]] = []
-        self._secrets = [
-            (spec.settings or settings).secrets() + spec.secrets for spec in self.specs
-        ]
-
-    def _emit(self, index: int, event: SourceEvent) -> None:
-        secrets = self._secrets[index]
-        if isinstance(event, StateChanged):
-            if event.detail:
-                # Details often quote the peer (reasons, error texts): make them inert,
-                # short and secret-free here, once, for every adapter and every consumer.
-                event = dataclasses.replace(event, detail=_safe_detail(event.detail, secrets))
-            self.states[index] = event
-        elif isinstance(event, Heartbeat):
-            self.last_heard[index] = event.at
-        elif secrets and isinstance(event, Batch):
-            scrub(event, secrets)
-        self.sink(index, event)
 
     async def _run_one(self, index: int, spec: SourceSpec) -> None:
         final: StateChanged | None = None
@@ -84,24 +49,12 @@ class Hub:
                     if isinstance(event, StateChanged) and event.state.final:
                         final = event
                         break
-                    try:
-                        self._emit(index, event)
-                    except Exception as exc:  # the consumer's fault, not the adapter's
-                        raise _ConsumerError(exc) from exc
+                    self.deliver(index, event)
         except asyncio.CancelledError:
             raise
-        except _ConsumerError as exc:
-            log.debug("consumer failed on %s", spec.label, exc_info=True)
-            final = StateChanged(State.FAILED, f"logtail could not show its lines ({exc})")
-        except LogtailError as exc:
-            final = StateChanged(State.FAILED, str(exc))
         except Exception as exc:
-            log.debug("source %s crashed", spec.label, exc_info=True)
-            final = StateChanged(
-                State.FAILED,
-                f"the {spec.scheme} adapter failed unexpectedly ({type(exc).__name__}: {exc})",
-            )
-        self._emit(index, final or StateChanged(State.COMPLETED))
+            final = self.failure(spec, exc)
+        self.emit(index, final or StateChanged(State.COMPLETED))
 
     def start(self) -> None:
         """Start one task per source on the running loop."""
@@ -128,10 +81,6 @@ class Hub:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    @property
-    def failed(self) -> bool:
-        return any(s.state is State.FAILED for s in self.states)
-
 
 @contextlib.asynccontextmanager
 async def _closing(stream: AsyncIterator[SourceEvent]) -> AsyncIterator[AsyncIterator[SourceEvent]]:
@@ -143,27 +92,3 @@ async def _closing(stream: AsyncIterator[SourceEvent]) -> AsyncIterator[AsyncIte
         close = getattr(stream, "aclose", None)
         if close is not None:
             await close()
-
-
-class _ConsumerError(Exception):
-    """Wraps an error raised by the sink so it is not mistaken for the adapter's."""
-
-
-DETAIL_MAX = 300
-"""Characters of a state detail kept for the status bar and error messages."""
-
-
-def _safe_detail(detail: str, secrets: tuple[str, ...]) -> str:
-    return shorten(redact(detail, secrets), DETAIL_MAX)
-
-
-def scrub(batch: Batch, secrets: tuple[str, ...]) -> None:
-    """Hide secrets a peer echoed back (a token in an error message...) in place."""
-    for column in (batch.texts, batch.raws, batch.times):
-        if not column or not any(s in "\n".join(filter(None, column)) for s in secrets):
-            continue
-        for i, text in enumerate(column):
-            if text and any(secret in text for secret in secrets):
-                for secret in secrets:
-                    text = text.replace(secret, "***")
-                column[i] = text

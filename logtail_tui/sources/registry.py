@@ -116,13 +116,17 @@ def resolve_all(
         if mine is not None:
             spec = dataclasses.replace(spec, settings=mine)
         pairs = (mine or settings).options
+        specs.append(spec)
+        if not pairs:
+            # `resolve` loaded any scheme it named; `file` and `stdin` need no loading to read
+            # no `-o` (loading the file adapter would import asyncio on every plain run).
+            continue
         skip = len(pairs) - len(settings.options)  # the source's own pairs, always valid
-        cls = load(spec.scheme)  # an unknown scheme is a usage error before anything starts
+        cls = load(spec.scheme)
         local: set[int] = set()
         options.typed(spec.scheme, cls.options, pairs, local)
         used.update(j - skip for j in local if j >= skip)
         declared += [opt for opt in cls.options if opt not in declared]
-        specs.append(spec)
     for i, (key, _value) in enumerate(settings.options):
         if i not in used:
             raise UsageError(options.unknown_message(key, None, declared))

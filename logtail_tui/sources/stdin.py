@@ -30,12 +30,10 @@ from logtail_tui.sources.contract import (
     StateChanged,
     batches,
 )
+from logtail_tui.sources.file_reader import READ_CHUNK
 
 __all__ = ["MAX_BATCH_LINES", "PipeReader", "StdinSource", "batches", "reattach_terminal"]
 
-READ_CHUNK = 1 << 20
-"""Bytes read at once from regular files: ~10 ms to decode, so the loop gets a turn often
-(4 MiB reads were no faster and stalled the loop for 250 ms with 64k-line batches)."""
 PIPE_HIGH_WATER = 16 << 20
 """Stop reading the pipe while this much is waiting for the consumer (backpressure)."""
 

@@ -23,8 +23,8 @@ from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.state_file import load_state
-from logtail_tui.sources.compressed import sniff
 from logtail_tui.sources.contract import SourceSpec
+from logtail_tui.sources.file_reader import sniff
 
 RGB = tuple[int, int, int]
 

@@ -23,8 +23,9 @@ from logtail_tui.core.record import Batch, Level
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import file as file_module
 from logtail_tui.sources.contract import SourceSpec, State, StateChanged
-from logtail_tui.sources.file import FileSource, access_error, tail_offset
-from logtail_tui.sources.file_index import BLOCK, TAIL_LINES
+from logtail_tui.sources.file import FileSource
+from logtail_tui.sources.file_index import BLOCK, TAIL_LINES, tail_offset
+from logtail_tui.sources.file_reader import access_error
 from logtail_tui.sources.stdin import MAX_BATCH_LINES
 
 

@@ -19,6 +19,7 @@ except SystemExit as exit:
         "code": exit.code,
         "modules": sorted(m for m in sys.modules if m.startswith(("logtail_tui", "textual"))),
         "time_regex": times._pattern.cache_info().currsize,
+        "asyncio": "asyncio" in sys.modules,
     }))
 """
 
@@ -52,6 +53,7 @@ def test_plain_mode_on_a_file_skips_what_it_does_not_use(tmp_path: Path) -> None
     assert "logtail_tui.plain" in probe["modules"]  # the probe saw the run
     assert not set(UNUSED) & set(probe["modules"]), set(UNUSED) & set(probe["modules"])
     assert probe["time_regex"] == 0  # text lines printed as read: no time is parsed
+    assert not probe["asyncio"]  # one file read once: no event loop (30-40 ms of each start)
 
 
 def test_a_whole_record_filter_still_loads_its_gate(tmp_path: Path) -> None:
@@ -60,3 +62,12 @@ def test_a_whole_record_filter_still_loads_its_gate(tmp_path: Path) -> None:
     out, probe = plain_run(log, "-i", "boom")
     assert out == "ERROR boom\n  at f()\n"
     assert "logtail_tui.core.record_gate" in probe["modules"]
+    assert not probe["asyncio"]
+
+
+def test_following_or_several_files_still_run_the_hub(tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text("INFO up\n")
+    out, probe = plain_run(log, str(log))
+    assert out == f"[{log}] INFO up\n" * 2
+    assert probe["asyncio"] and "logtail_tui.sources.hub" in probe["modules"]

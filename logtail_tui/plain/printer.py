@@ -1,19 +1,8 @@
-"""Plain mode: no TUI, one line a record on stdout (``--plain``, or stdout is not a terminal).
-
-Format: structured records (JSON, logfmt, SSE/WebSocket events) print ``TIME LEVEL
-message``, the time shown in one zone (local, or UTC with ``--utc``) and the level word
-whenever one was found, so ``| grep ERROR`` sees it (``ERROR db down`` for a record without
-time). Text lines are printed as they are, like ``tail``: their own time and level are
-already in them. With several sources every line, structured or text, starts with
-``[source]``, so the tag sits in the same place whatever the record's kind.
-"""
+"""The plain printer: formats batches and chunks and writes them (see `logtail_tui.plain`)."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -25,12 +14,11 @@ from logtail_tui.core.record import Batch, Level, effective
 from logtail_tui.core.scan import keep_in_chunk, keep_of, select_in_chunk
 from logtail_tui.core.settings import Settings
 from logtail_tui.core.times import format_time
-from logtail_tui.sources import registry
-from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
-from logtail_tui.sources.hub import Hub
-from logtail_tui.sources.merge_gate import MergeGate
+from logtail_tui.sources.contract import SourceEvent, SourceSpec, State, StateChanged
 
 if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
+
     from logtail_tui.core.record_gate import RecordGate, Rows
 
 _COLOR = {
@@ -109,9 +97,7 @@ class PlainPrinter:
     def _release_soon(self) -> None:
         """Print the held record after a short idle unless the next record ends it first."""
         self._held += 1
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # used without a loop (tests): `finish` releases it
+        if (loop := _running_loop()) is None:  # no loop (a direct run, tests): `finish` releases it
             return
         loop.call_later(RECORD_IDLE, self._release_if_idle, self._held)
 
@@ -240,7 +226,7 @@ class PlainPrinter:
         except BrokenPipeError:
             # `logtail ... | head`: the reader went away; stop quietly, it is not an error.
             self.broken = True
-            _silence_stdout()
+            silence_stdout()
             if self.on_broken is not None:
                 self.on_broken()
 
@@ -251,9 +237,7 @@ class PlainPrinter:
         a large batch must not wait in the buffer until the next line arrives."""
         if self._flush_due:
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # used without a loop (tests): nothing to wait for
+        if (loop := _running_loop()) is None:  # a direct run, tests: nothing to wait for
             self.out.flush()
             return
         self._flush_due = True
@@ -265,7 +249,7 @@ class PlainPrinter:
             self.out.flush()
         except BrokenPipeError:
             self.broken = True
-            _silence_stdout()
+            silence_stdout()
             if self.on_broken is not None:
                 self.on_broken()
         except (OSError, ValueError):  # closed at exit
@@ -293,65 +277,19 @@ class PlainPrinter:
             self.state(index, event)
 
 
-def run_plain(
-    specs: Sequence[SourceSpec],
-    settings: Settings,
-    factory: Callable[[SourceSpec, Settings], Source] = registry.create,
-    out: TextIO | None = None,
-) -> int:
-    """Follow ``specs`` printing to stdout; returns the exit status (0 ok, 1 a source failed)."""
-    stream = out or io.TextIOWrapper(
-        open(sys.stdout.fileno(), "wb", closefd=False, buffering=1 << 16),  # noqa: SIM115 - lives as long as the run
-        encoding="utf-8",
-        errors="replace",
-        newline="\n",
-        write_through=False,
-    )
-    printer = PlainPrinter(specs, settings, stream, sys.stderr)
-    gate = MergeGate(
-        printer, len(specs), settings.merge_by_time, settings.reorder_window, settings.max_lines
-    )
-    hub = Hub(specs, settings, gate, factory)
-
-    async def main() -> None:
-        task = asyncio.ensure_future(hub.run())
-        printer.on_broken = task.cancel
-        loop = asyncio.get_running_loop()
-        try:
-            loop.add_signal_handler(signal.SIGTERM, task.cancel)
-        except (NotImplementedError, RuntimeError):
-            pass
-        try:
-            await task
-        finally:
-            gate.close()  # what the window still holds, even when stopped by a signal
-            printer.finish()
-
+def _running_loop() -> AbstractEventLoop | None:
+    """The running event loop, if any. A run that never imported asyncio has none, and
+    importing it here would cost a direct run the 30-40 ms it avoids."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return None
     try:
-        asyncio.run(main())
-        stream.flush()
-    except KeyboardInterrupt:
-        _quiet_flush(stream)
-        return 130
-    except asyncio.CancelledError:
-        if printer.broken:
-            return 0
-        _quiet_flush(stream)
-        return 143
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
-    return 1 if hub.failed else 0
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
-def _quiet_flush(stream: TextIO) -> None:
-    try:
-        stream.flush()
-    except (BrokenPipeError, OSError):
-        _silence_stdout()
-
-
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
