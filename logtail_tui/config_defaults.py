@@ -159,9 +159,18 @@ def read(command: Any, argv: Sequence[str]) -> tuple[ConfigFile | None, dict[str
     command's defaults from it."""
     explicit, names = prescan(command, argv)
     path, required = locate(explicit)
-    if not (required or names or path.exists()):
+    if not (required or names or _present(path)):
         return None, {}  # the common case costs one stat, no TOML parser
     from logtail_tui.config_file import load
 
     config = load(path, required)
     return config, default_map(command, config, names)
+
+
+def _present(path: Path) -> bool:
+    """Whether the default config file exists; under a home this user cannot search (``sudo
+    -u`` keeps ``HOME``), there is none to read rather than a traceback."""
+    try:
+        return path.exists()
+    except OSError:
+        return False

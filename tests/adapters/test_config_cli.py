@@ -297,6 +297,23 @@ def test_config_path_from_flag_and_env_and_missing_ones(home: dict[str, str], tm
     assert invocation is not None and invocation.settings.search == "@x"
 
 
+def test_an_unsearchable_home_means_no_default_config(
+    home: dict[str, str], app_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sudo -u someone`` keeps HOME: the default config cannot even be looked for (as root
+    here nothing is unsearchable, so ``Path.exists`` raises as it would for that user)."""
+    real = Path.exists
+
+    def exists(self: Path) -> bool:
+        if self.name == "config.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    invocation = parse(["--plain", "-l", "warn", str(app_log)])
+    assert invocation is not None and invocation.settings.level is Level.WARNING
+
+
 def test_list_sources_names_config_sources_without_secrets(home: dict[str, str]) -> None:
     config = write_config(
         home,
