@@ -22,12 +22,25 @@ class FileBacking:
 
     def __init__(self, fd: int) -> None:
         self.fd = os.dup(fd)
+        self.hidden: tuple[bytes, ...] = ()
+        """Secrets masked in whatever is read back (`masked`); every read is of whole lines,
+        so none is cut in two."""
 
     def read(self, offset: int, length: int) -> bytes:
         try:
-            return os.pread(self.fd, length, offset)
+            data = os.pread(self.fd, length, offset)
         except OSError:
             return b""
+        return masked(data, self.hidden) if self.hidden else data
+
+
+def masked(data: bytes, hidden: tuple[bytes, ...]) -> bytes:
+    """``data`` with each secret in ``hidden`` starred out byte for byte: the offsets of its
+    lines stay true (a parsed batch's secrets become ``***`` instead)."""
+    for secret in hidden:
+        if secret and secret in data:
+            data = data.replace(secret, b"*" * len(secret))
+    return data
 
     def __del__(self) -> None:
         try:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 
+from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.errors import LogtailError
+from logtail_tui.core.file_backing import masked
 from logtail_tui.core.record import Batch
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import Heartbeat, SourceEvent, SourceSpec, State, StateChanged
@@ -60,6 +62,8 @@ class Relay:
             self.last_heard[index] = event.at
         elif secrets and isinstance(event, Batch):
             scrub(event, secrets)
+        elif secrets and isinstance(event, FileChunk):
+            hide(event, secrets)
         self.sink(index, event)
 
     def deliver(self, index: int, event: SourceEvent) -> None:
@@ -141,3 +145,12 @@ def scrub(batch: Batch, secrets: tuple[str, ...]) -> None:
                 for secret in secrets:
                     text = text.replace(secret, "***")
                 column[i] = text
+
+
+def hide(chunk: FileChunk, secrets: tuple[str, ...]) -> None:
+    """Hide secrets in a file chunk's lines, kept as bytes and read back when shown."""
+    hidden = tuple(secret.encode() for secret in secrets)
+    if chunk.blob is not None:
+        chunk.blob = masked(chunk.blob, hidden)
+    if chunk.backing is not None:
+        chunk.backing.hidden = hidden

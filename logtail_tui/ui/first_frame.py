@@ -90,6 +90,8 @@ def eligible(specs: Sequence[SourceSpec], settings: Settings, theme: str | None)
         return None
     if s.format not in ("auto", "text") or s.lines == 0 or os.environ.get("NO_COLOR"):
         return None
+    if s.secrets() or specs[0].secrets:  # the app hides them in the lines; this would not
+        return None
     path = specs[0].target
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):

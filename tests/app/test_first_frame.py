@@ -119,6 +119,7 @@ def test_drawn_only_when_it_can_be_exact(tmp_path: Path) -> None:
         ["--since", "1h"],
         ["--format", "json"],
         ["--theme", "textual-light"],
+        ["--token", "secret-in-the-lines"],  # the app hides it in what it shows
     ):
         specs, settings = settings_for([*argv, str(path)])
         assert ff.eligible(specs, settings, settings.theme) is None, argv
