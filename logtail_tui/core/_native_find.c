@@ -114,15 +114,6 @@ find_pairs(const char *p, const char *stop, const char *needle, Py_ssize_t n, in
 #undef F
 }
 
-enum { MAX_NEEDLES = 4 };
-
-/* Needles looked for together (`needle_lines` takes a tuple: an alternation's literals). */
-typedef struct {
-    int count, fold;
-    const char *text[MAX_NEEDLES];
-    Py_ssize_t len[MAX_NEEDLES], longest;
-} Needles;
-
 static int
 holds_at(const Needles *w, int j, const unsigned char *c)
 {
@@ -133,12 +124,11 @@ holds_at(const Needles *w, int j, const unsigned char *c)
     return 1;
 }
 
-/* The first place in [p, stop) where any of the needles occurs, or NULL. One needle: memmem,
- * which skips ahead on longer needles, or find_pairs for short or case-blind ones. Several:
- * one pass marking the positions of every needle's first and last bytes (as find_pairs),
- * instead of a pass a needle. */
-static const char *
-find_any(const Needles *w, const char *p, const char *stop)
+/* One needle: memmem, which skips ahead on longer needles, or find_pairs for short or
+ * case-blind ones. Several: one pass marking the positions of every needle's first and last
+ * bytes (as find_pairs), instead of a pass a needle. */
+const char *
+lt_find_any(const Needles *w, const char *p, const char *stop)
 {
     if (w->count == 1)
         return w->fold || w->len[0] <= 2 ? find_pairs(p, stop, w->text[0], w->len[0], w->fold)
@@ -176,11 +166,9 @@ find_any(const Needles *w, const char *p, const char *stop)
 #undef F
 }
 
-/* The needles of `needle_obj` (one, or a tuple of up to MAX_NEEDLES) that can occur in the
- * hay: 0 (w->count may be 0: none can), or -1 with an exception. */
-static int
-needles_of(PyObject *hay_obj, PyObject *needle_obj, int fold, const char **hay,
-           Py_ssize_t *hay_len, Needles *w)
+int
+lt_needles_of(PyObject *hay_obj, PyObject *needle_obj, int fold, const char **hay,
+              Py_ssize_t *hay_len, Needles *w)
 {
     int single = !PyTuple_Check(needle_obj);
     Py_ssize_t n = single ? 1 : PyTuple_GET_SIZE(needle_obj);
@@ -250,7 +238,7 @@ lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     const char *hay;
     Py_ssize_t hay_len;
     Needles needles;
-    if (needles_of(hay_obj, needle_obj, fold, &hay, &hay_len, &needles) < 0)
+    if (lt_needles_of(hay_obj, needle_obj, fold, &hay, &hay_len, &needles) < 0)
         return NULL;
     PyObject *lines = PyList_New(0);
     PyObject *offsets = want_offsets ? PyList_New(0) : Py_NewRef(Py_None);
@@ -282,7 +270,7 @@ lt_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     const char *p = hay + pos, *stop = hay + endpos, *counted = p;
     int failed = 0;
     while (p < stop) {
-        const char *hit = find_any(&needles, p, stop);
+        const char *hit = lt_find_any(&needles, p, stop);
         if (hit == NULL)
             break;
         Py_ssize_t at = hit - hay;

@@ -107,61 +107,123 @@ line_matches(const Program *g, const unsigned char *p, const unsigned char *e)
 }
 
 const char lt_regex_scan_doc[] =
-"regex_scan(program, hay, pos, endpos)\n"
+"regex_scan(program, hay, pos, endpos, lead=None, fold=False, starts=False)\n"
 "--\n\n"
 "Indices (0 = the line at `pos`) of the lines of hay[pos:endpos] (split at line feeds)\n"
-"that hold a match of the automaton `program` (core/automaton.py).";
+"that hold a match of the automaton `program` (core/automaton.py). `lead`: a literal (or a\n"
+"tuple of up to four) that every match holds, found first (with `fold`, ignoring ASCII\n"
+"case; in lower case): only lines holding it run the automaton, from where it is when\n"
+"`starts` (every match starts with it), else from the line's start.";
+
+/* A growing array of line numbers, filled without the GIL. */
+typedef struct {
+    Py_ssize_t *at, count, room;
+} Hits;
+
+static int
+push(Hits *h, Py_ssize_t line)
+{
+    if (h->count == h->room) {
+        Py_ssize_t room = h->room ? 2 * h->room : 1024;
+        Py_ssize_t *more = PyMem_RawRealloc(h->at, room * sizeof(Py_ssize_t));
+        if (more == NULL)
+            return -1;
+        h->at = more;
+        h->room = room;
+    }
+    h->at[h->count++] = line;
+    return 0;
+}
+
+/* Every line of [p, stop) through the automaton. */
+static int
+scan_all(const Program *g, const unsigned char *p, const unsigned char *stop, Hits *hits)
+{
+    for (Py_ssize_t line = 0; p <= stop; line++) {
+        const unsigned char *feed = memchr(p, '\n', stop - p);
+        const unsigned char *e = feed != NULL ? feed : stop;
+        if (line_matches(g, p, e) && push(hits, line) < 0)
+            return -1;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* Only the lines of [p, stop) holding a needle, each from its first occurrence (`starts`) or
+ * from its start: one pass, where finding the needle's lines and then asking each of them
+ * would make a list of each. */
+static int
+scan_led(const Program *g, const Needles *w, int starts, const unsigned char *p,
+         const unsigned char *stop, Hits *hits)
+{
+    const unsigned char *line_start = p;
+    Py_ssize_t line = 0;
+    while (p < stop) {
+        const unsigned char *hit =
+            (const unsigned char *)lt_find_any(w, (const char *)p, (const char *)stop);
+        if (hit == NULL)
+            break;
+        for (const unsigned char *q; (q = memchr(line_start, '\n', hit - line_start)) != NULL;) {
+            line++;
+            line_start = q + 1;
+        }
+        const unsigned char *feed = memchr(hit, '\n', stop - hit);
+        const unsigned char *e = feed != NULL ? feed : stop;
+        if (line_matches(g, starts ? hit : line_start, e) && push(hits, line) < 0)
+            return -1;
+        if (feed == NULL)
+            break;
+        p = line_start = feed + 1;
+        line++;
+    }
+    return 0;
+}
 
 PyObject *
 lt_regex_scan(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *program_obj, *hay_obj;
+    PyObject *program_obj, *hay_obj, *lead = Py_None;
     Py_ssize_t pos, endpos;
-    if (!PyArg_ParseTuple(args, "OOnn", &program_obj, &hay_obj, &pos, &endpos))
+    int fold = 0, starts = 0;
+    if (!PyArg_ParseTuple(args, "OOnn|Opp", &program_obj, &hay_obj, &pos, &endpos, &lead, &fold,
+                          &starts))
         return NULL;
     const char *hay;
     Py_ssize_t hay_len;
+    Needles needles = {0};
+    if (lead != Py_None) {
+        if (lt_needles_of(hay_obj, lead, fold, &hay, &hay_len, &needles) < 0)
+            return NULL;
+        if (needles.count == 0)
+            return PyList_New(0); /* no needle can occur: no match can */
+    }
+    else if (lt_chars_of(hay_obj, &hay, &hay_len) < 0)
+        return NULL;
     Program g;
-    if (lt_chars_of(hay_obj, &hay, &hay_len) < 0 || program_of(program_obj, &g) < 0)
+    if (program_of(program_obj, &g) < 0)
         return NULL;
     if (pos < 0)
         pos = 0;
     if (endpos > hay_len)
         endpos = hay_len;
-    Py_ssize_t count = 0, room = 1024;
-    Py_ssize_t *hits = PyMem_RawMalloc(room * sizeof(Py_ssize_t));
-    int failed = hits == NULL;
-    Py_BEGIN_ALLOW_THREADS
+    Hits hits = {NULL, 0, 0};
+    int failed;
     const unsigned char *p = (const unsigned char *)hay + pos;
-    const unsigned char *stop = (const unsigned char *)hay + endpos;
-    for (Py_ssize_t line = 0; !failed && p <= stop; line++) {
-        const unsigned char *feed = memchr(p, '\n', stop - p);
-        const unsigned char *e = feed != NULL ? feed : stop;
-        if (line_matches(&g, p, e)) {
-            if (count == room) {
-                Py_ssize_t *more = PyMem_RawRealloc(hits, 2 * room * sizeof(Py_ssize_t));
-                if (more == NULL) {
-                    failed = 1;
-                    break;
-                }
-                hits = more;
-                room *= 2;
-            }
-            hits[count++] = line;
-        }
-        p = e + 1;
-    }
+    const unsigned char *stop = (const unsigned char *)hay + (endpos > pos ? endpos : pos);
+    Py_BEGIN_ALLOW_THREADS
+    failed = lead != Py_None ? scan_led(&g, &needles, starts, p, stop, &hits)
+                             : scan_all(&g, p, stop, &hits);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&g.view);
-    PyObject *result = failed ? PyErr_NoMemory() : PyList_New(count);
-    for (Py_ssize_t k = 0; result != NULL && k < count; k++) {
-        PyObject *number = PyLong_FromSsize_t(hits[k]);
+    PyObject *result = failed ? PyErr_NoMemory() : PyList_New(hits.count);
+    for (Py_ssize_t k = 0; result != NULL && k < hits.count; k++) {
+        PyObject *number = PyLong_FromSsize_t(hits.at[k]);
         if (number == NULL)
             Py_CLEAR(result);
         else
             PyList_SET_ITEM(result, k, number);
     }
-    PyMem_RawFree(hits);
+    PyMem_RawFree(hits.at);
     return result;
 }
 

@@ -33,20 +33,21 @@ class FileBacking:
             return b""
         return masked(data, self.hidden) if self.hidden else data
 
-
-def masked(data: bytes, hidden: tuple[bytes, ...]) -> bytes:
-    """``data`` with each secret in ``hidden`` starred out byte for byte: the offsets of its
-    lines stay true (a parsed batch's secrets become ``***`` instead)."""
-    for secret in hidden:
-        if secret and secret in data:
-            data = data.replace(secret, b"*" * len(secret))
-    return data
-
     def __del__(self) -> None:
         try:
             os.close(self.fd)
         except OSError:
             pass
+
+
+def masked(data: bytes, hidden: tuple[bytes, ...]) -> bytes:
+    """``data`` with each secret in ``hidden`` starred out byte for byte, the longest first
+    (one may hold another): the offsets of its lines stay true (a parsed batch's secrets
+    become ``***`` instead)."""
+    for secret in sorted(hidden, key=len, reverse=True):
+        if secret and secret in data:
+            data = data.replace(secret, b"*" * len(secret))
+    return data
 
 
 Marks = tuple["array[int]", "array[int]"]

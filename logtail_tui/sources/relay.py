@@ -142,7 +142,7 @@ def scrub(batch: Batch, secrets: tuple[str, ...]) -> None:
             continue
         for i, text in enumerate(column):
             if text and any(secret in text for secret in secrets):
-                for secret in secrets:
+                for secret in sorted(secrets, key=len, reverse=True):  # one may hold another
                     text = text.replace(secret, "***")
                 column[i] = text
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from logtail_tui.core.chunks import FileChunk
 from logtail_tui.core.file_backing import GONE, WINDOW, WINDOWS_KEPT, FileBacking, line_marks
 from logtail_tui.core.settings import Settings
@@ -223,3 +225,35 @@ def test_one_arena_is_set_where_glibc_runs_us() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
     assert out.stdout.strip() == str(glibc)
+
+
+def test_a_backing_closes_its_descriptor_when_gone(tmp_path: Path) -> None:
+    """Each file generation (rotation, truncation) gets a backing: a leaked descriptor a
+    generation would keep rotated logs' disk space held for the whole session."""
+    import gc
+
+    path = tmp_path / "a.log"
+    path.write_bytes(b"INFO a\n")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        backing = FileBacking(fd)
+        dup = backing.fd
+        os.fstat(dup)  # open while the backing lives
+        del backing
+        gc.collect()
+        with pytest.raises(OSError):
+            os.fstat(dup)
+    finally:
+        os.close(fd)
+
+
+def test_secrets_are_starred_in_what_a_backing_reads(tmp_path: Path) -> None:
+    path = tmp_path / "a.log"
+    path.write_bytes(b"INFO tok=abcdef ok\nWARN abc and abcdef\n")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        backing = FileBacking(fd)
+        backing.hidden = (b"abc", b"abcdef")  # one holds the other: the longest goes first
+        assert backing.read(0, 100) == b"INFO tok=****** ok\nWARN *** and ******\n"
+    finally:
+        os.close(fd)
