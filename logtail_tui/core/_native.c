@@ -25,7 +25,6 @@ DECLARE(mark_needle_lines)
 DECLARE(indices)
 DECLARE(mark)
 DECLARE(regex_scan)
-DECLARE(regex_lines)
 
 PyDoc_STRVAR(one_arena_doc,
 "one_arena()\n"
@@ -52,7 +51,6 @@ static PyMethodDef methods[] = {
     {"level_letters", lt_level_letters, METH_VARARGS, lt_level_letters_doc},
     {"pick_lines", lt_pick_lines, METH_VARARGS, lt_pick_lines_doc},
     {"regex_scan", lt_regex_scan, METH_VARARGS, lt_regex_scan_doc},
-    {"regex_lines", lt_regex_lines, METH_VARARGS, lt_regex_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

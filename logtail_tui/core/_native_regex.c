@@ -43,6 +43,15 @@ program_of(PyObject *obj, Program *g)
     g->flags = w[3];
     g->masks = w + HEADER;
     g->follow = w + HEADER + 256;
+    /* No state bit past the follow tables: `follow` reads a table a byte of the state. */
+    uint64_t beyond = g->words == 8 ? 0 : ~(uint64_t)0 << (8 * g->words), stray = 0;
+    for (Py_ssize_t k = 1; k < n; k++)
+        stray |= k == 3 ? 0 : w[k];
+    if (stray & beyond) {
+        PyBuffer_Release(&g->view);
+        PyErr_SetString(PyExc_ValueError, "not an automaton program");
+        return -1;
+    }
     int count = 0;
     g->only = -1;
     for (int c = 0; c < 256; c++) {
@@ -139,14 +148,15 @@ push(Hits *h, Py_ssize_t line)
 static int
 scan_all(const Program *g, const unsigned char *p, const unsigned char *stop, Hits *hits)
 {
-    for (Py_ssize_t line = 0; p <= stop; line++) {
+    for (Py_ssize_t line = 0;; line++) {
         const unsigned char *feed = memchr(p, '\n', stop - p);
         const unsigned char *e = feed != NULL ? feed : stop;
         if (line_matches(g, p, e) && push(hits, line) < 0)
             return -1;
-        p = e + 1;
+        if (feed == NULL)
+            return 0;
+        p = feed + 1;
     }
-    return 0;
 }
 
 /* Only the lines of [p, stop) holding a needle, each from its first occurrence (`starts`) or
@@ -224,59 +234,5 @@ lt_regex_scan(PyObject *Py_UNUSED(self), PyObject *args)
             PyList_SET_ITEM(result, k, number);
     }
     PyMem_RawFree(hits.at);
-    return result;
-}
-
-const char lt_regex_lines_doc[] =
-"regex_lines(program, hay, pos, endpos, lines, at)\n"
-"--\n\n"
-"The items of `lines` whose line holds a match of the automaton `program`: the line of\n"
-"lines[k] is the one holding offset at[k] of `hay`, bounded by line feeds and by\n"
-"hay[pos:endpos]. `lines` and `at` are lists of ints of one length.";
-
-PyObject *
-lt_regex_lines(PyObject *Py_UNUSED(self), PyObject *args)
-{
-    PyObject *program_obj, *hay_obj, *lines, *at;
-    Py_ssize_t pos, endpos;
-    if (!PyArg_ParseTuple(args, "OOnnO!O!", &program_obj, &hay_obj, &pos, &endpos,
-                          &PyList_Type, &lines, &PyList_Type, &at))
-        return NULL;
-    if (PyList_GET_SIZE(lines) != PyList_GET_SIZE(at)) {
-        PyErr_SetString(PyExc_ValueError, "lines and at must be of one length");
-        return NULL;
-    }
-    const char *hay;
-    Py_ssize_t hay_len;
-    Program g;
-    if (lt_chars_of(hay_obj, &hay, &hay_len) < 0 || program_of(program_obj, &g) < 0)
-        return NULL;
-    if (pos < 0)
-        pos = 0;
-    if (endpos > hay_len)
-        endpos = hay_len;
-    PyObject *result = PyList_New(0);
-    const unsigned char *text = (const unsigned char *)hay;
-    for (Py_ssize_t k = 0; result != NULL && k < PyList_GET_SIZE(at); k++) {
-        Py_ssize_t offset = PyLong_AsSsize_t(PyList_GET_ITEM(at, k));
-        if (offset == -1 && PyErr_Occurred()) {
-            Py_CLEAR(result);
-            break;
-        }
-        if (offset < pos || offset > endpos) {
-            PyErr_SetString(PyExc_IndexError, "an offset lies outside hay[pos:endpos]");
-            Py_CLEAR(result);
-            break;
-        }
-        const unsigned char *b = text + offset, *e;
-        while (b > text + pos && b[-1] != '\n')
-            b--;
-        e = memchr(text + offset, '\n', endpos - offset);
-        if (e == NULL)
-            e = text + endpos;
-        if (line_matches(&g, b, e) && PyList_Append(result, PyList_GET_ITEM(lines, k)) < 0)
-            Py_CLEAR(result);
-    }
-    PyBuffer_Release(&g.view);
     return result;
 }

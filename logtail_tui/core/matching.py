@@ -33,10 +33,13 @@ from functools import lru_cache, partial, reduce
 from itertools import accumulate, chain, compress, repeat
 from typing import Any
 
+from logtail_tui.core.native import MAX_NEEDLES
+
 _SAMPLE = 128
 """Lines sampled from a chunk to guess whether hits are rare."""
-_MAX_NEEDLES = 4
-"""Alternations with more literals than this are left to the regex."""
+_MAX_NEEDLES = MAX_NEEDLES
+"""Alternations with more literals than this are left to the regex (the C helper looks for
+this many in one pass)."""
 _MIN_LITERAL = 3
 """Shortest required literal worth pre-filtering with when the regex must still run."""
 _OPS = [

@@ -30,6 +30,9 @@ ENABLED = _native is not None and os.environ.get("LOGTAIL_NATIVE") != "0"
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
+MAX_NEEDLES = 4
+"""Literals `needle_lines` looks for in one pass (the C helper's limit too)."""
+
 SPACES = b" \t\n\r\x0b\x0c"
 """What the bytes regex class ``\\s`` matches."""
 
@@ -171,7 +174,7 @@ def needle_lines_python(
 ) -> tuple[list[int], list[int] | None]:
     """`needle_lines` with ``find`` and ``bisect`` (the reference for the C helper)."""
     if isinstance(needle, tuple):
-        if not 1 <= len(needle) <= 4:
+        if not 1 <= len(needle) <= MAX_NEEDLES:
             raise ValueError("one to four needles")
         found = [needle_lines_python(hay, n, pos, endpos, ends, base, True, fold) for n in needle]
         first: dict[int, int] = {}
@@ -292,18 +295,19 @@ def pick_lines_python(data: bytes, start: int, end: int, keep: bytes | bytearray
     return b"\n".join(picked) + b"\n" if picked else b""
 
 
-def regex_scan(program: bytes, hay: str | bytes, pos: int, endpos: int) -> list[int]:
-    """Indices (0: the line at ``pos``) of the lines of ``hay[pos:endpos]`` that hold a match
-    of the automaton ``program``. The C helper only: its twin is `Automaton.matches` in
-    `logtail_tui.core.automaton`, which builds programs and calls this when `ENABLED`."""
-    assert _native is not None
-    return _native.regex_scan(program, hay, pos, endpos)  # type: ignore[no-any-return]
-
-
-def regex_lines(
-    program: bytes, hay: str | bytes, pos: int, endpos: int, lines: list[int], at: list[int]
+def regex_scan(
+    program: bytes,
+    hay: str | bytes,
+    pos: int,
+    endpos: int,
+    lead: str | bytes | tuple[str | bytes, ...] | None = None,
+    fold: bool = False,
+    starts: bool = False,
 ) -> list[int]:
-    """The items of ``lines`` whose line (the one holding offset ``at[k]`` of ``hay``,
-    within ``hay[pos:endpos]``) holds a match of ``program``. C helper only, as `regex_scan`."""
+    """Indices (0: the line at ``pos``) of the lines of ``hay[pos:endpos]`` that hold a match
+    of the automaton ``program``. ``lead``: a literal (or up to four) that every match holds
+    (with ``starts``, begins with), found first as `needle_lines` finds it (``fold``: case
+    blind, in lower case); only the lines holding it run the automaton. The C helper only:
+    the twin is `Automaton.matches` in `logtail_tui.core.automaton`, which builds programs."""
     assert _native is not None
-    return _native.regex_lines(program, hay, pos, endpos, lines, at)  # type: ignore[no-any-return]
+    return _native.regex_scan(program, hay, pos, endpos, lead, fold, starts)  # type: ignore[no-any-return]

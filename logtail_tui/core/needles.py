@@ -35,11 +35,9 @@ def needle_lines(pattern: re.Pattern[str], buffer: str | bytes, n: int) -> list[
     hay = buffer.lower() if plan.fold and not fold_in_c else buffer
     lines: list[int] = []
     offsets: list[int] = []
-    if in_c:  # every needle in one pass, one entry a line
-        words = tuple(n.encode() if is_bytes else n for n in plan.needles)
-        lines, at = native.needle_lines(
-            hay, words if len(words) > 1 else words[0], 0, len(hay), None, 0, not plan.exact, fold_in_c
-        )
+    if in_c:  # one pass for every needle, and one entry a line already
+        words = tuple(w.encode() if is_bytes else w for w in plan.needles)
+        lines, at = native.needle_lines(hay, words, 0, len(hay), None, 0, not plan.exact, fold_in_c)
         offsets = at or []
     else:
         for needle in plan.needles:

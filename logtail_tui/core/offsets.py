@@ -91,8 +91,7 @@ def sweep_lines(
     if plan.needles:
         if in_c:
             words = tuple(n.encode() if isinstance(buffer, bytes) else n for n in plan.needles)
-            needle = words if len(words) > 1 else words[0]  # several: one pass for all
-            lines = native.needle_lines(buffer, needle, lo, hi, ends, 0, False, wanted)[0]
+            lines = native.needle_lines(buffer, words, lo, hi, ends, 0, False, wanted)[0]
         else:
             # Needles of a case-blind pattern are lower-case: looked for in the lowered copy.
             hay, base = (buffer, 0) if lowered is None else (lowered, lo)

@@ -90,7 +90,7 @@ def lines_in(pattern: re.Pattern[str], chunk: Chunk, i: int, j: int) -> list[int
         lo, hi = (
             (ends[i - 1] if i else 0, ends[j - 1] - 1) if ends is not None else (0, len(buffer))
         )
-        found = automaton_lines(pattern, buffer, lo, hi, j - i if ends is not None else chunk.n)
+        found = automaton_lines(pattern, buffer, lo, hi)
         if found is not None and ends is not None:
             return list(map(i.__add__, found))
         if found is not None:

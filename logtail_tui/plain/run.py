@@ -87,8 +87,12 @@ def _read_directly(
     except ValueError:  # not the main thread: SIGTERM is not ours to catch
         previous = None
     try:
-        reader.seek_lines(handle, os.fstat(handle.fd).st_size, own.lines)
-        relay.drive(0, reader.read_to_end(handle))
+        try:
+            reader.seek_lines(handle, os.fstat(handle.fd).st_size, own.lines)
+        except Exception as exc:  # a disk error before the first line: as the hub says it
+            relay.emit(0, relay.failure(spec, exc))
+        else:
+            relay.drive(0, reader.read_to_end(handle))
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

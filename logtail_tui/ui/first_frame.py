@@ -90,7 +90,7 @@ def eligible(specs: Sequence[SourceSpec], settings: Settings, theme: str | None)
         return None
     if s.format not in ("auto", "text") or s.lines == 0 or os.environ.get("NO_COLOR"):
         return None
-    if s.secrets() or specs[0].secrets:  # the app hides them in the lines; this would not
+    if (specs[0].settings or s).secrets() or specs[0].secrets:  # the app hides them; this not
         return None
     path = specs[0].target
     try:

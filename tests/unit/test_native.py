@@ -334,8 +334,12 @@ def test_several_needles_in_one_pass_match_each_alone(seed: int) -> None:
                     by_ends = C.needle_lines(hay, words_, pos, endpos, ends, 0, False, fold)[0]
                     assert by_ends == [bisect_line(ends, pos) + k for k in got[0]]
                     assert len(got[0]) > 10
+    most = tuple("abcdefgh"[: native.MAX_NEEDLES])  # the C helper's limit is the twin's
+    assert C.needle_lines("abcdefgh", most, 0, 8, None, 0, False) == ([0], None)
     with pytest.raises(ValueError):
-        C.needle_lines("abc", ("a", "b", "c", "d", "e"), 0, 3, None, 0, False)
+        C.needle_lines("abc", (*most, "x"), 0, 3, None, 0, False)
+    with pytest.raises(ValueError):
+        native.needle_lines_python("abc", (*most, "x"), 0, 3, None, 0, False)
     with pytest.raises(ValueError):
         C.needle_lines("abc", ("a", ""), 0, 3, None, 0, False)
     assert C.needle_lines("abc", ("€", "ℂ"), 0, 3, None, 0, False) == ([], None)
