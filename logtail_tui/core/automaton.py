@@ -251,20 +251,22 @@ def compiled(pattern: re.Pattern[str]) -> tuple[bytes, int] | None:
 def automaton_lines(
     pattern: re.Pattern[str], buffer: str | bytes, lo: int, hi: int
 ) -> list[int] | None:
-    """Indices (0: the line at ``lo``) of the lines of ``buffer[lo:hi]`` that ``pattern``
-    matches, by the C helper; ``None`` when it cannot say (no helper, text not ASCII, a
-    pattern it does not do, or a plain literal, which the needle search does better).
+    """Indices (0: the line at ``lo``) of the lines of ``buffer[lo:hi]`` (bytes: ASCII) that
+    ``pattern`` matches, by the C helper; ``None`` when it cannot say (no helper, text not
+    ASCII, a pattern it does not do, or a plain literal, which the needle search does better).
 
     The automaton reads every line, skipping to the bytes a match can begin with (by
     ``memchr`` when there is one such byte). When many bytes may begin one (``\\d``,
     ``[a-z]``, a case-blind letter) and every match holds a literal, the literal is found
     first and only its lines run the automaton: 1M lines in 0.04-0.10 s either way, where
     the other way could take 0.15-0.22 s."""
-    if not native.ENABLED or not buffer.isascii():
+    if not native.ENABLED:
         return None
     plan = plan_for(pattern)
     found = None if plan.exact else compiled(pattern)
-    if found is None:
+    # A str knows whether it is ASCII; bytes are by the caller's contract (checking would
+    # cost a pass over the buffer, as much as finding a literal in it).
+    if found is None or (isinstance(buffer, str) and not buffer.isascii()):
         return None
     program, starts = found
     words = plan.needles or ((plan.prefix,) if len(plan.prefix) >= 2 else ())

@@ -66,7 +66,7 @@ def _sweepers(
 
 
 def _buffer(chunk: Chunk) -> str | bytes | None:
-    """The chunk's lines as one buffer, if it has one at hand."""
+    """The chunk's lines as one buffer, if it has one at hand (bytes only when ASCII)."""
     if isinstance(chunk, FileChunk):
         data = chunk.raw_bytes()
         # Raw bytes behave like the decoded lines only for clean ASCII without CR.
