@@ -2,6 +2,7 @@
 
     python scripts/bench_bigfile.py [--sizes 200,1024] [--tools logtail,lnav,toolong]
                                     [--toolong PATH] [--plain-lines 1000000]
+                                    [--plain-runs 12] [--before CHECKOUT]
 
 Each tool runs in tmux (160x45) on the same generated file (``scripts/bench_file.py``'s
 lines, ~83 bytes each, with a unique first line). Measured per tool and size:
@@ -12,7 +13,7 @@ lines, ~83 bytes each, with a unique first line). Measured per tool and size:
 - *peak RSS*: the largest VmRSS of the tool's process tree, sampled every 20 ms.
 
 Also plain mode with a level filter on a file of ``--plain-lines`` lines, to a pipe, beside
-``grep -E 'ERROR|WARN'``. Prints a table and one JSON line. Figures are noisy on a shared
+``grep -E 'ERROR|WARN'`` (``--plain-runs`` runs of each, alternating: median and best). Prints a table and one JSON line. Figures are noisy on a shared
 machine: run it on a quiet one and compare ratios.
 """
 
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -182,7 +184,8 @@ def stream_memory(lines: int, before: str = "") -> dict:
     return results
 
 
-def plain_speed(path: Path, lines: int, before: str = "") -> dict:
+def plain_speed(path: Path, lines: int, before: str = "", repeat: int = 12) -> dict:
+    """Median and best of ``repeat`` runs of each of logtail (and ``before``) and grep."""
     logtail = [
         sys.executable,
         "-m",
@@ -204,19 +207,22 @@ def plain_speed(path: Path, lines: int, before: str = "") -> dict:
             )
         )
     runs.append(("grep", ["grep", "-E", "ERROR|WARN", str(path)]))
-    for name, cmd in runs:
-        best = None
-        for _ in range(3):
+    times: dict[str, list[float]] = {name: [] for name, _ in runs}
+    for _ in range(repeat):  # alternating, so a slow spell of the machine hits each alike
+        for name, cmd in runs:
             t0 = time.perf_counter()
             with subprocess.Popen(cmd, stdout=subprocess.PIPE) as proc:
                 assert proc.stdout is not None
                 while proc.stdout.read(1 << 20):
                     pass
-            dt = time.perf_counter() - t0
-            best = dt if best is None else min(best, dt)
+            times[name].append(time.perf_counter() - t0)
+    for name, seconds in times.items():
+        median, best = statistics.median(seconds), min(seconds)
         out[name] = {
-            "seconds": round(best or 0, 3),
-            "mlines_per_s": round(lines / (best or 1) / 1e6, 2),
+            "seconds": round(median, 3),
+            "best_seconds": round(best, 3),
+            "mlines_per_s": round(lines / median / 1e6, 2),
+            "best_mlines_per_s": round(lines / best / 1e6, 2),
         }
     return out
 
@@ -228,6 +234,7 @@ def main() -> None:
     ap.add_argument("--tools", default="logtail,lnav,toolong")
     ap.add_argument("--toolong", default=shutil.which("tl") or "", help="toolong's tl command")
     ap.add_argument("--plain-lines", type=int, default=1_000_000)
+    ap.add_argument("--plain-runs", type=int, default=12, help="runs of each plain command")
     ap.add_argument("--timeout", type=float, default=120, help="seconds allowed per tool run")
     ap.add_argument(
         "--stream-lines", type=int, default=0, help="also stream this many lines into 'logtail -'"
@@ -281,10 +288,14 @@ def main() -> None:
                         for i in range(start, min(start + 20_000, args.plain_lines))
                     )
                 )
-        plain = plain_speed(path, args.plain_lines, args.before)
+        plain = plain_speed(path, args.plain_lines, args.before, args.plain_runs)
         results["plain"] = plain
         for name, r in plain.items():
-            print(f"{name:20} {r['seconds']:.3f} s  {r['mlines_per_s']} M lines/s", flush=True)
+            print(
+                f"{name:26} median {r['seconds']:.3f} s ({r['mlines_per_s']} M lines/s), "
+                f"best {r['best_seconds']:.3f} s ({r['best_mlines_per_s']} M lines/s)",
+                flush=True,
+            )
     if args.stream_lines:
         stream = stream_memory(args.stream_lines, args.before)
         results["stream"] = stream
