@@ -27,6 +27,8 @@ def screen_text(app: LogtailApp) -> str:
 
 
 async def test_follows_new_lines_to_the_bottom() -> None:
+    """New lines while following move the scroll range and the scrollbar's thumb only: no
+    layout, which would redraw the whole screen at each line."""
     feeds = Feeds(1)
     app = make_app(feeds)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -37,21 +39,6 @@ async def test_follows_new_lines_to_the_bottom() -> None:
         assert app.pane.scroll_offset.y == app.pane.max_scroll_y > 0
         assert "line 199" in screen_text(app)
         assert "line 0\n" not in screen_text(app)
-        await feeds[0].put(lines("newest one"))
-        await until(lambda: app.store.received == 201)
-        await pilot.pause()
-        assert screen_text(app).rstrip().endswith("newest one")
-
-
-async def test_new_lines_while_following_lay_nothing_out() -> None:
-    """A line arriving while following moves the scroll range and the scrollbar's thumb only:
-    no layout, which would redraw the whole screen at each line."""
-    feeds = Feeds(1)
-    app = make_app(feeds)
-    async with app.run_test(size=(100, 20)) as pilot:
-        await feeds[0].put(lines(*(f"line {i}" for i in range(200))))
-        await until(lambda: app.store.received == 200)
-        await pilot.pause()
         layouts = 0
         real = app.screen._refresh_layout
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import random
+from array import array
+from itertools import accumulate
 
 import pytest
 
@@ -258,17 +260,23 @@ def test_indices_and_mark_match_python() -> None:
         C.mark(keep, [200], 0, 1)
 
 
+def random_text(
+    seed: int, words: list[str], count: int, longest: int = 6, code: str = "q"
+) -> tuple[random.Random, str, array[int]]:
+    """Lines of random ``words`` joined, and their ends, as a sealed chunk has them (and the
+    generator, to draw more from)."""
+    rng = random.Random(seed)
+    lines = [
+        "".join(rng.choice(words) for _ in range(rng.randrange(longest))) for _ in range(count)
+    ]
+    return rng, "\n".join(lines), array(code, accumulate(len(t) + 1 for t in lines))
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_needle_lines_ignoring_case_match_a_lowered_copy(seed: int) -> None:
-    from array import array
-    from itertools import accumulate
-
     assert C is not None
-    rng = random.Random(seed)
     words = ["TimeOut", "timeout", "TIMEOUT", "tiMe", "out", "Ä", "ä", "@", "`", "[", "{", " ", "T"]
-    lines = ["".join(rng.choice(words) for _ in range(rng.randrange(7))) for _ in range(400)]
-    text = "\n".join(lines)
-    ends = array("I", accumulate(len(t) + 1 for t in lines))
+    _, text, ends = random_text(seed, words, 400, 7, "I")
     for hay in (text, text.encode("latin-1")):
         lowered = hay.lower() if isinstance(hay, bytes) else hay.translate(native._ASCII_LOWER)
         for needle in ("timeout", "t", "@t", "`", "out@", "ä", "e["):
@@ -295,15 +303,9 @@ def test_several_needles_in_one_pass_match_each_alone(seed: int) -> None:
     """A tuple of needles gives the lines holding any, with the first offset of any in each:
     the union of one pass a needle (needles of different lengths, overlapping, case-blind,
     near the end of the range, wider than the hay)."""
-    from array import array
-    from itertools import accumulate
-
     assert C is not None
-    rng = random.Random(seed)
     words = ["Error", "ERROR", "err", "timeout", "TimeOut", "or", "r", "ä", " ", "x", "ab"]
-    lines = ["".join(rng.choice(words) for _ in range(rng.randrange(6))) for _ in range(300)]
-    text = "\n".join(lines)
-    ends = array("q", accumulate(len(t) + 1 for t in lines))
+    _, text, ends = random_text(seed, words, 300)
     tuples = [
         ("error", "timeout"),
         ("or", "timeout"),
@@ -347,15 +349,9 @@ def test_several_needles_in_one_pass_match_each_alone(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_mark_needle_lines_matches_a_line_at_a_time(seed: int) -> None:
-    from array import array
-    from itertools import accumulate
-
     assert C is not None
-    rng = random.Random(seed)
     words = ["api", "API", "db", "Db", "healthz", "x", " ", "ä", "10.0.", "d", "b"]
-    lines = ["".join(rng.choice(words) for _ in range(rng.randrange(6))) for _ in range(500)]
-    text = "\n".join(lines)
-    ends = array("q", accumulate(len(t) + 1 for t in lines))
+    rng, text, ends = random_text(seed, words, 500)
     first = 20
     mask = bytes(rng.random() < 0.3 for _ in range(400))
     for hay in (text, text.encode("latin-1")):
