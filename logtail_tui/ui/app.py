@@ -13,8 +13,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
+from textual.widgets import Input
 
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
@@ -269,6 +271,16 @@ class LogtailApp(App[int]):
         return {**derive(variables), **variables}  # logtail's colours (ui/themes.py)
 
     # -- keys (declared in keymap.py) and the palette -----------------------------------
+    def _on_key(self, event: events.Key) -> None:
+        # A burst (a paste, keys typed while busy) is routed to the log pane before its
+        # first key runs; if that key opened a bar, the rest were meant for its input, which
+        # keeps every printable key it gets: one arriving here with an input focused is one.
+        # (Textual then runs App's own handler, the bindings, unless the default is prevented.)
+        focused = self.focused
+        if event.is_printable and isinstance(focused, Input):
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         targets: dict[keymap.Scope, object] = {"app": self, "pane": self.pane}

@@ -45,7 +45,10 @@ class BottomBar(Widget):
             self._return_focus = focused
         self.disabled = False
         self.add_class("-open")
-        self.query_one(self.FOCUS).focus()
+        # At once, not with Widget.focus (which waits for the next turn of the queue): keys
+        # typed in the same burst as the one that opened the bar are queued already, and
+        # would go to the log pane as commands.
+        self.screen.set_focus(self.query_one(self.FOCUS))
 
     def close(self) -> None:
         """Hide the bar, applying a pending edit first (never posting ``Closed``).
@@ -57,7 +60,7 @@ class BottomBar(Widget):
         self.disabled = True
         focus_back = self._return_focus
         if focus_back is not None and focus_back.is_attached and focus_back.focusable:
-            focus_back.focus()
+            self.screen.set_focus(focus_back)  # at once, as in open()
         self._return_focus = None
 
     def _apply_now(self) -> object:

@@ -57,6 +57,30 @@ async def test_no_key_typed_right_after_opening_a_bar_is_lost() -> None:
         assert app.query_one("#search-input", Input).value == "hay"
 
 
+async def test_keys_in_one_burst_with_the_one_opening_a_bar_reach_its_input() -> None:
+    """Pasted, or typed while the app is busy: the whole burst is in the queue before ``f``
+    runs, and was routed to the log pane (``b`` ``o`` ``m`` as its commands)."""
+    from textual import events
+    from textual.widgets import Input
+
+    feeds = Feeds(1)
+    app = LogtailApp(feeds.specs, Settings(), feeds.factory)  # type: ignore[arg-type]
+    async with app.run_test(size=(140, 20)) as pilot:
+        await feeds[0].put(lines(*(f"line {i}" for i in range(50)), "boom"))
+        await until(lambda: app.store.received == 51)
+        for key in ["f", *"boom"]:
+            app.post_message(events.Key(key, key))
+        await until(lambda: app.query_one("#filter-include", Input).value == "boom")
+        await until(lambda: len(app.view) == 1)
+        assert app.pane.following  # b (page up) would have paused it
+        await pilot.press("escape")
+        assert app.focused is app.pane
+        for key, char in [("slash", "/"), *zip("line", "line", strict=True), ("space", " ")]:
+            app.post_message(events.Key(key, char))
+        await until(lambda: app.query_one("#search-input", Input).value == "line ")
+        assert app.pane.following  # space would have paused it
+
+
 async def test_a_click_on_a_footer_key_presses_it() -> None:
     feeds = Feeds(1)
     app = LogtailApp(feeds.specs, Settings(), feeds.factory)  # type: ignore[arg-type]
