@@ -14,9 +14,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import registry
 from logtail_tui.sources.contract import Source, SourceEvent, SourceSpec, State, StateChanged
-from logtail_tui.sources.relay import Relay, Sink, scrub
-
-__all__ = ["Hub", "Sink", "scrub"]
+from logtail_tui.sources.relay import Relay, Sink
 
 
 class Hub(Relay):
