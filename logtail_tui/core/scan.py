@@ -242,8 +242,35 @@ def _select_text_and_levels(
     for pattern in line_filter.exclude:
         if 1 not in keep:
             break
-        mark(keep, lines_in(pattern, chunk, i, j), -i, 0)
+        # Few lines left (an include passed them): read just those for a literal exclude.
+        if keep.count(1) * 4 >= j - i or not _mark_literal(pattern, chunk, i, keep, keep, 0):
+            mark(keep, lines_in(pattern, chunk, i, j), -i, 0)
     return (), keep
+
+
+def _mark_literal(
+    pattern: re.Pattern[str],
+    chunk: Chunk,
+    i: int,
+    keep: bytes | bytearray,
+    out: bytearray,
+    value: int,
+) -> bool:
+    """``out[k] = value`` for the lines ``i + k`` of ``keep`` that ``pattern`` matches, when
+    it is a literal (or a few) the C helper looks for in just those lines of a sealed
+    chunk; ``False`` (nothing marked) when it cannot."""
+    if not native.ENABLED or not isinstance(chunk, TextChunk):
+        return False
+    plan = plan_for(pattern)  # a case-blind plan's needles are lower case
+    ends, buffer = chunk.line_ends(), _buffer(chunk)
+    if ends is None or buffer is None or not (plan.exact and plan.needles):
+        return False
+    if isinstance(buffer, str) and not buffer.isascii():
+        return False
+    for needle in plan.needles:
+        word = needle.encode() if isinstance(buffer, bytes) else needle
+        native.mark_needle_lines(buffer, word, ends, i, keep, out, value, plan.fold)
+    return True
 
 
 def _literals_in_masked(
@@ -252,33 +279,25 @@ def _literals_in_masked(
     """The 0/1 mask of the lines of ``mask`` (from ``i``) that also pass include and
     exclude, when these are all literals the C helper looks for in just those lines of a
     sealed chunk; else ``None``."""
-    if not native.ENABLED or not isinstance(chunk, TextChunk):
+    patterns = (*line_filter.include, *line_filter.exclude)
+    if not all(_literal(p) for p in patterns):
         return None
-    ends, buffer = chunk.line_ends(), _buffer(chunk)
-    if ends is None or buffer is None or (isinstance(buffer, str) and not buffer.isascii()):
-        return None
-    plans = [plan_for(p) for p in (*line_filter.include, *line_filter.exclude)]
-    if not all(plan.exact and plan.needles for plan in plans):
-        return None
-    is_bytes = isinstance(buffer, bytes)
-
-    def mark_holding(
-        pattern: re.Pattern[str], keep: bytes | bytearray, out: bytearray, value: int
-    ) -> None:
-        plan = plan_for(pattern)  # a case-blind plan's needles are lower case
-        for needle in plan.needles:
-            word = needle.encode() if is_bytes else needle
-            native.mark_needle_lines(buffer, word, ends, i, keep, out, value, plan.fold)
-
     keep = bytearray(mask)
     if line_filter.include:
         wanted = bytearray(len(mask))  # only lines of ``keep`` are marked
         for pattern in line_filter.include:
-            mark_holding(pattern, keep, wanted, 1)
+            if not _mark_literal(pattern, chunk, i, keep, wanted, 1):
+                return None
         keep = wanted
     for pattern in line_filter.exclude:
-        mark_holding(pattern, keep, keep, 0)
+        if not _mark_literal(pattern, chunk, i, keep, keep, 0):
+            return None
     return keep
+
+
+def _literal(pattern: re.Pattern[str]) -> bool:
+    plan = plan_for(pattern)
+    return plan.exact and bool(plan.needles)
 
 
 def texts_of(chunk: Chunk, picked: list[int]) -> list[str]:

@@ -375,3 +375,82 @@ def test_mark_needle_lines_matches_a_line_at_a_time(seed: int) -> None:
     )
     with pytest.raises(ValueError):
         C.mark_needle_lines(text, "api", ends, 400, mask, bytearray(400), 1, False)  # past the ends
+
+
+@pytest.fixture(scope="module")
+def portable(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The helper built as on a machine without SSE2 (an ARM server): the searches it uses
+    there are not the ones this machine runs."""
+    import importlib.util
+    import shutil
+    import subprocess
+    import sysconfig
+    from pathlib import Path
+
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()
+    if shutil.which(compiler[0]) is None:
+        pytest.fail(f"no C compiler ({compiler[0]}) to build the portable helper with")
+    core = Path(native.__file__).parent
+    out = tmp_path_factory.mktemp("portable") / f"_native{sysconfig.get_config_var('EXT_SUFFIX')}"
+    sources = [
+        str(core / f"{name}.c")
+        for name in ("_native", "_native_lines", "_native_find", "_native_regex")
+    ]
+    subprocess.run(
+        [
+            *compiler,
+            "-shared",
+            "-fPIC",
+            "-O2",
+            "-U__SSE2__",
+            f"-I{sysconfig.get_paths()['include']}",
+            *sources,
+            "-o",
+            str(out),
+        ],
+        check=True,
+    )
+    spec = importlib.util.spec_from_file_location("_native", out)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_portable_searches_find_what_these_do(portable: object, seed: int) -> None:
+    """Needles alone and together, either case, near the ends of lines and of the range."""
+    assert C is not None
+    words = ["Error", "ERROR", "err", "timeout", "TimeOut", "or", "r", "@", "`", "[", " ", "x"]
+    _, text, ends = random_text(seed, words, 400)
+    found = 0
+    for hay in (text, text.encode("latin-1")):
+        for needles in ("timeout", "r", "e[", ("error", "timeout"), ("r", "err", "`", "x")):
+            if isinstance(hay, bytes):
+                needles = (
+                    needles.encode()
+                    if isinstance(needles, str)
+                    else tuple(n.encode() for n in needles)
+                )  # type: ignore[assignment]
+            for fold in (False, True):
+                for pos, endpos in ((0, len(hay)), (ends[9], ends[200] - 1), (0, len(hay) - 2)):
+                    want = C.needle_lines(hay, needles, pos, endpos, None, 0, True, fold)
+                    got = portable.needle_lines(hay, needles, pos, endpos, None, 0, True, fold)  # type: ignore[attr-defined]
+                    assert (
+                        got
+                        == want
+                        == native.needle_lines_python(
+                            hay, needles, pos, endpos, None, 0, True, fold
+                        )
+                    )
+                    found += len(got[0])
+                if isinstance(needles, tuple):
+                    continue
+                keep = bytes(random.Random(seed).randrange(2) for _ in range(len(ends)))
+                outs = [bytearray(len(ends)) for _ in range(3)]
+                C.mark_needle_lines(hay, needles, ends, 0, keep, outs[0], 1, fold)
+                portable.mark_needle_lines(hay, needles, ends, 0, keep, outs[1], 1, fold)  # type: ignore[attr-defined]
+                native.mark_needle_lines_python(hay, needles, ends, 0, keep, outs[2], 1, fold)
+                assert outs[0] == outs[1] == outs[2]
+                found += outs[0].count(1)
+    assert found > 1000
