@@ -78,6 +78,34 @@ def until_blocking(
         time.sleep(step)
 
 
+async def settled(app: LogtailApp) -> None:
+    """Wait until the pane's scrollbar is laid out and no layout is pending: its first
+    appearance needs one, which a busy machine may not have run yet."""
+    await until(lambda: _scrollbar_laid_out(app) and not _layout_pending(app))
+
+
+def _scrollbar_laid_out(app: LogtailApp) -> bool:
+    from textual.errors import NoWidget
+
+    try:
+        return app.screen.find_widget(app.pane.vertical_scrollbar).region.height > 0
+    except NoWidget:
+        return False
+
+
+def _layout_pending(app: LogtailApp) -> bool:
+    """A layout asked for by any widget (the scrollbar's styles are applied when the pane first
+    takes the focus) and not yet run."""
+    screen = app.screen
+    widgets = [screen, *screen.walk_children(with_self=False), app.pane.vertical_scrollbar]
+    return bool(
+        any(widget._layout_required for widget in widgets)
+        or screen._layout_required
+        or screen._layout_widgets
+        or screen._message_queue.qsize()
+    )
+
+
 def lines(*texts: str) -> Batch:
     return LineParser().parse(list(texts))
 

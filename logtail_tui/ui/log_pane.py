@@ -17,6 +17,7 @@ from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from logtail_tui.core.record import Record
@@ -28,6 +29,7 @@ from logtail_tui.ui.line_render import styled_line
 from logtail_tui.ui.long_lines import drawn_strip
 from logtail_tui.ui.marking import Marks, with_gutter
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS
+from logtail_tui.ui.thumb_bar import attach
 from logtail_tui.ui.wrap import Rows, WrappedScreen
 
 
@@ -64,22 +66,21 @@ class LogPane(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.scrollback = scrollback
-        """What is shown; the pane renders from it and keeps none of its state."""
-        self.source_labels = source_labels
-        """The app's one list of source labels (shared, not copied)."""
-        self.utc = utc
-        """Show record times in UTC instead of the local zone."""
-        self.cursor: int | None = None
-        """Visible index of the selected line; ``None`` while following."""
-        self.new_while_paused = 0
-        """Visible lines that arrived since following was paused."""
+        self.scrollback = scrollback  # what is shown; the pane keeps none of its state
+        self.source_labels = source_labels  # the app's one list (shared, not copied)
+        self.utc = utc  # show record times in UTC instead of the local zone
+        self.cursor: int | None = None  # visible index of the selected line; None: following
+        self.new_while_paused = 0  # visible lines that arrived since following was paused
         self.marks = Marks()  # drawn by ui/marking.py
         self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._max_width = 0
         self._pass: tuple[Style, int, Offset] | None = None  # set by render_lines
         self._wrapped = WrappedScreen()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:  # redrawn only when its thumb moves
+        return self._vertical_scrollbar or attach(self)
 
     # -- data --------------------------------------------------------------------------
     def sync(self, update: Callable[[], object] | None = None) -> None:
@@ -164,7 +165,6 @@ class LogPane(ScrollView, can_focus=True):
             # nothing else is laid out (a layout redraws the whole screen at each new line).
             self.set_reactive(LogPane.virtual_size, size)
             self.vertical_scrollbar.window_virtual_size = size.height
-            self.vertical_scrollbar.refresh()
             return
         self.virtual_size = size
 

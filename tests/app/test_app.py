@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from support import Feeds, lines, until
+from support import Feeds, lines, settled, until
 from textual import events
-from textual.errors import NoWidget
 from textual.widgets import Static
 
 from logtail_tui.core.record import Level
@@ -27,28 +26,6 @@ def screen_text(app: LogtailApp) -> str:
     return "\n".join(pane.render_line(y).text for y in range(pane.scrollable_content_region.height))
 
 
-def scrollbar_laid_out(app: LogtailApp) -> bool:
-    try:
-        return app.screen.find_widget(app.pane.vertical_scrollbar).region.height > 0
-    except NoWidget:
-        return False
-
-
-def layout_pending(app: LogtailApp) -> bool:
-    """A layout asked for by any widget (the scrollbar's styles are applied when the pane first
-    takes the focus) and not yet run."""
-    screen = app.screen
-    widgets = [screen, *screen.walk_children(with_self=False)]
-    if app.pane.vertical_scrollbar not in widgets:
-        widgets.append(app.pane.vertical_scrollbar)
-    return bool(
-        any(widget._layout_required for widget in widgets)
-        or screen._layout_required
-        or screen._layout_widgets
-        or screen._message_queue.qsize()
-    )
-
-
 async def test_follows_new_lines_to_the_bottom() -> None:
     """New lines while following move the scroll range and the scrollbar's thumb only: no
     layout, which would redraw the whole screen at each line."""
@@ -62,8 +39,7 @@ async def test_follows_new_lines_to_the_bottom() -> None:
         assert app.pane.scroll_offset.y == app.pane.max_scroll_y > 0
         assert "line 199" in screen_text(app)
         assert "line 0\n" not in screen_text(app)
-        # The scrollbar's first appearance needs one layout; a busy machine may not have run it yet.
-        await until(lambda: scrollbar_laid_out(app) and not layout_pending(app))
+        await settled(app)
         layouts = 0
         real = app.screen._refresh_layout
 

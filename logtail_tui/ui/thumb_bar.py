@@ -1,0 +1,97 @@
+"""The log pane's vertical scrollbar, redrawn only when its thumb moves on screen.
+
+While following, each new line lengthens the scroll range and moves the scroll position,
+and Textual's scrollbar redraws itself whole (every row through Rich) at each change: as
+much work a frame as the log pane's own rows. The thumb is drawn in eighths of a cell, so
+with a few hundred lines or more most new lines move it by less than one eighth. This bar
+keeps the same state (mouse dragging reads it) but asks for a redraw only when the thumb it
+would draw differs from the one on screen.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+
+from rich.console import RenderableType
+from textual.reactive import Reactive
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
+
+# What decides the drawn bar: its length, and the thumb's first and last eighth of a cell
+# (or, when no thumb is drawn, the values themselves).
+Thumb = tuple[object, ...]
+
+
+class ThumbBar(ScrollBar):
+    """A `ScrollBar` whose scroll values repaint it only when the drawn thumb changes."""
+
+    window_virtual_size: Reactive[int] = Reactive(100, repaint=False)
+    window_size: Reactive[int] = Reactive(0, repaint=False)
+    position: Reactive[float] = Reactive(0, repaint=False)
+
+    def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
+        super().__init__(vertical, name, thickness=thickness)
+        self._drawn: Thumb | None = None  # the thumb on screen
+        self._check_pending = False
+
+    def thumb(self) -> Thumb:
+        """The thumb as `ScrollBarRender.render_bar` would place it for the current values."""
+        size = self.size.height if self.vertical else self.size.width
+        virtual = ceil(self.window_virtual_size)
+        window = ceil(self.window_size) if self.window_size < self.window_virtual_size else 0
+        position = self._scrolled()
+        if not (window and size and virtual and size != virtual and virtual != window):
+            return (size, virtual, window, position)
+        thumb_size = max(1, window / (virtual / size))
+        eighths = len(self.renderer.VERTICAL_BARS if self.vertical else self.renderer.HORIZONTAL_BARS)
+        start = int((size - thumb_size) * (position / (virtual - window)) * eighths)
+        return (size, start, start + ceil(thumb_size * eighths))
+
+    def _scrolled(self) -> float:
+        """Where the pane is scrolled to, in this bar's steps. The pane's offset is the truth:
+        Textual sets ``position`` only while the bar is shown, so a pane that scrolled to its
+        end before its bar first appeared would show the thumb at the top."""
+        parent = self.parent
+        if not isinstance(parent, Widget):
+            return self.position
+        offset = parent.scroll_offset
+        return self.validate_position(offset.y if self.vertical else offset.x)
+
+    def render(self) -> RenderableType:
+        self.set_reactive(ThumbBar.position, self._scrolled())
+        self._drawn = self.thumb()
+        return super().render()
+
+    def _values_changed(self) -> None:
+        # Decided once the caller has set all the values: a new line moves both the range and
+        # the position, and in between the thumb would seem to move.
+        if not self._check_pending:
+            self._check_pending = True
+            self.call_later(self._redraw_if_moved)
+
+    def _redraw_if_moved(self) -> None:
+        self._check_pending = False
+        if self.thumb() != self._drawn:
+            self.refresh()
+
+    def watch_window_virtual_size(self) -> None:
+        self._values_changed()
+
+    def watch_window_size(self) -> None:
+        self._values_changed()
+
+    def watch_position(self) -> None:
+        self._values_changed()
+
+
+def attach(widget: Widget) -> ThumbBar:
+    """Create ``widget``'s vertical scrollbar as a `ThumbBar` (as `Widget.vertical_scrollbar`
+    creates a plain one)."""
+    bar = ThumbBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
+    bar.display = False
+    widget._vertical_scrollbar = bar
+    widget.app._start_widget(widget, bar)
+    return bar
+
+
+__all__ = ["ThumbBar", "attach"]
