@@ -5,6 +5,7 @@ marker, and polls ``tmux capture-pane`` until the marker is on screen. Also appe
 (~48 MiB) burst and times the last line's arrival, reading the follower's peak RSS (VmHWM).
 
 Run: python scripts/bench_latency.py [--samples 60] [--burst 500000] [--only logtail]
+     [--history N]
 """
 
 from __future__ import annotations
@@ -106,13 +107,20 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--burst", type=int, default=500_000)
     parser.add_argument("--only", choices=["logtail", "tail"], default=None)
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="lines the file holds at start, all loaded (a log followed with its past; "
+        "default: one line, a log just begun)",
+    )
     args = parser.parse_args()
     if not shutil.which("tmux"):
         sys.exit("bench_latency: tmux is not installed; apt-get install tmux")
     workdir = Path(tempfile.mkdtemp(prefix="logtail-bench-"))
     followers = {
         "tail -f": "tail -n 5 -F {path}",
-        "logtail": f"{shlex.quote(sys.executable)} -m logtail_tui -n 5 {{path}}",
+        "logtail": f"{shlex.quote(sys.executable)} -m logtail_tui -n {max(5, args.history)} {{path}}",
     }
     if args.only:
         followers = {k: v for k, v in followers.items() if k.startswith(args.only)}
@@ -121,7 +129,13 @@ def main() -> None:
     try:
         for name, template in followers.items():
             path = workdir / f"{name.replace(' ', '_')}.log"
-            path.write_text("2026-01-01T00:00:00Z INFO start\n")
+            path.write_text(
+                "2026-01-01T00:00:00Z INFO start\n"
+                + "".join(
+                    f"2026-01-01T00:00:00Z INFO earlier line {i} user=alice took 12ms\n"
+                    for i in range(args.history)
+                )
+            )
             r = measure(
                 name, template.format(path=shlex.quote(str(path))), path, args.samples, args.burst
             )

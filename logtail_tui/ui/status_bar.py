@@ -6,7 +6,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from logtail_tui.sources.contract import State, StateChanged
@@ -100,6 +103,7 @@ class StatusBar(Widget):
         self.states: list[StateChanged] = [StateChanged(State.CONNECTING) for _ in self.labels]
         self.last_heard: list[float | None] = [None] * len(self.labels)
         self.counts = Counts()
+        self._styles: dict[str, tuple[object, Style]] = {}
 
     def update_status(
         self,
@@ -119,8 +123,29 @@ class StatusBar(Widget):
         """What the bar says, for tests and screen readers."""
         return self.render().plain
 
+    def _style(self, name: str) -> Style:
+        """``get_component_rich_style``, kept while the CSS that made it stands. The bar is
+        refreshed at each batch, and each refresh drops Textual's own cache: most of the bar's
+        share of a frame while following. Applying CSS (a theme) makes new component styles."""
+        made_from = self._component_styles.get(name)
+        kept = self._styles.get(name)
+        if kept is None or kept[0] is not made_from:
+            kept = self._styles[name] = (made_from, self.get_component_rich_style(name))
+        return kept[1]
+
+    def render_line(self, y: int) -> Strip:
+        # Rich renders the one line straight to segments: Textual's conversion of the Text to
+        # its own Content was most of the bar's cost, and the bar changes at every batch.
+        width, base = self.size.width, self.rich_style
+        if y or width <= 0:
+            return Strip.blank(width, base)
+        text = self.render()
+        text.truncate(width, overflow="ellipsis")
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        return Strip(segments).extend_cell_length(width, base)
+
     def render(self) -> Text:
-        style = self.get_component_rich_style
+        style = self._style
         c = self.counts
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if c.following:

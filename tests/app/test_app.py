@@ -289,3 +289,17 @@ async def test_at_80_columns_the_filter_and_search_indicators_stay_visible() -> 
         visible = status.render().plain[: status.size.width]
         assert len(status.render().plain) > status.size.width  # the bar really is cut
         assert "level>=warn" in visible and "search 30 matches" in visible
+
+
+async def test_a_narrow_status_bar_ends_in_an_ellipsis() -> None:
+    feeds = Feeds(1)
+    app = make_app(feeds)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await feeds[0].put(lines("x"))
+        await until(lambda: app.store.received == 1)
+        await pilot.pause()
+        strip = app.status.render_line(0)
+        assert strip.cell_length == 40
+        assert strip.text.startswith(" FOLLOW ")
+        assert strip.text.endswith("…")
+        assert len(app.status.plain_text()) > 40

@@ -199,3 +199,23 @@ def test_unknown_theme_option_is_a_usage_error() -> None:
     feeds = Feeds(1)
     with pytest.raises(UsageError, match=r"^Unknown theme 'neon'"):
         LogtailApp(feeds.specs, Settings(theme="neon"), feeds.factory)
+
+
+async def test_the_status_bar_follows_the_theme() -> None:
+    """The bar keeps its component styles between refreshes; a new theme makes new ones."""
+    app, feeds = themed_app(Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, feeds)
+
+        def badge() -> tuple[object, object]:
+            drawn = next(seg for seg in app.status.render_line(0) if seg.text == " FOLLOW ")
+            fresh = app.status.get_component_rich_style("status-bar--following")
+            return drawn.style.bgcolor if drawn.style else None, fresh.bgcolor
+
+        drawn, fresh = badge()
+        assert drawn == fresh is not None
+        await change_theme_in_palette(pilot, "logtail-high-contrast")
+        await pilot.pause()
+        after, fresh_after = badge()
+        assert after == fresh_after is not None
+        assert after != drawn
