@@ -239,38 +239,53 @@ def _select_text_and_levels(
         mark(wanted, hits, -i, 1)
         both = int.from_bytes(keep, "little") & int.from_bytes(wanted, "little")
         keep = bytearray(both.to_bytes(j - i, "little"))
+    source: Literals | None = None
     for pattern in line_filter.exclude:
         if 1 not in keep:
             break
         # Few lines left (an include passed them): read just those for a literal exclude.
-        if keep.count(1) * 4 >= j - i or not _mark_literal(pattern, chunk, i, keep, keep, 0):
-            mark(keep, lines_in(pattern, chunk, i, j), -i, 0)
+        if _literal(pattern) and keep.count(1) * 4 < j - i:
+            source = source or _literal_source(chunk)
+            if source is not None:
+                _mark_literal(pattern, source, i, keep, keep, 0)
+                continue
+        mark(keep, lines_in(pattern, chunk, i, j), -i, 0)
     return (), keep
+
+
+# A sealed chunk's buffer and line ends, for the C helper to read chosen lines of.
+Literals = tuple[str | bytes, Sequence[int]]
+
+
+def _literal_source(chunk: Chunk) -> Literals | None:
+    if not native.ENABLED or not isinstance(chunk, TextChunk):
+        return None
+    ends, buffer = chunk.line_ends(), _buffer(chunk)
+    if ends is None or buffer is None or (isinstance(buffer, str) and not buffer.isascii()):
+        return None
+    return buffer, ends
+
+
+def _literal(pattern: re.Pattern[str]) -> bool:
+    plan = plan_for(pattern)
+    return plan.exact and bool(plan.needles)
 
 
 def _mark_literal(
     pattern: re.Pattern[str],
-    chunk: Chunk,
+    source: Literals,
     i: int,
     keep: bytes | bytearray,
     out: bytearray,
     value: int,
-) -> bool:
-    """``out[k] = value`` for the lines ``i + k`` of ``keep`` that ``pattern`` matches, when
-    it is a literal (or a few) the C helper looks for in just those lines of a sealed
-    chunk; ``False`` (nothing marked) when it cannot."""
-    if not native.ENABLED or not isinstance(chunk, TextChunk):
-        return False
+) -> None:
+    """``out[k] = value`` for the lines ``i + k`` of ``keep`` that ``pattern`` (a `_literal`)
+    matches; only those lines are read."""
+    buffer, ends = source
     plan = plan_for(pattern)  # a case-blind plan's needles are lower case
-    ends, buffer = chunk.line_ends(), _buffer(chunk)
-    if ends is None or buffer is None or not (plan.exact and plan.needles):
-        return False
-    if isinstance(buffer, str) and not buffer.isascii():
-        return False
     for needle in plan.needles:
         word = needle.encode() if isinstance(buffer, bytes) else needle
         native.mark_needle_lines(buffer, word, ends, i, keep, out, value, plan.fold)
-    return True
 
 
 def _literals_in_masked(
@@ -282,22 +297,18 @@ def _literals_in_masked(
     patterns = (*line_filter.include, *line_filter.exclude)
     if not all(_literal(p) for p in patterns):
         return None
+    source = _literal_source(chunk)
+    if source is None:
+        return None
     keep = bytearray(mask)
     if line_filter.include:
         wanted = bytearray(len(mask))  # only lines of ``keep`` are marked
         for pattern in line_filter.include:
-            if not _mark_literal(pattern, chunk, i, keep, wanted, 1):
-                return None
+            _mark_literal(pattern, source, i, keep, wanted, 1)
         keep = wanted
     for pattern in line_filter.exclude:
-        if not _mark_literal(pattern, chunk, i, keep, keep, 0):
-            return None
+        _mark_literal(pattern, source, i, keep, keep, 0)
     return keep
-
-
-def _literal(pattern: re.Pattern[str]) -> bool:
-    plan = plan_for(pattern)
-    return plan.exact and bool(plan.needles)
 
 
 def texts_of(chunk: Chunk, picked: list[int]) -> list[str]:
