@@ -310,6 +310,9 @@ class FileChunk(Chunk):
         self.plain_text = False
         """Every line is clean ASCII text (no JSON/logfmt, nothing to sanitise): the bytes
         print exactly as the lines would be shown, so plain mode can write them as they are."""
+        self.ascii: bool | None = None
+        """The bytes are ASCII without CR, so searches sweep them as they are; ``None``: not
+        known yet (found out, and kept, on the first search)."""
 
     @property
     def nbytes(self) -> int:

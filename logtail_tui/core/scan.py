@@ -70,7 +70,9 @@ def _buffer(chunk: Chunk) -> str | bytes | None:
     if isinstance(chunk, FileChunk):
         data = chunk.raw_bytes()
         # Raw bytes behave like the decoded lines only for clean ASCII without CR.
-        return data if data.isascii() and b"\r" not in data else None
+        if chunk.ascii is None:
+            chunk.ascii = data.isascii() and b"\r" not in data
+        return data if chunk.ascii else None
     if isinstance(chunk, TextChunk):
         text = chunk.joined_text()
         if text is None:  # spilled: its UTF-8 bytes, which sweep as well when ASCII

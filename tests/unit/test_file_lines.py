@@ -8,6 +8,7 @@ import itertools
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -255,5 +256,31 @@ def test_secrets_are_starred_in_what_a_backing_reads(tmp_path: Path) -> None:
         backing = FileBacking(fd)
         backing.hidden = (b"abc", b"abcdef")  # one holds the other: the longest goes first
         assert backing.read(0, 100) == b"INFO tok=****** ok\nWARN *** and ******\n"
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("kind", ["clean", "crlf", "utf8", "tab"])
+def test_a_chunk_knows_at_indexing_whether_searches_may_sweep_its_bytes(
+    tmp_path: Path, kind: str
+) -> None:
+    """Clean ASCII is marked when the block is indexed (off the loop); anything else is
+    found out on the first search, and either way the search finds the same lines."""
+    from logtail_tui.core.scan import lines_in
+
+    end = {"clean": b"\n", "crlf": b"\r\n", "utf8": " \u00e9\n".encode(), "tab": b"\t\n"}[kind]
+    rows = [b"line %d %s" % (i, b"timeout" if i % 7 == 0 else b"ok") for i in range(3000)]
+    path = tmp_path / "a.log"
+    path.write_bytes(end.join(rows) + end)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        block = block_after(fd, 0, os.fstat(fd).st_size)
+        assert block is not None
+        chunk = ChunkMaker(Settings()).chunk(block, FileBacking(fd))
+        assert chunk.blob is None  # left in the file
+        assert chunk.ascii is (True if kind == "clean" else None)
+        found = lines_in(re.compile("timeout"), chunk, 0, chunk.n)
+        assert found == list(range(0, 3000, 7))
+        assert chunk.ascii is (kind in ("clean", "tab"))
     finally:
         os.close(fd)
