@@ -56,6 +56,12 @@ def _show(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+def visible(text: str) -> str:
+    """``text`` with every control character shown (``^[`` for ESC), nothing removed: for a
+    name the user must recognise, such as a file's, rather than a line's contents."""
+    return text if text.isprintable() else _VISIBLE.sub(_show, text.replace("\t", "^I"))
+
+
 def sanitize(text: str) -> str:
     """``text`` made safe to write to a terminal (see the module docstring).
 

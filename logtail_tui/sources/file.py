@@ -71,7 +71,7 @@ class FileSource(Source):
         self.reader = FileReader(spec.target, settings)
         """Opens and reads the file (plain mode's direct run reads with it too)."""
         self.path = self.reader.path
-        self.label = spec.target
+        self.label = spec.label  # the path, with any control character shown
         self._cur: Handle | None = None
         self._waiting = False
         self._missing_since: float | None = None

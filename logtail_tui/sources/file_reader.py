@@ -18,6 +18,7 @@ from logtail_tui.core.decoder import LineDecoder
 from logtail_tui.core.errors import AccessDenied, SourceError, SourceNotFound
 from logtail_tui.core.parse import LineParser
 from logtail_tui.core.record import Batch
+from logtail_tui.core.sanitize import visible
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources.contract import batches
 from logtail_tui.sources.file_index import ChunkMaker, Handle, block_after, tail_offset
@@ -70,7 +71,7 @@ class FileReader:
 
     def __init__(self, target: str, settings: Settings) -> None:
         self.path = os.path.abspath(os.path.expanduser(target))
-        self.label = target
+        self.label = visible(target)  # for messages: the path, control characters shown
         self.settings = settings
         self.parser = LineParser(settings.format, settings.field_map)
         self.chunks = ChunkMaker(settings, in_memory=settings.plain)

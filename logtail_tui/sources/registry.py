@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from logtail_tui.core.errors import UsageError
+from logtail_tui.core.sanitize import visible
 from logtail_tui.core.settings import Settings
 from logtail_tui.sources import options
 from logtail_tui.sources.contract import Source, SourceSpec
@@ -86,12 +87,14 @@ def resolve(text: str, settings: Settings | None = None) -> SourceSpec:
     if m and len(scheme) > 1 and scheme in _entry_points():
         cls = load(scheme)
         target = cls.parse_target(scheme, m.group(2), text)
-        label = redact(cls.describe_target(scheme, target, settings), settings.secrets())
+        label = visible(redact(cls.describe_target(scheme, target, settings), settings.secrets()))
         values = options.typed(scheme, cls.options, settings.options)
         return SourceSpec(text, scheme, target, label, values, url_secrets(text))
     if m and len(scheme) > 1 and "/" in m.group(2)[:2]:
         load(scheme)  # looks like a URL (``foo://``) whose scheme nobody installed
-    return SourceSpec(text, "file", text, text)
+    # A label is only ever shown: an escape sequence in a file's name must not reach the
+    # terminal (the status bar, the window title), and the name stays recognisable.
+    return SourceSpec(text, "file", text, visible(text))
 
 
 def resolve_all(

@@ -117,3 +117,20 @@ async def test_the_last_of_history_is_shown_when_indexing_ends(tmp_path: Path) -
         app._on_source_event(0, StateChanged(State.LIVE, "following"))
         await pilot.pause()
         assert len(app.view) == 1050 and app.store.text(app.store.first) == "2026 INFO old 0"
+
+
+async def test_a_hostile_file_name_is_shown_not_obeyed(tmp_path: Path) -> None:
+    """A file name holding an escape sequence: the status bar and the window's sub-title
+    show it with its control characters made visible, and none reaches the terminal."""
+    path = tmp_path / "ev\x1b[31mil\x07.log"
+    path.write_text("2026 INFO one\n")
+    spec = registry.resolve(str(path))
+    assert spec.target == str(path)  # the file itself is still the one opened
+    app = LogtailApp([spec], Settings(), registry.create)
+    async with app.run_test(size=(160, 10)) as pilot:
+        await until(lambda: app.store.received == 1)
+        await pilot.pause()
+        bar = app.status.render_line(0).text
+        assert "ev^[[31mil^G.log" in bar
+        assert "\x1b" not in bar and "\x07" not in bar
+        assert "\x1b" not in app.sub_title and "ev^[[31mil^G.log" in app.sub_title
