@@ -312,7 +312,8 @@ class FileChunk(Chunk):
         print exactly as the lines would be shown, so plain mode can write them as they are."""
         self.ascii: bool | None = None
         """The bytes are ASCII without CR, so searches sweep them as they are; ``None``: not
-        known yet (found out, and kept, on the first search)."""
+        known yet (found out, and kept, by the first search: checking each block while
+        indexing made a big file's indexing take more steps, and searchable later)."""
 
     @property
     def nbytes(self) -> int:

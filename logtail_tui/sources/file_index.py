@@ -240,9 +240,8 @@ class ChunkMaker:
         levels, starts, orphans = index_block(self.indexer, block, grouper)
         plain_text = self.indexer.exact_blocks == exact_before or self.settings.format == "text"
         block.counted = len(levels)
-        # Checked here, off the loop: a search would otherwise check every chunk it reads.
-        clean = is_clean(block.data, block.first, block.end - 1)
         if self.in_memory or backing is None:
+            clean = is_clean(block.data, block.first, block.end - 1)
             chunk = FileChunk(
                 levels,
                 self.display,
@@ -250,13 +249,13 @@ class ChunkMaker:
                 max_line_length=self.settings.max_line_length,
             )
             chunk.plain_text = plain_text and clean
+            chunk.ascii = True if clean else None
         else:
             # A forward chunk (an append, a burst) is what the screen shows next: mark it
             # while the block is in hand, off the loop. History is marked when first looked
             # at (most of it never is).
             marks = None if history else line_marks(block.data, block.first, block.end - 1)
             chunk = self.on_disk(block.start, block.length, levels, backing, marks)
-        chunk.ascii = True if clean else None
         chunk.orphans = orphans
         chunk.starts = starts
         chunk.history = history
