@@ -44,16 +44,22 @@ async def append(app: LogtailApp, feeds: Feeds, pilot: object, text: str, total:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+async def with_lines(app: LogtailApp, feeds: Feeds, pilot: object, count: int) -> ThumbBar:
+    """``count`` lines shown, the layout settled: the pane's scrollbar."""
+    await feeds[0].put(lines(*(f"line {i}" for i in range(count))))
+    await until(lambda: app.store.received == count)
+    await pilot.pause()  # type: ignore[attr-defined]
+    await settled(app)
+    bar = app.pane.vertical_scrollbar
+    assert isinstance(bar, ThumbBar)
+    return bar
+
+
 async def test_a_long_view_followed_does_not_redraw_the_bar_per_line() -> None:
     feeds = Feeds(1)
     app = make_app(feeds)
     async with app.run_test(size=(100, 20)) as pilot:
-        await feeds[0].put(lines(*(f"line {i}" for i in range(3000))))
-        await until(lambda: app.store.received == 3000)
-        await pilot.pause()
-        await settled(app)
-        bar = app.pane.vertical_scrollbar
-        assert isinstance(bar, ThumbBar)
+        bar = await with_lines(app, feeds, pilot, 3000)
         # The first frames draw the thumb at the top, before the scroll to the end.
         await until(
             lambda: bar.position == app.pane.max_scroll_y > 0
@@ -74,12 +80,7 @@ async def test_a_short_view_moves_the_thumb_at_each_line() -> None:
     feeds = Feeds(1)
     app = make_app(feeds)
     async with app.run_test(size=(100, 20)) as pilot:
-        await feeds[0].put(lines(*(f"line {i}" for i in range(25))))
-        await until(lambda: app.store.received == 25)
-        await pilot.pause()
-        await settled(app)
-        bar = app.pane.vertical_scrollbar
-        assert isinstance(bar, ThumbBar)
+        bar = await with_lines(app, feeds, pilot, 25)
         renders = Renders(bar)
         thumbs = set()
         for k in range(10):
@@ -94,14 +95,10 @@ async def test_a_paused_view_shows_the_thumb_rising_as_lines_arrive() -> None:
     feeds = Feeds(1)
     app = make_app(feeds)
     async with app.run_test(size=(100, 20)) as pilot:
-        await feeds[0].put(lines(*(f"line {i}" for i in range(200))))
-        await until(lambda: app.store.received == 200)
-        await pilot.pause()
+        bar = await with_lines(app, feeds, pilot, 200)
         await pilot.press("space")
         await pilot.pause()
         assert not app.pane.following
-        bar = app.pane.vertical_scrollbar
-        assert isinstance(bar, ThumbBar)
         first = bar.thumb()
         total = 200
         for k in range(30):
@@ -120,11 +117,7 @@ async def test_the_thumb_is_at_the_end_after_a_burst_read_before_the_bar_appeare
     feeds = Feeds(1)
     app = make_app(feeds)
     async with app.run_test(size=(100, 20)) as pilot:
-        await feeds[0].put(lines(*(f"line {i}" for i in range(3000))))
-        await until(lambda: app.store.received == 3000)
-        await pilot.pause()
-        await settled(app)
-        bar = app.pane.vertical_scrollbar
+        bar = await with_lines(app, feeds, pilot, 3000)
         await until(lambda: bar._drawn == bar.thumb() and not bar._repaint_required)
         rows = ScrollBar.render_lines(bar, bar.size.region)  # the rows last drawn
         actions = [strip._segments[0].style.meta.get("@mouse.down") for strip in rows]
