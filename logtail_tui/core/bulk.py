@@ -134,7 +134,7 @@ class LevelIndexer:
             self._learn(blob[start : start + 256 * LEARN_LINES])
         fast = self._fast(blob, n, start, end) if self._position is not None else None
         if fast is not None:
-            filled = self._fill_gaps(blob[start:end], fast, grouper)
+            filled = self._fill_gaps(blob, start, end, fast, grouper)
             if filled is not None:
                 return filled
         self.exact_blocks += 1
@@ -159,15 +159,16 @@ class LevelIndexer:
         return levels
 
     def _fill_gaps(
-        self, blob: bytes, levels: bytearray, grouper: Grouper
+        self, blob: bytes, start: int, end: int, levels: bytearray, grouper: Grouper
     ) -> tuple[bytearray, bytearray | None, int] | None:
-        """Level-less lines: the full detector, then the record rule; ``None`` when a line
-        may be JSON or logfmt (the block then takes the exact path)."""
+        """Level-less lines of ``blob[start:end]``: the full detector, then the record rule;
+        ``None`` when a line may be JSON or logfmt (the block then takes the exact path)."""
         previous = grouper.level
         if 0 not in levels:
             grouper.level, grouper.lines, grouper.size = levels[-1], 1, 0  # all start records
             return levels, None, 0
-        lines = blob.split(b"\n")  # only blocks with level-less lines pay for this copy
+        # Only blocks with level-less lines pay for these copies (a block is megabytes).
+        lines = blob[start:end].split(b"\n")
         structured = None if self.fmt == "text" else _STRUCTURED_LINE.match
         decoded: dict[int, str] = {}  # the record rule reads these again: decode once
         i = levels.find(0)
