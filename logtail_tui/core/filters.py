@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from logtail_tui.core.matching import lines_matching
 from logtail_tui.core.record import Level, effective
+from logtail_tui.core.sanitize import control_in
 from logtail_tui.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,7 +28,16 @@ __all__ = ["LineFilter", "compile_pattern", "lines_matching"]
 
 
 def compile_pattern(pattern: str, what: str = "pattern", flags: int = 0) -> re.Pattern[str]:
-    """Compile a user regex; a bad one raises ``ValueError`` with a one-sentence reason."""
+    """Compile a user regex; a bad one raises ``ValueError`` with a one-sentence reason.
+
+    A raw control character is refused: no shown line holds one (lines are sanitised), and
+    the pattern is echoed to the terminal (the status bar, the filter bar)."""
+    control = control_in(pattern)
+    if control is not None:
+        raise ValueError(
+            f"invalid {what} regex {pattern!r}: it holds the control character {control!r}, "
+            "which shown lines never hold (they are sanitised); leave it out"
+        )
     try:
         return re.compile(pattern, flags)
     except re.error as exc:

@@ -56,6 +56,15 @@ def _show(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+def control_in(text: str) -> str | None:
+    """The first character of ``text`` that `sanitize` would not show as it is (a control
+    character, a bidi override), or ``None``."""
+    if text.isprintable():
+        return None
+    found = _VISIBLE.search(text)
+    return found.group() if found else None
+
+
 def visible(text: str) -> str:
     """``text`` with every control character shown (``^[`` for ESC), nothing removed: for a
     name the user must recognise, such as a file's, rather than a line's contents."""

@@ -238,3 +238,23 @@ def test_chunk_with_a_few_non_ascii_lines() -> None:
         pattern = re.compile(source)
         assert lines_matching(pattern, texts) == naive(pattern, texts)
         assert naive(pattern, texts)
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\n", "\x9b", "\u202e"])
+def test_a_pattern_holding_a_control_character_is_refused_in_one_safe_sentence(
+    char: str,
+) -> None:
+    """It could never match a shown line, and the pattern is echoed to the terminal (the
+    status bar, the filter bar): an OSC there retitled the window."""
+    for build in (
+        lambda p: LineFilter.build(include=[p]),
+        lambda p: LineFilter.build(exclude=[p]),
+        lambda p: compile_pattern(p, "search"),
+    ):
+        with pytest.raises(ValueError) as caught:
+            build(f"x{char}]0;pwned\x07y")
+        message = str(caught.value)
+        assert "control character" in message and message.count(". ") == 0
+        assert message.isprintable()  # shown escaped, never raw
+    assert compile_pattern("a\tb").pattern == "a\tb"  # a tab is no control for this
+    assert compile_pattern(r"\x1b").pattern == r"\x1b"  # an escape written out is fine
