@@ -19,6 +19,7 @@ from logtail_tui.core.where import ParseError
 from logtail_tui.core.where_eval import Where
 from logtail_tui.ui.bottom_bar import BottomBar
 from logtail_tui.ui.filter_bar import DEBOUNCE, sentence
+from logtail_tui.ui.safe_input import SafeInput
 
 
 class FieldBar(BottomBar):
@@ -110,7 +111,7 @@ class FieldBar(BottomBar):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("where", classes="field-label")
-            expr = Input(
+            expr = SafeInput(
                 self._text,
                 placeholder="status>=500 and path~^/api   (= != < <= > >= ~ !~, and or not, ( ))",
                 compact=True,

@@ -31,6 +31,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from logtail_tui.core.filters import LineFilter
 from logtail_tui.core.record import Level
 from logtail_tui.ui.bottom_bar import BottomBar
+from logtail_tui.ui.safe_input import SafeInput
 
 DEBOUNCE = 0.15
 """Seconds of quiet typing before a filter is applied: re-filtering 1M lines costs ~0.3 s."""
@@ -176,11 +177,11 @@ class FilterBar(BottomBar):
         # Two rows that fit 80 columns: patterns, level and clear; then the toggles.
         with Horizontal():
             yield Static("include", classes="filter-label")
-            include = Input(self._include, placeholder="regex", compact=True, id="filter-include")
+            include = SafeInput(self._include, placeholder="regex", compact=True, id="filter-include")
             include.tooltip = "Show only lines matching this regex (a|b for several)."
             yield include
             yield Static("exclude", classes="filter-label")
-            exclude = Input(self._exclude, placeholder="regex", compact=True, id="filter-exclude")
+            exclude = SafeInput(self._exclude, placeholder="regex", compact=True, id="filter-exclude")
             exclude.tooltip = "Hide lines matching this regex (a|b for several)."
             yield exclude
             yield Select(

@@ -21,6 +21,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from logtail_tui.ui.safe_input import SafeInput
+
 
 def default_name(now: datetime | None = None) -> str:
     """``logtail-YYYYmmdd-HHMMSS.log`` for ``now`` (default: the current local time)."""
@@ -90,7 +92,7 @@ class SaveScreen(ModalScreen[str | None]):
         with Vertical(id="save") as box:
             box.border_title = "Save the filtered view"
             box.border_subtitle = "enter save · escape cancel"
-            yield Input(self.suggested, id="save-path")
+            yield SafeInput(self.suggested, id="save-path")
             yield Static(id="save-error", markup=False)
             yield Static(id="save-warning", markup=False)
 

@@ -29,6 +29,7 @@ from textual.widgets import Checkbox, Input, Static
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.ui.bottom_bar import BottomBar
 from logtail_tui.ui.filter_bar import sentence
+from logtail_tui.ui.safe_input import SafeInput
 
 DEBOUNCE = 0.15
 """Seconds of quiet typing before the query is posted."""
@@ -182,7 +183,7 @@ class SearchBar(BottomBar):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("/", id="search-prompt")
-            yield Input(self._text, placeholder="search", compact=True, id="search-input")
+            yield SafeInput(self._text, placeholder="search", compact=True, id="search-input")
             yield Checkbox("regex", self._regex, compact=True, id="search-regex")
             yield Static(
                 self._counter,

@@ -344,3 +344,27 @@ async def test_refilter_of_a_big_scrollback_keeps_answering_keys() -> None:
         assert not app.pane.following
         assert len(app.view) == 111  # 3999, 39990-39999, 399900-399999
         assert not app.work.summary()
+
+
+async def test_a_paste_into_a_bar_shows_its_control_characters() -> None:
+    """A pasted log line may hold escape sequences (an OSC retitles the terminal): the bars'
+    inputs show them as ^[ and never draw them raw."""
+    from textual import events
+    from textual.widgets import Input
+
+    feeds = Feeds(1)
+    app = make_app(feeds)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await fill(app, feeds, MIXED)
+        for key, input_id in (("f", "#filter-include"), ("/", "#search-input")):
+            await pilot.press(key)
+            box = app.screen.query_one(input_id, Input)
+            await until(lambda box=box: box.has_focus)
+            box.post_message(events.Paste("db\x1b]0;pwned\x07 x\nsecond line"))
+            await until(lambda box=box: "db" in box.value)
+            await pilot.pause()
+            assert box.value == "db^[]0;pwned^G x"
+            drawn = "".join(strip.text for strip in box.render_lines(box.size.region))
+            assert "\x1b" not in drawn and "\x07" not in drawn and "^[" in drawn
+            await pilot.press("escape")
+            await pilot.pause()
