@@ -196,6 +196,17 @@ find_sse2(const Needles *w, const Probes *v, const char *p, const char *stop)
     return NULL;
 }
 #define HAVE_SSE2_FIND 1
+#else
+typedef struct {
+    int unused;
+} Probes; /* nothing to set up for the portable loops */
+
+static void
+probes_of(const Needles *w, Probes *v)
+{
+    (void)w;
+    (void)v;
+}
 #endif
 
 /* With SSE2: find_sse2, for one needle or several, either case. It beats glibc's memmem here
@@ -399,18 +410,18 @@ const char lt_mark_needle_lines_doc[] =
 "from offset 0; `mask` and `out` (a bytearray) may be the same. Only those lines are read:\n"
 "a level filter that keeps a line in five pays for that one. Returns how many were set.";
 
-/* Whether [p, stop) holds `needle` (short haystacks: no searcher set-up per call; `w` and
- * `v` are the needle's, set up once for all the lines). */
+/* Whether [p, stop) holds the one needle of `w` (short haystacks: `v` is set up once for
+ * all the lines, no searcher set-up per call). */
 static int
-holds(const char *p, const char *stop, const char *needle, Py_ssize_t n, int fold,
-      const Needles *w, const void *v)
+holds(const char *p, const char *stop, const Needles *w, const Probes *v)
 {
 #ifdef HAVE_SSE2_FIND
-    return find_sse2(w, (const Probes *)v, p, stop) != NULL;
-#endif
-    (void)w;
+    return find_sse2(w, v, p, stop) != NULL;
+#else
     (void)v;
-    if (fold)
+    const char *needle = w->text[0];
+    Py_ssize_t n = w->len[0];
+    if (w->fold)
         return find_pairs(p, stop, needle, n, 1) != NULL;
     for (const char *last = stop - n; p <= last; p++) {
         p = memchr(p, needle[0], last - p + 1);
@@ -420,6 +431,7 @@ holds(const char *p, const char *stop, const char *needle, Py_ssize_t n, int fol
             return 1;
     }
     return 0;
+#endif
 }
 
 PyObject *
@@ -453,13 +465,8 @@ lt_mark_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
     unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(out_obj);
     Needles w = {.count = 1, .fold = fold, .text = {needle}, .len = {needle_len},
                  .longest = needle_len};
-#ifdef HAVE_SSE2_FIND
     Probes probes;
     probes_of(&w, &probes);
-    const void *v = &probes;
-#else
-    const void *v = NULL;
-#endif
     for (Py_ssize_t k = 0; k < mask.len; k++) {
         if (!keep[k])
             continue;
@@ -468,7 +475,7 @@ lt_mark_needle_lines(PyObject *Py_UNUSED(self), PyObject *args)
         Py_ssize_t hi = end_at(ends.buf, ends.itemsize, line) - 1;
         if (hi > hay_len)
             hi = hay_len;
-        if (lo < hi && hi - lo >= needle_len && holds(hay + lo, hay + hi, needle, needle_len, fold, &w, v)) {
+        if (lo < hi && hi - lo >= needle_len && holds(hay + lo, hay + hi, &w, &probes)) {
             out[k] = value;
             marked++;
         }
