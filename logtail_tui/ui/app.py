@@ -16,7 +16,6 @@ from pathlib import Path
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Input
 
 from logtail_tui.core.chunks import Chunk
 from logtail_tui.core.filters import LineFilter
@@ -50,6 +49,7 @@ from logtail_tui.ui.log_pane import LogPane
 from logtail_tui.ui.marking import MarkController
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
+from logtail_tui.ui.safe_input import route_key
 from logtail_tui.ui.status_bar import Counts, StatusBar
 from logtail_tui.ui.theme_choice import ThemeChoice
 from logtail_tui.ui.themes import derive
@@ -272,14 +272,9 @@ class LogtailApp(App[int]):
 
     # -- keys (declared in keymap.py) and the palette -----------------------------------
     def _on_key(self, event: events.Key) -> None:
-        # A burst (a paste, keys typed while busy) is routed to the log pane before its
-        # first key runs; if that key opened a bar, the rest were meant for its input, which
-        # keeps every printable key it gets: one arriving here with an input focused is one.
-        # (Textual then runs App's own handler, the bindings, unless the default is prevented.)
-        focused = self.focused
-        if event.is_printable and isinstance(focused, Input):
+        # Textual then runs App's own handler, the bindings, unless the default is prevented.
+        if route_key(event, self.focused):
             event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -81,6 +81,31 @@ async def test_keys_in_one_burst_with_the_one_opening_a_bar_reach_its_input() ->
         assert app.pane.following  # space would have paused it
 
 
+async def test_a_search_typed_and_submitted_in_one_burst_jumps_to_its_match() -> None:
+    """``/word`` and Enter in one go (a paste, or keys typed while busy): Enter and Backspace
+    run where the letters before them went, after them, so the search is the whole word and
+    the follower lands on the newest match."""
+    from textual import events
+    from textual.widgets import Input
+
+    feeds = Feeds(1)
+    app = LogtailApp(feeds.specs, Settings(), feeds.factory)  # type: ignore[arg-type]
+    texts = [f"line {i}" for i in range(200)]
+    texts[20], texts[150] = "an old needle", "a newer needle"
+    async with app.run_test(size=(140, 20)) as pilot:
+        await feeds[0].put(lines(*texts))
+        await until(lambda: app.store.received == 200)
+        assert app.pane.following
+        keys = [("slash", "/"), *zip("needlx", "needlx", strict=True), ("backspace", None)]
+        for key, char in [*keys, ("e", "e"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await until(lambda: app.pane.cursor == 150, describe=lambda: f"{app.query_one('#search-input', Input).value!r} {app.pane.cursor} {app.pane.following} {app.focused} {app.status.plain_text()}")
+        assert app.searching.index is not None and len(app.searching.index) == 2
+        assert app.query_one("#search-input", Input).value == "needle"
+        assert not app.pane.following and app.focused is app.pane
+        assert "search 2/2" in app.status.plain_text()
+
+
 async def test_a_click_on_a_footer_key_presses_it() -> None:
     feeds = Feeds(1)
     app = LogtailApp(feeds.specs, Settings(), feeds.factory)  # type: ignore[arg-type]
