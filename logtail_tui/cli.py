@@ -290,12 +290,16 @@ def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
     from logtail_tui.ui.run import run_app
 
     frame = FirstFrame.draw(invocation.specs, invocation.settings)  # before Textual loads
+    from logtail_tui.sources import early_history
+
+    early_history.begin(invocation.specs, invocation.settings)  # indexed while Textual loads
     try:
         app = build_app(invocation)
         frame.handed_over = True
         return run_app(app)
     finally:
         frame.close()
+        early_history.abandon()
 
 
 SERVE_ARGV_ENV = "LOGTAIL_SERVE_ARGV"

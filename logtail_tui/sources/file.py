@@ -193,16 +193,24 @@ class FileSource(Source):
             async for event in self._drain(h):
                 yield event
             return
-        # Last screen first; the rest is indexed backwards between looks at the file.
-        self.reader.seek_lines(h, size, TAIL_LINES)
+        # Last screen first; the rest is indexed backwards between looks at the file (or
+        # was, from launch on: sources/early_history.py).
+        from logtail_tui.sources import early_history  # the TUI's only
+
+        early = early_history.claim(self.path, h.fd, self.settings)
+        if early is not None:
+            h.pos, self._backlog = early.tail, early.history
+            self.reader.bytes_read += early.tail_read
+        else:
+            self.reader.seek_lines(h, size, TAIL_LINES)
         tail = h.pos
         async for event in self._drain(h):
             yield event
         wanted = None if lines is None else lines - TAIL_LINES
-        if tail > 0 and (wanted is None or wanted > 0):
+        if early is None and tail > 0 and (wanted is None or wanted > 0):
+            log = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
             from logtail_tui.sources.history import History  # the TUI's: a worker pool
 
-            log = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
             self._backlog = History(log, self._chunks)
 
     async def _backlog_step(self) -> list[SourceEvent]:

@@ -8,12 +8,17 @@ TUI starting) does not slow indexing down to one block a turn. Without the C hel
 wanted, a step indexes two blocks at once: the newer one in the thread, the one before it in
 the worker. Chunks come out newest first either way, so the store prepends them exactly as it
 would one at a time.
+
+A history started at launch (`sources/early_history.py`) runs ahead instead: one thread
+indexes every block while the TUI is still starting, and each step hands over what it made.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections.abc import Callable
 
 from logtail_tui.core import native
 from logtail_tui.core.chunks import FileChunk
@@ -45,6 +50,7 @@ class History:
         self.done = False
         worth = WORKER_WANTED and log.wanted is None and log.hi - log.lo > POOL_BYTES
         self.pool: IndexPool | None = None
+        self._ahead: _Ahead | None = None
         if worth and usable():
             try:
                 self.pool = IndexPool()
@@ -56,8 +62,20 @@ class History:
         log = self.log
         return 1 - log.hi / log.total if log.total else 1.0
 
+    def run_ahead(self, on_end: Callable[[], None] = lambda: None) -> None:
+        """Index every block from now on in a thread of its own, without waiting for a step
+        to ask (no loop may be running yet); steps hand over what it has made. The thread
+        calls ``on_end`` when it stops."""
+        self.close_pool()
+        self._ahead = _Ahead(self._one_block, on_end)
+
     async def step(self) -> list[FileChunk]:
         """The next block or two of history, newest first (none once it is all read)."""
+        if self._ahead is not None:
+            chunks = await asyncio.to_thread(self._ahead.take)
+            if not chunks:
+                self.close()
+            return chunks
         chunks = None
         if self.pool is not None and self.pool.ready and self.maker.indexer.learned()[0]:
             chunks = await self._two_blocks(self.pool)
@@ -69,6 +87,11 @@ class History:
 
     def close(self) -> None:
         self.done = True
+        if self._ahead is not None:
+            self._ahead.stop()
+        self.close_pool()
+
+    def close_pool(self) -> None:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -119,3 +142,40 @@ class History:
     def _exact_block(self, lo: int, hi: int) -> FileChunk | None:
         block = block_between(self.log.backing.fd, lo, hi)
         return self.maker.chunk(block, self.log.backing, history=True) if block else None
+
+
+class _Ahead:
+    """A thread calling ``make`` until it returns ``None``, keeping what it made for `take`."""
+
+    def __init__(self, make: Callable[[], FileChunk | None], on_end: Callable[[], None]) -> None:
+        self._make = make
+        self._on_end = on_end
+        self._made: list[FileChunk] = []
+        self._finished = False
+        self._stopped = False
+        self._ready = threading.Condition()
+        threading.Thread(target=self._run, name="history-ahead", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped and (chunk := self._make()) is not None:
+                with self._ready:
+                    self._made.append(chunk)
+                    self._ready.notify()
+        finally:
+            with self._ready:
+                self._finished = True
+                self._ready.notify()
+            self._on_end()
+
+    def take(self) -> list[FileChunk]:
+        """What was made since the last call, newest first, waiting for at least one
+        chunk; none once everything was taken."""
+        with self._ready:
+            self._ready.wait_for(lambda: self._made or self._finished)
+            made, self._made = self._made, []
+            return made
+
+    def stop(self) -> None:
+        """Make no more after the block under way (its chunk is dropped with the rest)."""
+        self._stopped = True

@@ -47,9 +47,9 @@ from logtail_tui.ui.key_footer import KeyFooter
 from logtail_tui.ui.line_actions import LineActions
 from logtail_tui.ui.log_pane import LogPane
 from logtail_tui.ui.marking import MarkController
+from logtail_tui.ui.safe_input import route_key
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
-from logtail_tui.ui.safe_input import route_key
 from logtail_tui.ui.status_bar import Counts, StatusBar
 from logtail_tui.ui.theme_choice import ThemeChoice
 from logtail_tui.ui.themes import derive

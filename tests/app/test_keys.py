@@ -92,16 +92,17 @@ async def test_a_search_typed_and_submitted_in_one_burst_jumps_to_its_match() ->
     app = LogtailApp(feeds.specs, Settings(), feeds.factory)  # type: ignore[arg-type]
     texts = [f"line {i}" for i in range(200)]
     texts[20], texts[150] = "an old needle", "a newer needle"
-    async with app.run_test(size=(140, 20)) as pilot:
+    async with app.run_test(size=(140, 20)):
         await feeds[0].put(lines(*texts))
         await until(lambda: app.store.received == 200)
         assert app.pane.following
         keys = [("slash", "/"), *zip("needlx", "needlx", strict=True), ("backspace", None)]
         for key, char in [*keys, ("e", "e"), ("enter", "\r")]:
             app.post_message(events.Key(key, char))
-        await until(lambda: app.pane.cursor == 150, describe=lambda: f"{app.query_one('#search-input', Input).value!r} {app.pane.cursor} {app.pane.following} {app.focused} {app.status.plain_text()}")
+        search = app.query_one("#search-input", Input)
+        await until(lambda: app.pane.cursor == 150, describe=lambda: repr(search.value))
         assert app.searching.index is not None and len(app.searching.index) == 2
-        assert app.query_one("#search-input", Input).value == "needle"
+        assert search.value == "needle"
         assert not app.pane.following and app.focused is app.pane
         assert "search 2/2" in app.status.plain_text()
 
