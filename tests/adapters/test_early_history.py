@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,20 @@ def test_a_closed_history_stops_its_thread(tmp_path: Path) -> None:
     history.run_ahead(ended.set)
     assert ended.wait(10)
     assert made == 3 and history.log.hi > 0  # stopped after the block under way
+
+
+def test_quick_switches_end_with_the_last_thread_that_asked() -> None:
+    """Histories begun in turn overlap (one abandoned while its thread still runs): the
+    usual switch interval is back once every thread has stopped, whatever their order."""
+    usual = sys.getswitchinterval()
+    assert usual != early_history.SWITCH_INTERVAL
+    first_done = early_history._quick_switches()
+    second_done = early_history._quick_switches()
+    assert sys.getswitchinterval() == early_history.SWITCH_INTERVAL
+    first_done()
+    assert sys.getswitchinterval() == early_history.SWITCH_INTERVAL
+    second_done()
+    assert sys.getswitchinterval() == usual
 
 
 async def test_the_tui_takes_over_the_history_and_reads_on_from_where_it_began(
