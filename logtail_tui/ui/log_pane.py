@@ -29,6 +29,7 @@ from logtail_tui.ui.line_render import styled_line
 from logtail_tui.ui.long_lines import drawn_strip
 from logtail_tui.ui.marking import Marks, with_gutter
 from logtail_tui.ui.pane_style import COMPONENT_CLASSES, PANE_CSS
+from logtail_tui.ui.shifted_rows import ShiftedRows
 from logtail_tui.ui.thumb_bar import attach
 from logtail_tui.ui.wrap import Rows, WrappedScreen
 
@@ -74,6 +75,7 @@ class LogPane(ScrollView, can_focus=True):
         self.marks = Marks()  # drawn by ui/marking.py
         self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._shifted = ShiftedRows()
         self._max_width = 0
         self._pass: tuple[Style, int, Offset] | None = None  # set by render_lines
         self._wrapped = WrappedScreen()
@@ -188,14 +190,10 @@ class LogPane(ScrollView, can_focus=True):
         self.refresh_bindings()
         self.post_message(self.FollowChanged(following))
 
-    def watch_wrap(self) -> None:
+    def watch_wrap(self) -> None:  # so do times and levels shown: every row is laid out anew
         self.reset()
 
-    def watch_show_times(self) -> None:
-        self.reset()
-
-    def watch_show_levels(self) -> None:
-        self.reset()
+    watch_show_times = watch_show_levels = watch_wrap
 
     def _last_visible_index(self) -> int:
         if self.wrap:
@@ -212,8 +210,10 @@ class LogPane(ScrollView, can_focus=True):
     def action_toggle_pause(self) -> None:
         self.following = not self.following
 
-    def action_resume(self) -> None:
+    def action_follow(self) -> None:
         self.following = True
+
+    action_resume = action_follow
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # space is "Pause" while following and "Resume" while paused (one key, two labels).
@@ -222,9 +222,6 @@ class LogPane(ScrollView, can_focus=True):
         if action == "resume":
             return not self.following
         return True
-
-    def action_follow(self) -> None:
-        self.following = True
 
     def action_top(self) -> None:
         self.following = False
@@ -251,9 +248,7 @@ class LogPane(ScrollView, can_focus=True):
         self.go_to((self.cursor if self.cursor is not None else len(self.view)) - 1)
 
     def action_cursor_down(self) -> None:
-        if self.cursor is None:
-            return
-        if self.cursor >= len(self.view) - 1:
+        if self.cursor is None or self.cursor >= len(self.view) - 1:
             return
         self.cursor += 1
         height = self.scrollable_content_region.height
@@ -289,8 +284,7 @@ class LogPane(ScrollView, can_focus=True):
             self.call_after_refresh(self._follow_if_at_end)
 
     def _follow_if_at_end(self) -> None:
-        if not self.following and self.scroll_offset.y >= self.max_scroll_y:
-            self.following = True
+        self.following = self.following or self.scroll_offset.y >= self.max_scroll_y
 
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -318,6 +312,7 @@ class LogPane(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._shifted.forget()
 
     def on_resize(self) -> None:
         if self.wrap:
@@ -347,18 +342,23 @@ class LogPane(ScrollView, can_focus=True):
             self._scroll_to_end()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The style, width and offset are read once a pass, not once a row: ``rich_style``
-        # walks the ancestors, and they were most of a frame's work while following.
+        # The style, width and offset are read once a pass, not once a row (``rich_style``
+        # walks the ancestors); rows a scroll only moved are not styled again.
         self._pass = self._shared()
+        self._shifted.begin(self, top := self._pass[2].y)
         try:
             return super().render_lines(crop)
         finally:
+            self._shifted.end(self, top)
             self._pass = None
 
     def _shared(self) -> tuple[Style, int, Offset]:
         return self.rich_style, self.scrollable_content_region.width, self.scroll_offset
 
     def render_line(self, y: int) -> Strip:
+        return self._shifted.seen(y, self._row(y))
+
+    def _row(self, y: int) -> Strip:
         base, width, (scroll_x, scroll_y) = self._pass or self._shared()
         if self.wrap:
             return self._render_wrapped(y, width, base)
