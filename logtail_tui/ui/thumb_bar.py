@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from math import ceil
 
+from rich.color import Color
 from rich.console import RenderableType
+from rich.segment import Segment
+from textual.geometry import Region
 from textual.reactive import Reactive
-from textual.scrollbar import ScrollBar
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
 from textual.widget import Widget
+
+from logtail_tui.ui.shifted_rows import ShiftedRows
 
 # What decides the drawn bar: its length, and the thumb's first and last eighth of a cell
 # (or, when no thumb is drawn, the values themselves).
@@ -33,6 +39,8 @@ class ThumbBar(ScrollBar):
         super().__init__(vertical, name, thickness=thickness)
         self._drawn: Thumb | None = None  # the thumb on screen
         self._check_pending = False
+        self._rows: list[Strip] | None = None  # in a pass: its rows, once one was asked for
+        self._shifted = ShiftedRows()
 
     def thumb(self) -> Thumb:
         """The thumb as `ScrollBarRender.render_bar` would place it for the current values."""
@@ -61,6 +69,46 @@ class ThumbBar(ScrollBar):
         self.set_reactive(ThumbBar.position, self._scrolled())
         self._drawn = self.thumb()
         return super().render()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Called at every frame that touches the pane; the rows are made only if one is dirty.
+        self._rows = []
+        self._shifted.begin(self, 0)  # rows the thumb did not cross keep their finished strips
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._shifted.end(self, 0)
+            self._rows = None
+
+    def render_line(self, y: int) -> Strip:
+        rows = self._rows
+        if not rows:
+            rows = self._bar_rows()
+            if self._rows is not None:
+                self._rows = rows  # kept for the rest of this pass only
+        return self._shifted.seen(y, rows[y] if y < len(rows) else Strip.blank(self.size.width))
+
+    def _bar_rows(self) -> list[Strip]:
+        """The rows Textual would draw for `render`'s bar, made straight from its segments:
+        through Rich and Textual's visuals they cost about a millisecond a frame while the
+        thumb moves at each line."""
+        bar = self.render()
+        if not (isinstance(bar, ScrollBarRender) and self.vertical):
+            return [Widget.render_line(self, y) for y in range(self.size.height)]
+        width, height = self.size
+        style = self.app.console.get_style(bar.style)
+        segments = bar.render_bar(
+            size=height,
+            window_size=bar.window_size,
+            virtual_size=bar.virtual_size,
+            position=bar.position,
+            vertical=True,
+            thickness=width,
+            back_color=style.bgcolor or Color.parse("#555555"),
+            bar_color=style.color or Color.parse("bright_magenta"),
+        )
+        base = self.rich_style  # under each segment, as Textual's visuals put it
+        return [Strip([Segment(s.text, base + s.style)], width) for s in segments.segments]
 
     def _values_changed(self) -> None:
         # Decided once the caller has set all the values: a new line moves both the range and

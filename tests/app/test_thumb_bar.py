@@ -125,3 +125,36 @@ async def test_the_thumb_is_at_the_end_after_a_burst_read_before_the_bar_appeare
         assert actions[-1] == "grab"  # the thumb, on the last row
         assert set(actions[:-1]) == {"scroll_up"}
         assert shown_equals_fresh(bar)
+
+
+async def test_the_bar_rows_are_the_ones_textual_would_draw() -> None:
+    """The bar makes its rows from the scrollbar's segments itself, skipping Rich and
+    Textual's visuals: the same strips, thumb at the end, the top and between, hovered and
+    grabbed."""
+    from textual.geometry import Offset
+    from textual.widget import Widget
+
+    def textual_rows(bar: ThumbBar) -> list[object]:
+        bar.render()  # the values it draws (Textual's path calls it too)
+        Widget._render_content(bar)
+        return list(bar._render_cache.lines)
+
+    feeds = Feeds(1)
+    app = make_app(feeds)
+    async with app.run_test(size=(100, 20)) as pilot:
+        bar = await with_lines(app, feeds, pilot, 300)
+        states = []
+        for keys in ([], ["g"], ["pagedown", "pagedown", "pagedown"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            states.append(bar.thumb())
+            ours = bar._bar_rows()
+            assert len(ours) == bar.size.height and ours == textual_rows(bar)
+        assert len(set(states)) == 3
+        bar.mouse_over = True
+        assert bar._bar_rows() == textual_rows(bar)
+        bar.grabbed = Offset(0, 0)
+        assert bar._bar_rows() == textual_rows(bar)
+        grabbed = {strip._segments[0].style for strip in bar._bar_rows()}
+        bar.grabbed, bar.mouse_over = None, False
+        assert grabbed != {strip._segments[0].style for strip in bar._bar_rows()}
