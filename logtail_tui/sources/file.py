@@ -208,9 +208,9 @@ class FileSource(Source):
             yield event
         wanted = None if lines is None else lines - TAIL_LINES
         if early is None and tail > 0 and (wanted is None or wanted > 0):
-            log = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
             from logtail_tui.sources.history import History  # the TUI's: a worker pool
 
+            log = Backlog(h.backing_for_chunks(), 0, tail, wanted, tail)
             self._backlog = History(log, self._chunks)
 
     async def _backlog_step(self) -> list[SourceEvent]:

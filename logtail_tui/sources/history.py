@@ -153,6 +153,7 @@ class _Ahead:
         self._made: list[FileChunk] = []
         self._finished = False
         self._stopped = False
+        self._error: Exception | None = None
         self._ready = threading.Condition()
         threading.Thread(target=self._run, name="history-ahead", daemon=True).start()
 
@@ -162,6 +163,8 @@ class _Ahead:
                 with self._ready:
                     self._made.append(chunk)
                     self._ready.notify()
+        except Exception as exc:  # raised again by `take`, as a step would raise it
+            self._error = exc
         finally:
             with self._ready:
                 self._finished = True
@@ -170,11 +173,14 @@ class _Ahead:
 
     def take(self) -> list[FileChunk]:
         """What was made since the last call, newest first, waiting for at least one
-        chunk; none once everything was taken."""
+        chunk; none once everything was taken. Raises the error that stopped the thread,
+        once what it made before is taken."""
         with self._ready:
             self._ready.wait_for(lambda: self._made or self._finished)
             made, self._made = self._made, []
-            return made
+        if not made and self._error is not None:
+            raise self._error
+        return made
 
     def stop(self) -> None:
         """Make no more after the block under way (its chunk is dropped with the rest)."""

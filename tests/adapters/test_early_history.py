@@ -193,3 +193,33 @@ def test_a_history_is_begun_only_where_the_source_would_index_it_backwards(
         path.unlink()
     early_history.begin(specs, settings)
     assert (early_history._waiting is not None) == (case == "whole file")
+
+
+async def test_an_error_in_the_thread_reaches_the_source_after_what_was_made(
+    tmp_path: Path,
+) -> None:
+    """A read that fails in the thread is raised by the step after the chunks made before
+    it (as a step's own read would raise it), never printed by the thread."""
+    path = tmp_path / "a.log"
+    write_log(path, 60_000)
+    fd = os.open(path, os.O_RDONLY)
+    size = os.fstat(fd).st_size
+    history = History(Backlog(FileBacking(fd), 0, size, None, size), ChunkMaker(Settings()))
+    os.close(fd)
+    one_block = history._one_block
+    made = 0
+
+    def failing() -> object:
+        nonlocal made
+        made += 1
+        if made == 3:
+            raise OSError(5, "Input/output error")
+        return one_block()
+
+    history._one_block = failing  # type: ignore[method-assign]
+    history.run_ahead()
+    chunks = []
+    with pytest.raises(OSError, match="Input/output"):
+        while not history.done:
+            chunks.extend(await history.step())
+    assert len(chunks) == 2
