@@ -53,15 +53,22 @@ def spec_for(path: Path) -> SourceSpec:
     return SourceSpec(str(path), "file", str(path), str(path))
 
 
+def history_of(path: Path, end: int | None = None) -> History:
+    """The history of ``path`` before offset ``end`` (a line start; the file's end by
+    default), as the source makes it."""
+    fd = os.open(path, os.O_RDONLY)
+    end = os.fstat(fd).st_size if end is None else end
+    history = History(Backlog(FileBacking(fd), 0, end, None, end), ChunkMaker(Settings()))
+    os.close(fd)
+    return history
+
+
 def stepped(path: Path, ahead: bool) -> list[tuple[int, int, bytes, int]]:
     """``(offset, length, levels, lines)`` of each history chunk before the last 100 bytes."""
     import asyncio
 
-    fd = os.open(path, os.O_RDONLY)
-    size = os.fstat(fd).st_size
-    tail = os.pread(fd, 100, size - 100).index(b"\n") + size - 99
-    history = History(Backlog(FileBacking(fd), 0, tail, None, tail), ChunkMaker(Settings()))
-    os.close(fd)
+    data = path.read_bytes()
+    history = history_of(path, data.index(b"\n", len(data) - 100) + 1)
     if ahead:
         history.run_ahead()
     chunks = []
@@ -85,10 +92,7 @@ def test_running_ahead_makes_the_chunks_the_steps_would(tmp_path: Path) -> None:
 def test_a_closed_history_stops_its_thread(tmp_path: Path) -> None:
     path = tmp_path / "a.log"
     write_log(path, 200_000)
-    fd = os.open(path, os.O_RDONLY)
-    size = os.fstat(fd).st_size
-    history = History(Backlog(FileBacking(fd), 0, size, None, size), ChunkMaker(Settings()))
-    os.close(fd)
+    history = history_of(path)
     ended = threading.Event()
     made = 0
     one_block = history._one_block
@@ -202,10 +206,7 @@ async def test_an_error_in_the_thread_reaches_the_source_after_what_was_made(
     it (as a step's own read would raise it), never printed by the thread."""
     path = tmp_path / "a.log"
     write_log(path, 60_000)
-    fd = os.open(path, os.O_RDONLY)
-    size = os.fstat(fd).st_size
-    history = History(Backlog(FileBacking(fd), 0, size, None, size), ChunkMaker(Settings()))
-    os.close(fd)
+    history = history_of(path)
     one_block = history._one_block
     made = 0
 
