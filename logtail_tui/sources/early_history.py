@@ -31,6 +31,8 @@ from logtail_tui.sources.history import History
 
 WORTH_BYTES = 16 << 20
 """History smaller than this indexes in a few steps anyway: no thread for it."""
+OFF_ENV = "LOGTAIL_EARLY_HISTORY"
+"""Set to ``0`` to index history only once the TUI's source starts (as before)."""
 SWITCH_INTERVAL = 0.0005
 """Seconds between hand-overs of the interpreter lock while the history is indexed."""
 
@@ -64,7 +66,7 @@ def begin(specs: Sequence[SourceSpec], settings: Settings) -> None:
     otherwise)."""
     global _waiting
     abandon()
-    if len(specs) != 1 or specs[0].scheme != "file":
+    if len(specs) != 1 or specs[0].scheme != "file" or os.environ.get(OFF_ENV) == "0":
         return
     spec = specs[0]
     s = spec.settings or settings

@@ -174,10 +174,13 @@ async def test_a_history_begun_for_another_file_or_settings_is_closed(
 
 @pytest.mark.parametrize(
     "case",
-    ["whole file", "small", "plain", "few lines", "two files", "compressed", "since", "missing"],
+    [
+        "whole file",
+        *("small", "plain", "few lines", "two files", "compressed", "since", "missing", "off"),
+    ],
 )
 def test_a_history_is_begun_only_where_the_source_would_index_it_backwards(
-    tmp_path: Path, case: str
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "big.log"
     write_log(path, 1000 if case == "small" else 20_000)
@@ -195,6 +198,8 @@ def test_a_history_is_begun_only_where_the_source_would_index_it_backwards(
         settings = Settings(lines=None, since=1.0)
     elif case == "missing":
         path.unlink()
+    elif case == "off":
+        monkeypatch.setenv("LOGTAIL_EARLY_HISTORY", "0")
     early_history.begin(specs, settings)
     assert (early_history._waiting is not None) == (case == "whole file")
 
