@@ -6,6 +6,7 @@ usage error. Errors are one sentence on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
@@ -289,17 +290,16 @@ def _run(invocation: Invocation | None, in_browser: bool = False) -> int:
     from logtail_tui.ui.first_frame import FirstFrame
     from logtail_tui.ui.run import run_app
 
-    frame = FirstFrame.draw(invocation.specs, invocation.settings)  # before Textual loads
-    from logtail_tui.sources import early_history
+    with contextlib.ExitStack() as undo:  # the frame closed whatever happens
+        frame = FirstFrame.draw(invocation.specs, invocation.settings)  # before Textual loads
+        undo.callback(frame.close)
+        from logtail_tui.sources import early_history  # after the frame: it imports asyncio
 
-    early_history.begin(invocation.specs, invocation.settings)  # indexed while Textual loads
-    try:
+        undo.callback(early_history.abandon)
+        early_history.begin(invocation.specs, invocation.settings)  # indexed as Textual loads
         app = build_app(invocation)
         frame.handed_over = True
         return run_app(app)
-    finally:
-        frame.close()
-        early_history.abandon()
 
 
 SERVE_ARGV_ENV = "LOGTAIL_SERVE_ARGV"

@@ -39,7 +39,8 @@ SWITCH_INTERVAL = 0.0005
 
 @dataclass
 class Early:
-    """History of ``path`` (inode ``dev``/``ino``, then ``size`` bytes) before ``tail``."""
+    """History of ``path`` (absolute; inode ``dev``/``ino``, then ``size`` bytes) before
+    ``tail``."""
 
     path: str
     dev: int
@@ -51,6 +52,8 @@ class Early:
     """Bytes read to find ``tail``."""
     settings: Settings
     history: History
+    quick_done: Callable[[], None]
+    """Ends the quick switches asked for the thread (`_quick_switches`)."""
 
 
 _waiting: Early | None = None
@@ -76,26 +79,37 @@ def begin(specs: Sequence[SourceSpec], settings: Settings) -> None:
         return
     if not native.ENABLED:
         return  # Python's indexing holds the GIL: it would slow the start it hides behind
+    path = os.path.abspath(os.path.expanduser(spec.target))  # as the file source has it
     try:
-        fd = os.open(spec.target, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return  # the source says what is wrong
+        _waiting = _start(path, s)
+    except (OSError, RuntimeError):
+        # Unreadable (the source will say why) or no thread to spare: it indexes as ever.
+        _waiting = None
+
+
+def _start(path: str, s: Settings) -> Early | None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size < WORTH_BYTES or sniff(fd) is not None:
-            return
+            return None
         tail, read = tail_offset(fd, st.st_size, TAIL_LINES)
         wanted = None if s.lines is None else s.lines - TAIL_LINES
         history = History(Backlog(FileBacking(fd), 0, tail, wanted, tail), ChunkMaker(s))
     finally:
         os.close(fd)  # the backing has its own descriptor
-    history.run_ahead(_quick_switches())
-    _waiting = Early(spec.target, st.st_dev, st.st_ino, st.st_size, tail, read, s, history)
+    quick_done = _quick_switches()
+    try:
+        history.run_ahead(quick_done)
+    except RuntimeError:  # no thread could start
+        quick_done()
+        raise
+    return Early(path, st.st_dev, st.st_ino, st.st_size, tail, read, s, history, quick_done)
 
 
 def _quick_switches() -> Callable[[], None]:
     """Hand the interpreter lock over every `SWITCH_INTERVAL` until the returned function is
-    called (by each thread that asked, however many overlap).
+    called (by each thread that asked, however many overlap; calling it again does nothing).
 
     The thread waits for the lock at each return from C (a read, an index); Python hands it
     over every 5 ms by default, which made 200 MiB take 0.6 s instead of 0.2 s beside the
@@ -108,9 +122,15 @@ def _quick_switches() -> Callable[[], None]:
             sys.setswitchinterval(SWITCH_INTERVAL)
         _quick += 1
 
-    def done() -> None:
+    ended = False
+
+    def done() -> None:  # once, however often called
         global _quick
+        nonlocal ended
         with _switching:
+            if ended:
+                return
+            ended = True
             _quick -= 1
             if _quick == 0:
                 sys.setswitchinterval(_usual)
@@ -125,6 +145,7 @@ def claim(path: str, fd: int, settings: Settings) -> Early | None:
     early, _waiting = _waiting, None
     if early is None:
         return None
+    early.quick_done()  # the app is up: the loop's turns matter more than the thread's now
     st = os.fstat(fd)
     same = (early.path, early.dev, early.ino) == (path, st.st_dev, st.st_ino)
     if same and st.st_size >= early.size and early.settings == settings:

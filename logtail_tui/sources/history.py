@@ -68,6 +68,7 @@ class History:
         calls ``on_end`` when it stops."""
         self.close_pool()
         self._ahead = _Ahead(self._one_block, on_end)
+        self._ahead.start()  # once set: `close` may be called from the first block on
 
     async def step(self) -> list[FileChunk]:
         """The next block or two of history, newest first (none once it is all read)."""
@@ -155,6 +156,8 @@ class _Ahead:
         self._stopped = False
         self._error: Exception | None = None
         self._ready = threading.Condition()
+
+    def start(self) -> None:
         threading.Thread(target=self._run, name="history-ahead", daemon=True).start()
 
     def _run(self) -> None:

@@ -60,9 +60,11 @@ def route_key(event: events.Key, focused: DOMNode | None) -> bool:
     """
     if isinstance(focused, Input) and not isinstance(event, RoutedKey):
         # Sent as if by the input, so it bubbles back up to the app (Textual stops a
-        # message at the child of the pump that sent it).
-        focused.post_message(RoutedKey(event.key, event.character).set_sender(focused))
-        return True
+        # message at the child of the pump that sent it), and marked forwarded, so the app
+        # does not route it (or check its priority bindings) a second time.
+        key = RoutedKey(event.key, event.character).set_sender(focused)
+        key._set_forwarded()
+        return focused.post_message(key)
     return False
 
 

@@ -71,15 +71,23 @@ class ShiftedRows:
         return strip
 
     def end(self, widget: Widget, top: int) -> None:
-        """After the pass: keep what the rows hold now."""
+        """After the pass: keep what the rows hold now.
+
+        A pass may draw a single row (Textual asks for the one under the mouse), leaving
+        others dirty in the style cache with their old finished strip: those are kept by
+        neither side, or a later pass would pair their new content with the old strip.
+        """
         seen, self._seen = self._seen or {}, None
         cache = _style_cache(widget)
         if cache is None:
             return
+        dirty = cache._dirty_lines
         if top != self._top:
             self._content = {}
         self._content.update(seen)
-        self._finished = dict(cache._cache)
+        for y in dirty:
+            self._content.pop(y, None)
+        self._finished = {y: strip for y, strip in cache._cache.items() if y not in dirty}
         self._top = top
 
 

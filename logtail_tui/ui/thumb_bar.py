@@ -70,6 +70,10 @@ class ThumbBar(ScrollBar):
         self._drawn = self.thumb()
         return super().render()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shifted.forget()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Called at every frame that touches the pane; the rows are made only if one is dirty.
         self._rows = []

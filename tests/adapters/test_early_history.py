@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import until
+from support import until, until_blocking
 
 from logtail_tui.core import native
 from logtail_tui.core.file_backing import FileBacking
@@ -113,6 +113,7 @@ def test_a_closed_history_stops_its_thread(tmp_path: Path) -> None:
 def test_quick_switches_end_with_the_last_thread_that_asked() -> None:
     """Histories begun in turn overlap (one abandoned while its thread still runs): the
     usual switch interval is back once every thread has stopped, whatever their order."""
+    until_blocking(lambda: early_history._quick == 0)  # earlier tests' threads have ended
     usual = sys.getswitchinterval()
     assert usual != early_history.SWITCH_INTERVAL
     first_done = early_history._quick_switches()
@@ -122,6 +123,8 @@ def test_quick_switches_end_with_the_last_thread_that_asked() -> None:
     assert sys.getswitchinterval() == early_history.SWITCH_INTERVAL
     second_done()
     assert sys.getswitchinterval() == usual
+    first_done()  # again: nothing more
+    assert sys.getswitchinterval() == usual and early_history._quick == 0
 
 
 async def test_the_tui_takes_over_the_history_and_reads_on_from_where_it_began(
@@ -140,10 +143,34 @@ async def test_the_tui_takes_over_the_history_and_reads_on_from_where_it_began(
     app = make_app([spec_for(path)], settings)
     async with app.run_test(size=(120, 30)):
         await until(lambda: app.store.received == len(text), timeout=30)
-        assert claimed == [early] and early.history.done
+        assert claimed == [early]
+        await until(lambda: early.history.done)
         store = app.store
         got = [store.text(n) for n in range(store.first, store.end)]
         assert got == text
+
+
+async def test_a_file_named_relative_to_the_working_directory_is_claimed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``logtail big.log``: the source knows the file by its absolute path."""
+    monkeypatch.chdir(tmp_path)
+    text = write_log(tmp_path / "big.log", 60_000)
+    claimed = []
+    claim = early_history.claim
+    monkeypatch.setattr(
+        early_history, "claim", lambda *a: claimed.append(claim(*a)) or claimed[-1]
+    )
+    spec = SourceSpec("big.log", "file", "big.log", "big.log")
+    early_history.begin([spec], Settings(lines=None))
+    early = early_history._waiting
+    assert early is not None
+    app = make_app([spec], Settings(lines=None))
+    async with app.run_test(size=(120, 30)):
+        await until(lambda: app.store.received == len(text), timeout=30)
+        assert claimed == [early]
+        store = app.store
+        assert [store.text(n) for n in range(store.first, store.end)] == text
 
 
 @pytest.mark.parametrize("change", ["replaced", "settings", "truncated"])

@@ -4,12 +4,14 @@ sees always equals a fresh drawing of it, while a followed log restyles only its
 from __future__ import annotations
 
 from support import Feeds, lines, settled, until
+from textual._styles_cache import StylesCache
 from textual.geometry import Region
 from textual.strip import Strip
 
 from logtail_tui.core.settings import Settings
 from logtail_tui.ui.app import LogtailApp
 from logtail_tui.ui.log_pane import LogPane
+from logtail_tui.ui.shifted_rows import ShiftedRows
 
 
 class Drawn:
@@ -28,10 +30,14 @@ class Drawn:
 
 
 def fresh(pane: LogPane) -> list[Strip]:
-    """The pane's rows drawn with nothing kept from before."""
-    pane._shifted.forget()
-    pane._styles_cache.clear()
-    return LogPane.render_lines(pane, Region(0, 0, *pane.region.size))
+    """The pane's rows drawn with nothing kept from before, leaving what it keeps alone (so
+    the next frame still takes rows back from the one before)."""
+    kept = pane._shifted, pane._styles_cache
+    pane._shifted, pane._styles_cache = ShiftedRows(), StylesCache()
+    try:
+        return LogPane.render_lines(pane, Region(0, 0, *pane.region.size))
+    finally:
+        pane._shifted, pane._styles_cache = kept
 
 
 async def step(app: LogtailApp, drawn: Drawn, pilot: object, change: object) -> None:
@@ -75,6 +81,8 @@ async def test_the_pane_always_shows_what_a_fresh_drawing_would() -> None:
         await step(app, drawn, pilot, pilot.press("up"))  # the cursor row changes
         await step(app, drawn, pilot, pilot.press("G"))  # follow again: a long jump
         await step(app, drawn, pilot, add(*(f"burst {i}" for i in range(height + 5))))
+        await step(app, drawn, pilot, add("x" * 300))  # wide enough to scroll sideways
+        await step(app, drawn, pilot, _sideways_then_one_row(pane))
         await step(app, drawn, pilot, pilot.press("escape", "slash", "ctrl+u", "enter"))
         theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await step(app, drawn, pilot, _set_theme(app, theme))
@@ -83,3 +91,10 @@ async def test_the_pane_always_shows_what_a_fresh_drawing_would() -> None:
 
 async def _set_theme(app: LogtailApp, theme: str) -> None:
     app.theme = theme
+
+
+async def _sideways_then_one_row(pane: LogPane) -> None:
+    """Scroll sideways, then have one row drawn before the frame, as Textual does for the
+    row under the mouse: the other rows are dirty with their old finished strips."""
+    pane.scroll_to(x=20, animate=False, immediate=True, force=True)
+    pane.render_lines(Region(0, 2, pane.region.width, 1))
