@@ -27,17 +27,17 @@ def styled_line(pane: LogPane, number: int) -> tuple[Text, int]:
         record = pane.columns(record)
     text = line_text(
         record,
-        lambda name: component_style(pane, name),
+        lambda name: component_style(pane.component_style, name),
         utc=pane.utc,
         times=pane.show_times,
         levels=pane.show_levels,
         labels=pane.source_labels,
     )
-    text = mark_continued(text, store, number, pane.get_component_rich_style)
+    text = mark_continued(text, store, number, pane.component_style)
     query = pane.query_
     if query is not None:
         offset = len(text) - len(record.text)
-        match_style = pane.get_component_rich_style("log-pane--match")
+        match_style = pane.component_style("log-pane--match")
         for start, end in query.spans(record.text):
             text.stylize(match_style, start + offset, end + offset)
     return text, extra

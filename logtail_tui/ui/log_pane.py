@@ -25,6 +25,7 @@ from logtail_tui.core.scrollback import Scrollback
 from logtail_tui.core.search import SearchQuery
 from logtail_tui.core.view import View
 from logtail_tui.ui import keymap
+from logtail_tui.ui.kept_styles import KeptStyles
 from logtail_tui.ui.line_render import styled_line
 from logtail_tui.ui.long_lines import drawn_strip
 from logtail_tui.ui.marking import Marks, with_gutter
@@ -76,6 +77,7 @@ class LogPane(ScrollView, can_focus=True):
         self.columns: Callable[[Record], Record] | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._shifted = ShiftedRows()
+        self.component_style = KeptStyles(self)  # the pane is refreshed at each batch
         self._max_width = 0
         self._pass: tuple[Style, int, Offset] | None = None  # set by render_lines
         self._wrapped = WrappedScreen()
@@ -342,10 +344,9 @@ class LogPane(ScrollView, can_focus=True):
             self._scroll_to_end()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The style, width and offset are read once a pass, not once a row (``rich_style``
-        # walks the ancestors); rows a scroll only moved are not styled again.
+        # Style, width and offset once a pass, not once a row: ``rich_style`` walks the tree.
         self._pass = self._shared()
-        self._shifted.begin(self, top := self._pass[2].y)
+        self._shifted.begin(self, top := self._pass[2].y)  # rows only moved: not restyled
         try:
             return super().render_lines(crop)
         finally:
@@ -372,7 +373,7 @@ class LogPane(ScrollView, can_focus=True):
         strip = with_gutter(self, strip, self.view[index])
         if index == self.cursor and not self.following:
             # A post-style, so the highlight wins over each segment's own background.
-            cursor = self.get_component_rich_style("log-pane--cursor")
+            cursor = self.component_style("log-pane--cursor")
             return Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
         return strip
 

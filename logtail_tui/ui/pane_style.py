@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
 
 from logtail_tui.core.markers import is_marker
 from logtail_tui.core.record import Level, Record
@@ -84,12 +83,12 @@ LogPane > .log-pane--marker { color: $text-muted; text-style: italic; }
 """
 
 
-def component_style(widget: Widget, name: str) -> Style:
-    """``widget``'s style for component class ``name``; plain until the stylesheet has reached
-    the widget (a flush can draw before the first paint; `LogPane.notify_style_update` then
-    drops what was drawn)."""
+def component_style(style: Callable[[str], Style], name: str) -> Style:
+    """``style(name)`` (a widget's style for component class ``name``); plain until the
+    stylesheet has reached the widget (a flush can draw before the first paint;
+    `LogPane.notify_style_update` then drops what was drawn)."""
     try:
-        return widget.get_component_rich_style(name)
+        return style(name)
     except KeyError:
         return Style()
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
 from logtail_tui.sources.contract import State, StateChanged
+from logtail_tui.ui.kept_styles import KeptStyles
 
 _ICON = {
     State.WAITING: ("◌", "status-bar--waiting"),
@@ -103,7 +103,7 @@ class StatusBar(Widget):
         self.states: list[StateChanged] = [StateChanged(State.CONNECTING) for _ in self.labels]
         self.last_heard: list[float | None] = [None] * len(self.labels)
         self.counts = Counts()
-        self._styles: dict[str, tuple[object, Style]] = {}
+        self._style = KeptStyles(self)  # refreshed at each batch: styles kept across
 
     def update_status(
         self,
@@ -122,16 +122,6 @@ class StatusBar(Widget):
     def plain_text(self) -> str:
         """What the bar says, for tests and screen readers."""
         return self.render().plain
-
-    def _style(self, name: str) -> Style:
-        """``get_component_rich_style``, kept while the CSS that made it stands. The bar is
-        refreshed at each batch, and each refresh drops Textual's own cache: most of the bar's
-        share of a frame while following. Applying CSS (a theme) makes new component styles."""
-        made_from = self._component_styles.get(name)
-        kept = self._styles.get(name)
-        if kept is None or kept[0] is not made_from:
-            kept = self._styles[name] = (made_from, self.get_component_rich_style(name))
-        return kept[1]
 
     def render_line(self, y: int) -> Strip:
         # Rich renders the one line straight to segments: Textual's conversion of the Text to
