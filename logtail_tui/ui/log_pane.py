@@ -277,8 +277,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         # Scrolling back through history pauses following, as in every terminal viewer.
-        if self.following and self.allow_vertical_scroll:
-            self.following = False
+        self.following = self.following and not self.allow_vertical_scroll
 
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         # Wheeling back down to the newest line follows again (after the scroll is done).
