@@ -262,7 +262,7 @@ def main() -> None:
         else [""],
     }
     results: dict = {}
-    for size in map(int, args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s):  # --sizes "": plain mode only
         path = Path(args.dir) / f"logtail-bench-{size}m.log"
         _, last = generate(path, size)
         for tool in args.tools.split(","):

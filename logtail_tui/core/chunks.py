@@ -279,6 +279,9 @@ class FileChunk(Chunk):
         levels: The level column (from `logtail_tui.core.bulk.LevelIndexer`).
         parser: Parses a line for display (one per source, never the streaming one).
         blob: The lines joined by ``\\n`` (no final one), when held in memory; or
+        span: ``(data, start, stop)``: they are ``data[start:stop]``, held without copying
+            them out of the read that brought them (plain mode writes them straight from
+            it; `blob` copies them out when first asked for); or
         backing, offset, length: where they are in a file.
         marks: `line_marks` of those bytes, when the caller had them in hand (else they are
             made on first use, from one read of the whole range).
@@ -291,6 +294,7 @@ class FileChunk(Chunk):
         parser: LineParser,
         *,
         blob: bytes | None = None,
+        span: tuple[bytes, int, int] | None = None,
         backing: FileBacking | None = None,
         offset: int = 0,
         length: int = 0,
@@ -299,9 +303,12 @@ class FileChunk(Chunk):
     ) -> None:
         self.levels = levels
         self.parser = parser
-        self.blob = blob
+        self._blob = blob
+        self._span = span
         self.backing = backing
         self.offset = offset
+        if span is not None:
+            length = span[2] - span[1]
         self.length = len(blob) if blob is not None else length
         self.marks = marks
         self.max_line_length = max_line_length
@@ -316,9 +323,29 @@ class FileChunk(Chunk):
         indexing made a big file's indexing take more steps, and searchable later)."""
 
     @property
+    def blob(self) -> bytes | None:
+        """The lines joined by ``\\n``, when held in memory (``None``: in a file)."""
+        if self._span is not None:
+            data, start, stop = self._span
+            self._blob, self._span = data[start:stop], None
+        return self._blob
+
+    @blob.setter
+    def blob(self, blob: bytes | None) -> None:
+        self._blob, self._span = blob, None
+
+    def held(self) -> tuple[bytes, int, int] | None:
+        """``(data, start, stop)`` with the lines in ``data[start:stop]`` when held in
+        memory, without copying them; ``None`` when they are in a file."""
+        if self._span is not None:
+            return self._span
+        return None if self._blob is None else (self._blob, 0, len(self._blob))
+
+    @property
     def nbytes(self) -> int:
         marks = 16 * len(self.marks[0]) if self.marks is not None else 0
-        return len(self.levels) + marks + (len(self.blob) if self.blob is not None else 0)
+        held = self.held()
+        return len(self.levels) + marks + (held[2] - held[1] if held is not None else 0)
 
     def raw_bytes(self) -> bytes:
         """The lines joined by ``\\n`` (shorter if the file was truncated meanwhile)."""

@@ -177,11 +177,16 @@ class PlainPrinter:
         assert isinstance(chunk, FileChunk)
         if keep is not None and 1 not in keep:
             return
-        blob = chunk.raw_bytes()
+        held = chunk.held()
+        if held is None:
+            raw = chunk.raw_bytes()
+            held = (raw, 0, len(raw))
+        data, start, stop = held  # no copy of a block read in plain mode
         if keep is None:
-            self._write_bytes(blob + b"\n")
+            self._write_bytes(memoryview(data)[start:stop])
+            self._write_bytes(b"\n")
         else:
-            self._write_bytes(pick_lines(blob, 0, len(blob), keep))
+            self._write_bytes(pick_lines(data, start, stop, keep))
 
     def _as_batch(self, index: int, chunk: Chunk, rows: Sequence[int] | None = None) -> None:
         records = [chunk.record(i) for i in (range(chunk.n) if rows is None else rows)]
@@ -195,10 +200,10 @@ class PlainPrinter:
         )
         self._batch_rows(index, batch, range(len(batch)))
 
-    def _write_bytes(self, data: bytes) -> None:
+    def _write_bytes(self, data: bytes | memoryview) -> None:
         buffer = getattr(self.out, "buffer", None)
         if buffer is None:
-            self.out.write(data.decode("ascii"))
+            self.out.write(str(data, "ascii"))
             return
         self.out.flush()  # keep order with text written before
         buffer.write(data)

@@ -245,7 +245,7 @@ class ChunkMaker:
             chunk = FileChunk(
                 levels,
                 self.display,
-                blob=block.blob,
+                span=(block.data, block.first, block.end - 1),
                 max_line_length=self.settings.max_line_length,
             )
             chunk.plain_text = plain_text and clean

@@ -183,3 +183,17 @@ def test_a_file_truncated_under_its_chunks_shows_placeholders(tmp_path: Path) ->
     store = LogStore(10)
     store.add_chunk(chunk)
     assert "truncated" in store.text(0) and "truncated" in store.text(1)
+
+
+def test_a_file_chunk_holds_its_lines_in_the_read_that_brought_them() -> None:
+    read = b"cut line\n2026 ERROR one\n2026 INFO two\npartial"
+    start, stop = read.index(b"2026"), read.index(b"\npartial")
+    chunk = FileChunk(bytearray([Level.ERROR, Level.INFO]), LineParser(), span=(read, start, stop))
+    held = chunk.held()
+    assert held is not None and held[0] is read and held[1:] == (start, stop)  # no copy
+    assert chunk.length == stop - start and chunk.nbytes == 2 + stop - start
+    assert chunk.record(1).text == "2026 INFO two"  # copied out once, when looked at
+    assert chunk.blob == b"2026 ERROR one\n2026 INFO two" and chunk.held() == (chunk.blob, 0, 28)
+    hidden = FileChunk(bytearray(2), LineParser(), span=(read, start, stop))
+    hidden.blob = b"2026 ERROR ***\n2026 INFO two"  # as hiding secrets does, before it is shown
+    assert hidden.held() == (hidden.blob, 0, 28) and hidden.record(0).text == "2026 ERROR ***"

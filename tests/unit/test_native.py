@@ -164,6 +164,9 @@ def test_pick_lines_matches_splitting(seed: int) -> None:
         data, 0, len(data), keep
     )
     assert C.pick_lines(b"a\n\nb", 0, 4, b"\x01\x01\x00") == b"a\n\n"
+    # A range inside a read, as plain mode passes a block's lines without copying them out.
+    assert C.pick_lines(b"cut\nx\ny\nz\npart", 4, 9, b"\x00\x01\x01") == b"y\nz\n"
+    assert C.pick_lines(b"x\ny", 0, 3, b"\x00\x00") == b""
     with pytest.raises(ValueError):
         C.pick_lines(data, 0, len(data), bytes(n - 1))
     with pytest.raises(ValueError):
