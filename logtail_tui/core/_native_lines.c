@@ -193,24 +193,32 @@ lt_pick_lines(PyObject *Py_UNUSED(self), PyObject *args)
     }
     const unsigned char *base = (const unsigned char *)data.buf;
     const unsigned char *flags = (const unsigned char *)keep.buf;
-    /* One pass into a result as long as the whole range (its untouched pages cost nothing),
-       cut to what was kept at the end: a first pass to size it found every line twice. */
-    result = PyBytes_FromStringAndSize(NULL, end - start + 1);
-    if (result == NULL)
-        goto done;
-    char *first = PyBytes_AS_STRING(result), *out = first;
+    /* First pass: the size, so the result is made once and filled in place. */
+    Py_ssize_t size = 0, i = 0;
     const unsigned char *p = base + start, *stop_all = base + end;
-    Py_ssize_t lines = 0;
-    int too_few = 0;
-    Py_BEGIN_ALLOW_THREADS
-    for (;;) {
+    for (;; i++) {
         const unsigned char *nl = memchr(p, '\n', stop_all - p);
         const unsigned char *stop = nl != NULL ? nl : stop_all;
-        if (lines == keep.len) {
-            too_few = 1;
-            break;
+        if (i >= keep.len) {
+            PyErr_SetString(PyExc_ValueError, "keep has fewer bytes than there are lines");
+            goto done;
         }
-        if (flags[lines++]) {
+        if (flags[i])
+            size += stop - p + 1;
+        if (nl == NULL)
+            break;
+        p = nl + 1;
+    }
+    result = PyBytes_FromStringAndSize(NULL, size);
+    if (result == NULL)
+        goto done;
+    char *out = PyBytes_AS_STRING(result);
+    p = base + start;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0;; k++) {
+        const unsigned char *nl = memchr(p, '\n', stop_all - p);
+        const unsigned char *stop = nl != NULL ? nl : stop_all;
+        if (flags[k]) {
             memcpy(out, p, stop - p);
             out += stop - p;
             *out++ = '\n';
@@ -220,12 +228,6 @@ lt_pick_lines(PyObject *Py_UNUSED(self), PyObject *args)
         p = nl + 1;
     }
     Py_END_ALLOW_THREADS
-    if (too_few) {
-        Py_CLEAR(result);
-        PyErr_SetString(PyExc_ValueError, "keep has fewer bytes than there are lines");
-        goto done;
-    }
-    _PyBytes_Resize(&result, out - first);
 done:
     PyBuffer_Release(&data);
     PyBuffer_Release(&keep);
