@@ -196,14 +196,12 @@ class LevelIndexer:
 
 def _common_column(lines: list[str], index: int, bracketed: bool) -> int | None:
     """The byte column of the level word if all ``lines`` showing one have it there."""
-    pattern = _scan(index, bracketed).pattern()
-    columns = set()
-    for line in lines:
-        if not line.isascii():
-            return None
-        m = pattern.match(b"\n" + line.encode())
-        if m is not None and m.group(1):
-            columns.add(m.start(1) - 1 - bracketed)
+    text = "\n".join(lines)
+    if not text.isascii():
+        return None
+    # One sweep: the pattern matches at each line feed and never past the next one.
+    matches = _scan(index, bracketed).pattern().finditer(b"\n" + text.encode())
+    columns = {m.start(1) - m.start() - 1 - bracketed for m in matches if m.group(1)}
     return columns.pop() if len(columns) == 1 else None
 
 

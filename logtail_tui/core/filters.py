@@ -13,6 +13,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
@@ -141,13 +142,7 @@ class LineFilter:
 
     def level_table(self) -> bytes | None:
         """A ``bytes.translate`` table mapping a level byte to 1 (shown) or 0; ``None`` if all pass."""
-        table = bytes(
-            0
-            if (self.level and effective(v) < self.level) or effective(v) in self.hidden_levels
-            else 1
-            for v in range(256)
-        )
-        return None if 0 not in table else table
+        return _level_table(self.level, self.hidden_levels)
 
     def select(
         self,
@@ -236,3 +231,11 @@ def _level_name(level: int) -> str:
         return Level(level).label.lower()
     except ValueError:
         return str(level)
+
+
+@cache
+def _level_table(level: int, hidden_levels: frozenset[int]) -> bytes | None:
+    """`LineFilter.level_table`, made once per filter setting: plain mode asks for it a block."""
+    lowest, hidden, info = int(level), {int(h) for h in hidden_levels}, int(Level.INFO)
+    shown = [(v or info) >= lowest and (v or info) not in hidden for v in range(256)]
+    return None if all(shown) else bytes(shown)

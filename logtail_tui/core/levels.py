@@ -295,9 +295,12 @@ class LevelDetector:
 
         The bulk indexer (`logtail_tui.core.bulk`) reads whole blocks with it.
         """
-        return self._position_of(lines, text_levels(lines, self.structured))
+        # As `text_levels`, one line at a time: only lines up to the first with a level count.
+        get, default = _token_levels().get, STRUCTURED if self.structured else 0
+        levels = (get(m[m.lastindex], default) if m else 0 for m in map(self._full.match, lines))
+        return self._position_of(lines, levels)
 
-    def _position_of(self, lines: list[str], levels: list[int]) -> tuple[int, bool] | None:
+    def _position_of(self, lines: list[str], levels: Iterable[int]) -> tuple[int, bool] | None:
         for line, level in zip(lines, levels, strict=True):
             if level > 0:
                 m = self._full.match(line)

@@ -265,3 +265,61 @@ def test_learning_detector_leaves_structured_lines_flagged() -> None:
     assert detector(lines) == text_levels(lines, "auto")
     assert detector(lines) == text_levels(lines, "auto")
     assert detector(lines)[1:] == [-1, -1]
+
+
+@pytest.mark.parametrize(
+    ("lines", "position"),
+    [
+        (["no level here", "2026-11-21 10:00:00 WARN disk", "[ERROR] later"], (2, False)),
+        (["x", "2026 [error] boom", "2026-11-21 10:00:00 WARN disk"], (1, True)),
+        (['{"level": "warn"}', "2026 INFO after"], (1, False)),  # JSON is read otherwise
+        (["nothing", "at all"], None),
+    ],
+)
+def test_the_level_position_is_the_first_levelled_lines(
+    lines: list[str], position: tuple[int, bool] | None
+) -> None:
+    structured = "auto" if lines[0].startswith("{") else ""
+    assert LevelDetector(structured).learn_position(lines) == position
+
+
+def test_the_common_column_is_read_in_one_sweep() -> None:
+    from logtail_tui.core.bulk import _common_column, _scan
+
+    def per_line(lines: list[str], index: int, bracketed: bool) -> int | None:
+        pattern, columns = _scan(index, bracketed).pattern(), set()
+        for line in lines:
+            if not line.isascii():
+                return None
+            m = pattern.match(b"\n" + line.encode())
+            if m is not None and m.group(1):
+                columns.add(m.start(1) - 1 - bracketed)
+        return columns.pop() if len(columns) == 1 else None
+
+    fixed = [f"2026-11-21T10:00:0{i}Z {w} job {i}" for i, w in enumerate(["INFO", "WARN"] * 3)]
+    ragged = [*fixed, "2026-11-21T10:00:09.5Z ERROR shifted"]
+    bracketed = [f"12:00:0{i} [{w}] x" for i, w in enumerate(["INFO", "ERROR", "WARN"])]
+    cases = [
+        (fixed, 1, False, 21),
+        ([*fixed, "  continued", "", "no level"], 1, False, 21),
+        (ragged, 1, False, None),  # the last one's word is elsewhere: no common column
+        (bracketed, 1, True, 9),
+        ([*fixed, "2026 INFO caf\u00e9"], 1, False, None),  # not ASCII
+        (["x", "y"], 1, False, None),
+    ]
+    for lines, index, brackets, column in cases:
+        assert _common_column(lines, index, brackets) == per_line(lines, index, brackets) == column
+
+
+def test_the_level_table_agrees_with_passes() -> None:
+    from logtail_tui.core.filters import LineFilter
+
+    for f in (
+        LineFilter(level=L.WARNING),
+        LineFilter(hidden_levels=frozenset({L.DEBUG, L.INFO})),
+        LineFilter(level=L.INFO, hidden_levels=frozenset({L.ERROR})),
+    ):
+        table = f.level_table()
+        assert table is not None and table is f.level_table()  # made once per setting
+        assert [table[v] for v in range(256)] == [int(f.matches("x", v)) for v in range(256)]
+    assert LineFilter().level_table() is None
