@@ -76,6 +76,8 @@ class ControlWatch:
         self._text = b""
         self._needle = b""
         self._seen: float | None = None
+        self.sent = 0
+        """Bytes the watched pane's program wrote to the terminal while markers were awaited."""
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -86,11 +88,15 @@ class ControlWatch:
                 continue
             _, pane, data = line.rstrip(b"\n").split(b" ", 2)
             with self._cond:
-                if pane != self._pane or not self._needle or self._seen is not None:
+                if pane != self._pane or not self._needle:
+                    continue
+                data = _OCTAL.sub(lambda m: bytes([int(m[1], 8)]), data)
+                self.sent += len(data)
+                if self._seen is not None:
                     continue
                 # Escapes are taken out of what has come since the append, so a marker is
                 # found even when a cursor move or a colour falls inside it.
-                self._text += _OCTAL.sub(lambda m: bytes([int(m[1], 8)]), data)
+                self._text += data
                 if self._needle in _ESCAPES.sub(b"", self._text):
                     self._seen = now
                     self._cond.notify_all()
@@ -154,6 +160,7 @@ def measure(
     tmux("new-window", "-d", "-t", SESSION, "-n", window, command)
     time.sleep(2.0)  # start-up is not what we measure
     latencies = []
+    sent_before = watch.sent if watch is not None else 0
     with path.open("a") as f:
         for i in range(samples):
             marker = f"MARK-{name}-{i}-{time.time_ns()}"
@@ -169,6 +176,8 @@ def measure(
     if watch is not None and latencies and marker not in screen(window):
         sys.exit(f"bench_latency: {name}'s last marker reached tmux but is not on screen")
     result = {"median_ms": statistics.median(latencies) if latencies else float("nan")}
+    if watch is not None:
+        result["bytes_per_line"] = (watch.sent - sent_before) / samples
     result["p95_ms"] = (
         sorted(latencies)[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
     )
@@ -188,6 +197,16 @@ def measure(
         result["peak_rss_mib"] = peak_rss_mib(pane_pid(window))
     tmux("kill-window", "-t", f"{SESSION}:{window}")
     return result
+
+
+def _python() -> str:
+    """This Python; with ``PYTHONPATH`` set (a checkout to compare), it is passed on in the
+    command itself: tmux starts windows with its server's environment, which an earlier run
+    may have set, and ``-P`` keeps the window's directory off the path."""
+    python = shlex.quote(sys.executable)
+    if "PYTHONPATH" not in os.environ:
+        return python
+    return f"env PYTHONPATH={shlex.quote(os.environ['PYTHONPATH'])} {python} -P"
 
 
 def main() -> None:
@@ -216,7 +235,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="logtail-bench-"))
     followers = {
         "tail -f": "tail -n 5 -F {path}",
-        "logtail": f"{shlex.quote(sys.executable)} -m logtail_tui -n {max(5, args.history)} {{path}}",
+        "logtail": f"{_python()} -m logtail_tui -n {max(5, args.history)} {{path}}",
     }
     if args.only:
         followers = {k: v for k, v in followers.items() if k.startswith(args.only)}
@@ -244,6 +263,11 @@ def main() -> None:
             )
             print(
                 f"{name:10} append->visible median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms"
+                + (
+                    f"; {r['bytes_per_line']:.0f} bytes to the terminal a line"
+                    if "bytes_per_line" in r
+                    else ""
+                )
                 + (
                     f"; burst {r['burst_mib']:.0f} MiB -> last line {r['burst_s']:.2f} s, "
                     f"peak RSS {r['peak_rss_mib']:.0f} MiB"

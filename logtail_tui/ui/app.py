@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
@@ -51,6 +52,7 @@ from logtail_tui.ui.safe_input import route_key
 from logtail_tui.ui.search_bar import SearchBar
 from logtail_tui.ui.searching import SearchController
 from logtail_tui.ui.status_bar import Counts, StatusBar
+from logtail_tui.ui.terminal_rows import TerminalRows, to_send
 from logtail_tui.ui.theme_choice import ThemeChoice
 from logtail_tui.ui.themes import derive
 from logtail_tui.ui.timeline import Timeline
@@ -133,8 +135,13 @@ class LogtailApp(App[int]):
         self.line_actions = LineActions(self, self.searching)
         self.marking = MarkController(self)
         self.columns = ColumnsController(self)
+        self.terminal_rows = TerminalRows()
         self.pane.columns = self.columns.columns.apply
         self.timeline = Timeline(self, id="timeline")
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        # The terminal moves the pane's rows itself (ui/terminal_rows.py).
+        super()._display(screen, to_send(self, self.terminal_rows, screen, renderable, self.pane))
 
     def compose(self) -> ComposeResult:
         yield self.pane
