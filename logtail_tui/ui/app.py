@@ -143,6 +143,10 @@ class LogtailApp(App[int]):
         # The terminal moves the pane's rows itself (ui/terminal_rows.py).
         super()._display(screen, to_send(self, self.terminal_rows, screen, renderable, self.pane))
 
+    def action_redraw(self) -> None:
+        self.terminal_rows.forget()  # what the terminal shows is no longer known:
+        self.screen.refresh()  # every row is written as Textual makes it
+
     def compose(self) -> ComposeResult:
         yield self.pane
         yield self.filter_bar
@@ -163,6 +167,7 @@ class LogtailApp(App[int]):
         self.refresh_status()
         if self.startup_hint:
             self.notify(self.startup_hint, title="Keys", timeout=15, markup=False)
+        self.app_resume_signal.subscribe(self, lambda _: self.action_redraw())  # after Ctrl+Z
         # Everything allocated so far lives for the whole run: keep the GC from re-walking it.
         gc.freeze()
 

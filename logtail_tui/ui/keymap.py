@@ -149,6 +149,8 @@ KEYS: tuple[Key, ...] = (
         "Next timeline bucket"),
     # -- app
     Key("ctrl+p", "command_palette", APP, "command palette", scope="textual"),
+    Key("ctrl+l", "redraw", APP, "redraw the screen (after other output broke into it)", "Redraw",
+        False, "Redraw screen"),
     Key("question_mark", "help", APP, "this help", "Keys", True),
     Key("q", "quit", APP, "quit (exit status 1 if a source failed)", "Quit", True),
 )

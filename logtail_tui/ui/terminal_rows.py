@@ -7,17 +7,23 @@ way) must take in. The terminal parsing those bytes was a third of the time from
 the line reaching it. `TerminalRows` remembers what each terminal row holds (the text written
 for each of its chops, Textual's pieces of a line between widget edges). When the rows of a
 region now hold what the rows ``k`` below them held, it has the terminal scroll that region by
-``k`` (a VT100 scroll region and index, which every terminal Textual runs in has) and writes
-only the chops that then differ: the new line, the moved scrollbar thumb, the status bar.
+``k`` (a VT100 scroll region and a delete of ``k`` lines at its top, which every terminal
+Textual runs in has, and which unlike an index at its bottom never pushes lines into the
+terminal's scrollback) and writes only the chops that then differ: the new line, the moved
+scrollbar thumb, the status bar.
 
 Only what was written is trusted: a row is known from a full update (every chop of it) and
 kept up to date from partial ones. A row written in part, a size change, or anything unknown
-in the region means no scroll, and the update is written as Textual made it.
+in the region means no scroll, and the update is written as Textual made it. What others write
+to the terminal (a job in the background, ``wall``, a cleared screen, a resume after Ctrl+Z)
+is not seen: the app redraws in full on resume and on Ctrl+L, and the rows are forgotten every
+`HEAL_AFTER` seconds, so that such damage lasts no longer than with Textual's own writes.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,6 +38,9 @@ Row = dict[int, str]
 
 MAX_SHIFT = 8
 """Shifts looked for: a followed log moves by the lines of one batch between frames."""
+
+HEAL_AFTER = 10.0
+"""Seconds after which the rows are forgotten: the next update goes out as Textual made it."""
 
 
 def to_send(
@@ -91,9 +100,10 @@ class TerminalRows:
         """The cuts each row was written with."""
         self.scrolls = 0
         """Updates sent as a scroll (for tests)."""
+        self.learnt_at = time.monotonic()
 
     def forget(self) -> None:
-        self.rows, self.cuts = [], []
+        self.rows, self.cuts, self.learnt_at = [], [], time.monotonic()
 
     def update(
         self,
@@ -111,6 +121,8 @@ class TerminalRows:
             cuts: The compositor's cuts: each line's chop starts, then its width.
             region: Lines that may be scrolled together (the log pane's), or ``None``.
         """
+        if time.monotonic() - self.learnt_at > HEAL_AFTER:
+            self.forget()
         if len(self.rows) != len(cuts):
             self.rows, self.cuts = [None] * len(cuts), [()] * len(cuts)
         if isinstance(update, LayoutUpdate):
@@ -123,10 +135,8 @@ class TerminalRows:
         scroll = self._scroll(changed, region, cuts) if region is not None else None
         out: list[str] = []
         top, bottom, k = scroll if scroll is not None else (0, -1, 0)
-        if k:
-            out.append(f"\x1b[0m\x1b[{top + 1};{bottom + 1}r\x1b[{bottom + 1};1H")
-            out.append("\x1bD" * k)  # index at the bottom margin: the region moves up k
-            out.append("\x1b[r")
+        if k:  # the region's top k lines deleted: the rest moves up, blank lines come in below
+            out.append(f"\x1b[0m\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H\x1b[{k}M\x1b[r")
             self.scrolls += 1
         for y in sorted(set(writes).union(range(top, bottom + 1))):
             now = changed.get(y, self.rows[y])
