@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -30,6 +31,8 @@ def run_plain(
     out: TextIO | None = None,
 ) -> int:
     """Follow ``specs`` printing to stdout; returns the exit status (0 ok, 1 a source failed)."""
+    if out is None:
+        widen_pipe(sys.stdout.fileno())
     stream = out or io.TextIOWrapper(
         open(sys.stdout.fileno(), "wb", closefd=False, buffering=1 << 16),  # noqa: SIM115 - lives as long as the run
         encoding="utf-8",
@@ -54,6 +57,28 @@ def run_plain(
         silence_stdout()
         return 0
     return 1 if relay.failed else 0
+
+
+PIPE_BYTES = 1 << 20
+"""The most an unprivileged process may give a pipe on Linux (``/proc/sys/fs/pipe-max-size``)."""
+
+
+def widen_pipe(fd: int) -> None:
+    """Let a pipe on ``fd`` hold a block's output at once.
+
+    Lines go out a file block (4 MiB read) at a time, a few hundred KiB of output each. A
+    pipe's default 64 KiB made each such write wait on the reader in steps: over 1M lines to
+    ``| cat``, about 0.1 s of a 0.3 s run. Linux only; any refusal (a quota) leaves it as is.
+    """
+    try:
+        import fcntl
+
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return
+        if fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) < PIPE_BYTES:
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _read_directly(

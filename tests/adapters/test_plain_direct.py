@@ -214,3 +214,20 @@ def test_sigterm_ends_it_with_143(tmp_path: Path) -> None:
         rest = proc.stdout.read()  # unblocks its write; it stops after that chunk
         assert proc.wait(timeout=30) == 143
         assert len(rest) < 12_000_000 and proc.stderr.read() == b""
+
+
+def test_a_pipe_out_is_widened_to_take_a_block_at_once(tmp_path: Path) -> None:
+    import fcntl
+
+    path = tmp_path / "app.log"
+    path.write_bytes(FILES["text"])
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as reader:
+        assert fcntl.fcntl(read, fcntl.F_GETPIPE_SZ) < plain_run.PIPE_BYTES
+        command = [sys.executable, "-m", "logtail_tui", "--plain", "--no-follow", "-n", "all"]
+        proc = subprocess.Popen([*command, str(path)], stdout=write)
+        os.close(write)
+        out = reader.read()
+        assert proc.wait(60) == 0
+        assert fcntl.fcntl(read, fcntl.F_GETPIPE_SZ) == plain_run.PIPE_BYTES
+    assert out == FILES["text"]
