@@ -187,3 +187,20 @@ def test_clean_means_printable_ascii_and_line_feeds() -> None:
     assert not is_clean(b"esc \x1b[31m")
     assert not is_clean("caf\u00e9".encode())
     assert not is_clean(b"crlf\r\n")
+
+
+def test_select_numbers_the_picked_lines_of_every_chunk() -> None:
+    from logtail_tui.core.chunks import CHUNK_LINES
+    from logtail_tui.core.scan import select
+    from logtail_tui.core.store import LogStore
+
+    n = CHUNK_LINES * 2 + 500
+    lines = [f"{i} {'db took 12ms' if i % 3 == 0 else 'api ok'}" for i in range(n)]
+    lines[5] += " rare"
+    store = LogStore(n * 2)
+    store.extend(Batch(lines, [Level.INFO] * n))
+    for include in (r"took \d+ms", "rare", r"\d"):  # many picks, a few, every line
+        line_filter = LineFilter.build(include=[include])
+        for lo, hi in ((0, n), (7, n - 3), (CHUNK_LINES - 2, CHUNK_LINES + 90)):
+            want = [k for k in range(lo, hi) if line_filter.matches(lines[k], Level.INFO)]
+            assert list(select(line_filter, store, lo, hi)) == want
