@@ -3,8 +3,8 @@ the pane").
 
 When a followed log takes a line, every row of the pane moves up one and Textual writes the
 whole pane again: about 7 KB a frame at 120x40, which the terminal (or SSH, and tmux on the
-way) must take in. The terminal parsing those bytes was a third of the time from an append to
-the line reaching it. `TerminalRows` remembers what each terminal row holds (the text written
+way) must take in: it was about a quarter of the time from an append to the line reaching
+the terminal, and over SSH it is bandwidth. `TerminalRows` remembers what each terminal row holds (the text written
 for each of its chops, Textual's pieces of a line between widget edges). When the rows of a
 region now hold what the rows ``k`` below them held, it has the terminal scroll that region by
 ``k`` (a VT100 scroll region and a delete of ``k`` lines at its top, which every terminal
