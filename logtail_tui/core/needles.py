@@ -50,9 +50,9 @@ def needle_lines(pattern: re.Pattern[str], buffer: str | bytes, n: int) -> list[
         order = sorted(range(len(lines)), key=lines.__getitem__)
         lines = list(map(lines.__getitem__, order))
         offsets = list(map(offsets.__getitem__, order))
-    # One entry a line: keep the first occurrence of each.
+    # One entry a line: keep the first occurrence of each (the C helper made them so).
     if plan.exact:
-        return list(dict.fromkeys(lines))
+        return lines if in_c else list(dict.fromkeys(lines))
     first = [True, *map(int.__ne__, lines[1:], lines[:-1])] if lines else []
     lines = list(compress(lines, first))
     if len(lines) * _ASK_EACH > n:
