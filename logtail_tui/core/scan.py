@@ -175,20 +175,29 @@ def select(line_filter: LineFilter, store: LogStore, lo: int, hi: int) -> array[
     out: array[int] = array("q")
     for chunk, i, j in store.pieces(lo, hi):
         if line_filter.where is not None:
-            out.extend(map(chunk.start.__add__, select_in_chunk(line_filter, chunk, i, j)))
+            out.extend(numbered(select_in_chunk(line_filter, chunk, i, j), chunk.start, i, j))
             continue
         picked, keep = _select_text_and_levels(line_filter, chunk, i, j)
-        if keep is None and isinstance(picked, range):
-            out.extend(range(chunk.start + picked.start, chunk.start + picked.stop))
-        elif keep is None and len(picked) < 64:
-            out.extend(map(chunk.start.__add__, picked))
-        else:  # the kept lines' numbers straight from a mask, in C when it can: adding the
-            # chunk's start to each pick in Python took a fifth of a regex re-filter
-            if keep is None:
-                keep = bytearray(j - i)
-                mark(keep, picked, -i, 1)
+        if keep is None:
+            out.extend(numbered(picked, chunk.start, i, j))
+        else:  # the kept lines' numbers straight from the mask, in C when it can
             out.extend(indices(keep, chunk.start + i))
     return out
+
+
+def numbered(picked: Sequence[int], start: int, i: int, j: int) -> Sequence[int]:
+    """``start + k`` for each chunk index ``k`` of ``picked`` (ascending, in ``i .. j-1``).
+
+    Many picks go through a mask read back in C: adding the chunk's start to each in Python
+    took a fifth of a regex re-filter over 1M lines.
+    """
+    if isinstance(picked, range):
+        return range(start + picked.start, start + picked.stop)
+    if len(picked) < 64:
+        return [start + k for k in picked]
+    keep = bytearray(j - i)
+    mark(keep, picked, -i, 1)
+    return indices(keep, start + i)
 
 
 def select_in_chunk(line_filter: LineFilter, chunk: Chunk, i: int, j: int) -> Sequence[int]:
@@ -369,7 +378,7 @@ def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[
     if isinstance(numbers, range):
         out: list[int] = []
         for chunk, i, j in store.pieces(numbers.start, numbers.stop):
-            out.extend(map(chunk.start.__add__, lines_in(pattern, chunk, i, j)))
+            out.extend(numbered(lines_in(pattern, chunk, i, j), chunk.start, i, j))
         return out
     found: list[int] = []
     for chunk, i, j in store.pieces(numbers[0], numbers[-1] + 1):
@@ -383,6 +392,6 @@ def search_numbers(pattern: re.Pattern[str], store: LogStore, numbers: Sequence[
             lines = texts_of(chunk, list(map((-base).__add__, wanted)))
             found.extend(map(wanted.__getitem__, lines_matching(pattern, lines)))
             continue
-        hits = set(map(base.__add__, lines_in(pattern, chunk, i, j)))
+        hits = set(numbered(lines_in(pattern, chunk, i, j), base, i, j))
         found.extend(compress(wanted, map(hits.__contains__, wanted)))
     return found

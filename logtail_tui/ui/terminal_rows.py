@@ -42,6 +42,9 @@ MAX_SHIFT = 8
 HEAL_AFTER = 10.0
 """Seconds after which the rows are forgotten: the next update goes out as Textual made it."""
 
+ENABLED = os.environ.get("LOGTAIL_SCROLL_REGION") != "0"
+"""``LOGTAIL_SCROLL_REGION=0``: every update goes out as Textual made it."""
+
 
 def to_send(
     app: Any, rows: TerminalRows, screen: Screen, update: RenderableType | None, pane: Widget
@@ -60,7 +63,7 @@ def to_send(
         or app._batch_count
         or driver.is_inline
         or screen is not app.screen
-        or os.environ.get("LOGTAIL_SCROLL_REGION") == "0"
+        or not ENABLED
     ):
         rows.forget()
         return update
@@ -145,11 +148,9 @@ class TerminalRows:
             else:
                 before = self.rows[y]
             if now is None or before is None:  # not all known: as Textual wrote it
-                out.extend(f"\x1b[{y + 1};{x + 1}H{text}" for x, text in writes.get(y, ()))
+                out.extend(_at(y, x, text) for x, text in writes.get(y, ()))
                 continue
-            out.extend(
-                f"\x1b[{y + 1};{x + 1}H{text}" for x, text in now.items() if before.get(x) != text
-            )
+            out.extend(_at(y, x, text) for x, text in now.items() if before.get(x) != text)
         for y, row in changed.items():
             self.rows[y], self.cuts[y] = row, tuple(cuts[y])
         return Written("".join(out))
@@ -223,6 +224,11 @@ class TerminalRows:
             if same > best:
                 best, best_k = same, k
         return (top, bottom, best_k)
+
+
+def _at(y: int, x: int, text: str) -> str:
+    """``text`` written from column ``x`` of line ``y`` (as Rich's ``Control.move_to``)."""
+    return f"\x1b[{y + 1};{x + 1}H{text}"
 
 
 def _all_known(
